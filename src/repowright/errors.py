@@ -1,0 +1,21 @@
+"""Error types whose messages are shown to users as one clear line (no traceback)."""
+
+
+class RepowrightError(Exception):
+    """A failure the user can act on; the CLI prints its message and exits non-zero."""
+
+    exit_code = 2
+
+
+class InputError(RepowrightError):
+    """Bad user input: missing file, unknown format, invalid option."""
+
+
+class ConfigError(RepowrightError):
+    """Invalid configuration or model spec."""
+
+
+class BudgetExceeded(RepowrightError):
+    """A cost/token/call cap was reached; the run stops cleanly at a checkpoint."""
+
+    exit_code = 3

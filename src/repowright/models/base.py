@@ -1,0 +1,81 @@
+"""The model boundary: every LLM backend implements the async `Model` protocol."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from repowright.errors import RepowrightError
+
+Role = Literal["system", "user", "assistant"]
+
+
+class Message(BaseModel):
+    role: Role
+    content: str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class ModelRequest(BaseModel):
+    """Everything that determines a reply; also the cache key material."""
+
+    messages: list[Message]
+    temperature: float = 0.0
+    max_tokens: int | None = None
+    json_schema: dict[str, Any] | None = Field(
+        default=None, description="Ask for JSON matching this schema (native where supported)."
+    )
+    schema_name: str = "response"
+    tag: str = Field(default="", description="What the call is for; logged, not sent.")
+
+
+class ModelResponse(BaseModel):
+    text: str
+    usage: Usage = Field(default_factory=Usage)
+    model: str = ""
+    finish_reason: str | None = None
+    cost_usd: float | None = None
+    cached: bool = False
+    latency_s: float = 0.0
+
+
+@runtime_checkable
+class Model(Protocol):
+    """An async chat model. `name` identifies it for pricing, caching and logs."""
+
+    name: str
+
+    async def complete(self, request: ModelRequest) -> ModelResponse: ...
+
+
+class ModelError(RepowrightError):
+    """A model call failed in a way that retrying will not fix."""
+
+
+class AuthError(ModelError):
+    pass
+
+
+class BadRequestError(ModelError):
+    pass
+
+
+class ContextLengthError(BadRequestError):
+    pass
+
+
+class TransientModelError(ModelError):
+    """Rate limit, 5xx, timeout or connection error: safe to retry."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
