@@ -1,0 +1,72 @@
+"""Settings: repowright.toml (user, then project) < environment variables < CLI flags.
+
+API keys are never settings: providers read them from the environment at call time, so they
+can never end up in a run directory or a log.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from repowright.errors import ConfigError
+
+ENV_PREFIX = "REPOWRIGHT_"
+USER_CONFIG = Path("~/.config/repowright/repowright.toml")
+PROJECT_CONFIG = Path("repowright.toml")
+SECRET_WORDS = ("key", "token", "secret", "password")
+
+
+class Settings(BaseModel):
+    model: str = Field(default="", description="Model spec; empty = choose automatically.")
+    max_cost: float | None = Field(default=None, description="Stop the run past this many USD.")
+    max_tokens: int | None = Field(default=None, description="Stop past this many tokens.")
+    max_calls: int | None = Field(default=None, description="Stop past this many model calls.")
+    cache: bool = True
+    jobs: int = Field(default=4, ge=1, le=64)
+    context_budget: int = Field(default=12_000, ge=1_000)
+    memory: Literal["codemem", "full", "none"] = "codemem"
+    rag: Literal["off", "auto", "always"] = "auto"
+    fix_rounds: int = Field(default=3, ge=0, le=20)
+    review: bool = False
+    request_timeout_s: float = 600.0
+    max_retries: int = Field(default=5, ge=0, le=20)
+
+    @classmethod
+    def load(cls, overrides: dict[str, Any] | None = None, cwd: Path | None = None) -> Settings:
+        """Merge config files, then `REPOWRIGHT_*` variables, then explicit overrides."""
+        data: dict[str, Any] = {}
+        for path in (USER_CONFIG.expanduser(), (cwd or Path.cwd()) / PROJECT_CONFIG):
+            data.update(_read_toml(path))
+        for name in cls.model_fields:
+            value = os.environ.get(ENV_PREFIX + name.upper())
+            if value is not None:
+                data[name] = value
+        data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        secret = [k for k in data if any(w in k.lower() for w in SECRET_WORDS)]
+        if secret:
+            raise ConfigError(
+                f"{', '.join(secret)}: API keys are read from the environment only "
+                "(e.g. OPENAI_API_KEY), never from config files"
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(f"invalid setting {where}: {err['msg']}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    section = data.get("repowright", data)
+    return {k.replace("-", "_"): v for k, v in section.items()}
