@@ -2,9 +2,13 @@
 
 
 class RepowrightError(Exception):
-    """A failure the user can act on; the CLI prints its message and exits non-zero."""
+    """A failure the user can act on; the CLI prints its message and exits with `exit_code`."""
 
     exit_code = 2
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 class InputError(RepowrightError):

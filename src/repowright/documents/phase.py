@@ -9,7 +9,6 @@ from repowright.pipeline.context import RunContext
 
 
 async def run_ingest(ctx: RunContext) -> dict[str, Any]:
-    inputs = sorted(p for p in (ctx.run.root / "input").iterdir() if p.is_file())
-    doc = load_document(inputs[0])
+    doc = load_document(ctx.run.root / "input" / ctx.run.read_json("run.json")["input"])
     ctx.run.write_json("document.json", doc)
     return {"title": doc.title, "segments": len(doc.segments), "tokens": doc.total_tokens()}

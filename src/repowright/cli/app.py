@@ -1,0 +1,188 @@
+"""The `repowright` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from repowright import __version__
+from repowright.cli.common import err, handle_errors
+from repowright.config import Settings
+from repowright.errors import RepowrightError
+from repowright.pipeline.session import create_run, drive, load_settings, run_state
+from repowright.runs.progress import ConsoleProgress, JsonProgress, Progress, QuietProgress
+from repowright.runs.store import RunDir
+
+app = typer.Typer(
+    name="repowright",
+    help="Turn a research paper or a plain-language spec into a complete, verified repository.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+out = Console(highlight=False)
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model", "-m", help="Model spec, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, local."
+    ),
+]
+MaxCost = Annotated[float | None, typer.Option(help="Stop cleanly past this many USD.")]
+MaxTokens = Annotated[int | None, typer.Option(help="Stop cleanly past this many tokens.")]
+MaxCalls = Annotated[int | None, typer.Option(help="Stop cleanly past this many model calls.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _progress(quiet: bool, as_json: bool) -> Progress:
+    if as_json:
+        return JsonProgress()
+    return QuietProgress() if quiet else ConsoleProgress()
+
+
+def _finish(outcome_status: str, run_dir: Path, as_json: bool, quiet: bool) -> None:
+    state = run_state(RunDir.open(run_dir))
+    if as_json:
+        typer.echo(json.dumps(state))
+    elif not quiet:
+        _print_state(state)
+        if outcome_status == "blueprint_ready":
+            out.print(
+                f"Blueprint ready for review: {run_dir}/blueprint.yaml — edit it, then "
+                f"`repowright resume {run_dir}`"
+            )
+        else:
+            out.print(f"Report: {run_dir}/report.md")
+    if outcome_status == "failed":
+        raise typer.Exit(1)
+
+
+def _print_state(state: dict[str, Any]) -> None:
+    table = Table(show_header=False, box=None)
+    for key, value in state.items():
+        if key == "reason" and not value:
+            continue
+        table.add_row(f"[bold]{key}[/]", str(value))
+    out.print(table)
+
+
+@app.command()
+@handle_errors
+def run(
+    input: Annotated[
+        Path | None, typer.Argument(help="Paper or spec file (PDF, Markdown, LaTeX, HTML, text).")
+    ] = None,
+    spec: Annotated[
+        str | None, typer.Option(help="A plain-language spec instead of a file.")
+    ] = None,
+    model: ModelOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Run directory (default runs/<time>-<name>).")
+    ] = None,
+    max_cost: MaxCost = None,
+    max_tokens: MaxTokens = None,
+    max_calls: MaxCalls = None,
+    jobs: Annotated[int | None, typer.Option(help="Files generated in parallel.")] = None,
+    review: Annotated[
+        bool | None, typer.Option("--review", help="Stop after the blueprint for editing.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse responses.")] = False,
+    quiet: Quiet = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Generate and verify a repository from INPUT (or --spec). Exit 0 only if it verified."""
+    settings = Settings.load(
+        {
+            "model": model,
+            "max_cost": max_cost,
+            "max_tokens": max_tokens,
+            "max_calls": max_calls,
+            "jobs": jobs,
+            "review": review,
+            "cache": False if no_cache else None,
+        }
+    )
+    run_dir = create_run(input, spec, settings, out_dir)
+    progress = _progress(quiet, as_json)
+    progress.info(f"run directory: {run_dir.root}")
+    outcome = _guarded(run_dir.root, lambda: drive(run_dir, settings, progress))
+    _finish(outcome.status, outcome.run_dir, as_json, quiet)
+
+
+@app.command()
+@handle_errors
+def resume(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory made by `repowright run`.")],
+    max_cost: MaxCost = None,
+    max_tokens: MaxTokens = None,
+    max_calls: MaxCalls = None,
+    quiet: Quiet = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Continue a run from its last completed step (after a crash, Ctrl-C, budget or review)."""
+    run = RunDir.open(run_dir)
+    settings = load_settings(
+        run, {"max_cost": max_cost, "max_tokens": max_tokens, "max_calls": max_calls}
+    )
+    progress = _progress(quiet, as_json)
+    outcome = _guarded(run.root, lambda: drive(run, settings, progress))
+    _finish(outcome.status, outcome.run_dir, as_json, quiet)
+
+
+@app.command()
+@handle_errors
+def status(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    as_json: JsonOut = False,
+) -> None:
+    """Show a run's phase, files done, tokens and cost."""
+    state = run_state(RunDir.open(run_dir))
+    if as_json:
+        typer.echo(json.dumps(state))
+    else:
+        _print_state(state)
+
+
+@app.command()
+@handle_errors
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def _guarded(run_dir: Path, make: Any) -> Any:
+    """Run the coroutine; on Ctrl-C or a stop, say how to resume instead of a traceback."""
+    try:
+        return asyncio.run(make())
+    except KeyboardInterrupt:
+        err.print(f"interrupted; nothing done is lost. Continue: repowright resume {run_dir}")
+        raise typer.Exit(130) from None
+    except RepowrightError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err.print(f"run directory: {run_dir} (continue with: repowright resume {run_dir})")
+        raise typer.Exit(exc.exit_code) from None
+
+
+COMMAND_MODULES: list[str] = []
+
+
+def _register_all() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"repowright.cli.{name}").register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,114 @@
+"""Model specs (`provider:model`) -> a ready model, and the default choice when none is set.
+
+Specs:
+  openai:gpt-4.1                          OPENAI_API_KEY (OPENAI_BASE_URL honoured)
+  anthropic:claude-sonnet-4-5             ANTHROPIC_API_KEY
+  openrouter:vendor/model                 OPENROUTER_API_KEY
+  openai-compat:http://host:port/v1#name  any OpenAI-compatible server (vLLM, llama.cpp, ...);
+                                          key from OPENAI_COMPAT_API_KEY if the server needs one
+  ollama:llama3.1                         local Ollama on 127.0.0.1:11434
+  scripted:path.json                      replies from a script (tests, offline demos)
+  local | local:/path/model.gguf          embedded llama.cpp server, no key, no network
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from repowright.config import Settings
+from repowright.errors import ConfigError
+from repowright.models.base import Model
+from repowright.models.scripted import load_script
+
+OPENROUTER_URL = "https://openrouter.ai/api/v1"
+OLLAMA_URL = "http://127.0.0.1:11434/v1"
+DEFAULTS_BY_KEY = (
+    ("OPENAI_API_KEY", "openai:gpt-4.1"),
+    ("ANTHROPIC_API_KEY", "anthropic:claude-sonnet-4-5"),
+    ("OPENROUTER_API_KEY", "openrouter:anthropic/claude-sonnet-4.5"),
+)
+PROVIDERS = ("openai", "anthropic", "openrouter", "openai-compat", "ollama", "scripted", "local")
+
+
+def default_spec() -> tuple[str, str]:
+    """The spec to use when none is configured, and a one-line note saying why."""
+    for var, spec in DEFAULTS_BY_KEY:
+        if os.environ.get(var):
+            return spec, f"model: {spec} (found {var}; choose another with --model)"
+    return "local", (
+        "model: local (embedded, no key needed). For better results pass --model, "
+        "e.g. --model openai:gpt-4.1 or --model anthropic:claude-sonnet-4-5 with its API key set"
+    )
+
+
+def _key(var: str, spec: str) -> str:
+    value = os.environ.get(var)
+    if not value:
+        raise ConfigError(f"{spec} needs the environment variable {var}")
+    return value
+
+
+@asynccontextmanager
+async def open_model(
+    spec: str, settings: Settings, log_dir: Path | None = None
+) -> AsyncIterator[Model]:
+    """Yield the raw model for `spec`; owned resources (a local server) end with the block."""
+    provider, _, rest = spec.partition(":")
+    timeout = settings.request_timeout_s
+    if provider == "local":
+        from repowright.models.local import open_local_model
+
+        async with open_local_model(Path(rest) if rest else None, log_dir=log_dir) as model:
+            yield model
+        return
+    if provider not in PROVIDERS or (not rest and provider != "local"):
+        raise ConfigError(
+            f"unknown model spec {spec!r}; use provider:model with provider one of "
+            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4.1)"
+        )
+    if provider == "scripted":
+        yield load_script(Path(rest))
+        return
+    if provider == "anthropic":
+        from repowright.models.anthropic_model import AnthropicModel
+
+        yield AnthropicModel(rest, api_key=_key("ANTHROPIC_API_KEY", spec), timeout=timeout)
+        return
+    from repowright.models.openai_compat import OpenAICompatModel
+
+    if provider == "openai":
+        model = OpenAICompatModel(
+            rest,
+            base_url=os.environ.get("OPENAI_BASE_URL"),
+            api_key=_key("OPENAI_API_KEY", spec),
+            timeout=timeout,
+            name=spec,
+        )
+    elif provider == "openrouter":
+        model = OpenAICompatModel(
+            rest,
+            base_url=OPENROUTER_URL,
+            api_key=_key("OPENROUTER_API_KEY", spec),
+            timeout=timeout,
+            name=spec,
+        )
+    elif provider == "ollama":
+        model = OpenAICompatModel(rest, base_url=OLLAMA_URL, timeout=timeout, name=spec)
+    else:
+        url, _, name = rest.partition("#")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{spec!r}: expected openai-compat:http://host:port/v1#model")
+        model = OpenAICompatModel(
+            name or "default",
+            base_url=url,
+            api_key=os.environ.get("OPENAI_COMPAT_API_KEY"),
+            timeout=timeout,
+            name=f"openai-compat:{name or url}",
+        )
+    try:
+        yield model
+    finally:
+        await model.aclose()

@@ -1,0 +1,21 @@
+"""Pipeline step `report`: a human summary (report.md) of what was built and verified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repowright.models.metered import Totals
+from repowright.pipeline.context import RunContext
+from repowright.prompts import render
+from repowright.runs.store import atomic_write
+from repowright.verify.schema import Verdict
+
+
+async def run_report(ctx: RunContext) -> dict[str, Any]:
+    run = ctx.run
+    verdict = Verdict.model_validate(run.read_json("verdict.json"))
+    totals = Totals.from_events(run.events)
+    files = sorted(str(p.relative_to(run.repo)) for p in run.repo.rglob("*") if p.is_file())
+    text = render("report", verdict=verdict, totals=totals, files=files, run=run)
+    atomic_write(run.path("report.md"), text)
+    return {"verified": verdict.verified, "files": len(files)}

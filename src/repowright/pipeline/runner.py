@@ -1,0 +1,59 @@
+"""Runs the phases in order as checkpointed steps; a resumed run skips completed steps."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from repowright.blueprint.phase import run_blueprint
+from repowright.documents.phase import run_ingest
+from repowright.errors import BudgetExceeded
+from repowright.generate.phase import run_generate
+from repowright.pipeline.context import RunContext
+from repowright.pipeline.report import run_report
+from repowright.runs.events import RunFinished, StepCompleted, StepFailed, StepStarted
+from repowright.verify.phase import run_verify
+from repowright.verify.schema import Verdict
+
+Phase = Callable[[RunContext], Awaitable[dict[str, Any]]]
+
+STEPS: list[tuple[str, Phase]] = [
+    ("ingest", run_ingest),
+    ("blueprint", run_blueprint),
+    ("generate", run_generate),
+    ("verify", run_verify),
+    ("report", run_report),
+]
+
+
+async def execute(ctx: RunContext) -> str:
+    """Run every step not yet completed; return the final status."""
+    run = ctx.run
+    done = run.completed_steps()
+    review_passed = any(
+        isinstance(e, RunFinished) and e.status == "blueprint_ready" for e in run.events
+    )
+    for name, phase in STEPS:
+        if name in done:
+            continue
+        run.events.append(StepStarted(step=name))
+        ctx.progress.phase(name)
+        try:
+            summary = await phase(ctx)
+        except BudgetExceeded as exc:
+            run.events.append(StepFailed(step=name, error=str(exc)))
+            run.events.append(RunFinished(status="stopped", reason=str(exc)))
+            raise
+        except Exception as exc:
+            run.events.append(StepFailed(step=name, error=f"{type(exc).__name__}: {exc}"))
+            raise
+        run.events.append(StepCompleted(step=name, summary=summary))
+        if name == "blueprint" and ctx.settings.review and not review_passed:
+            run.events.append(
+                RunFinished(status="blueprint_ready", reason="review requested (--review)")
+            )
+            return "blueprint_ready"
+    verdict = Verdict.model_validate(run.read_json("verdict.json"))
+    status = "verified" if verdict.verified else "failed"
+    run.events.append(RunFinished(status=status))
+    return status

@@ -1,0 +1,119 @@
+"""Start or resume a run: pick the model, wrap it with retries and metering, run the steps."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from repowright.config import Settings
+from repowright.errors import InputError
+from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
+from repowright.models.registry import default_spec, open_model
+from repowright.models.retry import Retrying
+from repowright.pipeline.context import RunContext
+from repowright.pipeline.runner import execute
+from repowright.runs.events import RunFinished, RunStarted, StepCompleted
+from repowright.runs.progress import Progress, QuietProgress
+from repowright.runs.store import RunDir
+
+RUN_FILE = "run.json"
+SPEC_FILE = "spec.md"
+
+
+@dataclass
+class RunOutcome:
+    run_dir: Path
+    status: str
+    totals: Totals
+
+
+def create_run(
+    input_path: Path | None, spec_text: str | None, settings: Settings, out: Path | None
+) -> RunDir:
+    """Make the run directory and copy the input in, so the run never depends on the original."""
+    if (input_path is None) == (spec_text is None):
+        raise InputError("give exactly one of INPUT or --spec")
+    if input_path is not None and not input_path.exists():
+        raise InputError(f"input not found: {input_path}")
+    if spec_text is not None and not spec_text.strip():
+        raise InputError("--spec is empty")
+    name = input_path.stem if input_path is not None else (spec_text or "spec")[:40]
+    run = RunDir.create(out, name)
+    if input_path is not None and input_path.is_dir():
+        shutil.copytree(input_path, run.root / "input" / input_path.name)
+        input_name = input_path.name
+    elif input_path is not None:
+        shutil.copy2(input_path, run.root / "input" / input_path.name)
+        input_name = input_path.name
+    else:
+        (run.root / "input" / SPEC_FILE).write_text(spec_text or "", encoding="utf-8")
+        input_name = SPEC_FILE
+    run.write_json(RUN_FILE, {"input": input_name, "settings": settings.model_dump()})
+    return run
+
+
+def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
+    """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top."""
+    saved = run.read_json(RUN_FILE)["settings"]
+    saved.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings.model_validate(saved)
+
+
+async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:
+    """Open the model for this run and execute the remaining steps."""
+    progress = progress or QuietProgress()
+    spec = settings.model
+    if not spec:
+        spec, note = default_spec()
+        progress.info(note)
+        settings = settings.model_copy(update={"model": spec})
+        saved = run.read_json(RUN_FILE)
+        saved["settings"]["model"] = spec
+        run.write_json(RUN_FILE, saved)
+    if not any(isinstance(e, RunStarted) for e in run.events):
+        run.events.append(
+            RunStarted(
+                input=run.read_json(RUN_FILE)["input"], model=spec, options=settings.model_dump()
+            )
+        )
+    async with open_model(spec, settings, log_dir=run.root / "logs") as raw:
+        model = MeteredModel(
+            Retrying(
+                raw,
+                max_retries=settings.max_retries,
+                on_retry=lambda n, wait, exc: progress.info(
+                    f"[yellow]retry {n} in {wait:.1f}s[/]: {exc}"
+                ),
+            ),
+            run.events,
+            budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
+            cache=ResponseCache(run.cache_dir) if settings.cache else None,
+            warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
+        )
+        ctx = RunContext(run=run, model=model, settings=settings, progress=progress)
+        status = await execute(ctx)
+    return RunOutcome(run.root, status, Totals.from_events(run.events))
+
+
+def run_state(run: RunDir) -> dict[str, Any]:
+    """What `repowright status` shows: phase, steps done, files, tokens, cost."""
+    events = list(run.events)
+    done = [e.step for e in events if isinstance(e, StepCompleted)]
+    finished = [e for e in events if isinstance(e, RunFinished)]
+    totals = Totals.from_events(events)
+    files = sum(1 for p in run.repo.rglob("*") if p.is_file()) if run.repo.exists() else 0
+    return {
+        "run_dir": str(run.root),
+        "steps_done": done,
+        "status": finished[-1].status if finished else "in progress",
+        "reason": finished[-1].reason if finished else "",
+        "files": files,
+        "calls": totals.calls,
+        "cached_calls": totals.cached_calls,
+        "prompt_tokens": totals.prompt_tokens,
+        "completion_tokens": totals.completion_tokens,
+        "cost_usd": round(totals.cost_usd, 6),
+        "unpriced_calls": totals.unpriced_calls,
+    }
