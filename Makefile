@@ -16,7 +16,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/repowright run examples/todo_cli.md --out runs/demo
+	rm -rf runs/demo
+	$(BIN)/repowright run examples/todo_cli.md --out runs/demo --model scripted:examples/todo_cli.scripted.json
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,9 @@ class MeteredModel:
             self._record(request, hit, key, cached=True)
             return hit.model_copy(update={"cached": True})
         self.check_budget()
+        start = time.monotonic()
         response = await self.inner.complete(request)
+        response.latency_s = response.latency_s or time.monotonic() - start
         response.cost_usd = self.prices.cost(self.name, response.usage)
         if response.cost_usd is None and self.prices.first_unknown(self.name):
             self.warn(

@@ -3,7 +3,8 @@
 A script is a list (replies given in order) or a function of the request. A reply is a
 string, a dict/list (sent as JSON), a `ScriptedReply`, or an exception instance to raise.
 From a file (`scripted:path.json`): either a JSON list of replies, or
-`{"rules": [{"tag": ..., "contains": ..., "reply": ..., "error": ...}], "default": ...}`
+`{"rules": [{"tag" | "tag_prefix": ..., "contains": ..., "reply": ..., "delay_s": ...,
+"error": ...}], "default": ...}`
 (errors: rate_limit, server, auth, bad_request, context_length). The first rule
 whose `tag` equals the request tag (and whose `contains` is in the last message)
 answers; rules marked `"once": true` are used up after one match.
@@ -103,7 +104,11 @@ def _from_item(item: Any) -> Reply:
             raise ConfigError(f"unknown scripted error {kind!r}; use one of {sorted(_ERRORS)}")
         return _ERRORS[kind]()
     if isinstance(item, dict) and "reply" in item:
-        return _from_item(item["reply"])
+        reply = _from_item(item["reply"])
+        if item.get("delay_s") and not isinstance(reply, Exception):
+            text = reply if isinstance(reply, str) else json.dumps(reply)
+            return ScriptedReply(text, delay_s=float(item["delay_s"]))
+        return reply
     return item
 
 
@@ -124,6 +129,8 @@ def load_script(path: Path) -> ScriptedModel:
         last = request.messages[-1].content if request.messages else ""
         for rule in rules:
             if rule.get("tag") not in (None, request.tag):
+                continue
+            if not request.tag.startswith(rule.get("tag_prefix", "")):
                 continue
             if rule.get("contains") and rule["contains"] not in last:
                 continue

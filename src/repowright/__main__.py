@@ -1,0 +1,3 @@
+from repowright.cli.app import main
+
+main()

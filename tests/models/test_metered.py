@@ -1,0 +1,91 @@
+"""Accounting, budgets, cache and pricing around a model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from repowright.errors import BudgetExceeded
+from repowright.models.base import Message, ModelRequest, Usage
+from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals, cache_key
+from repowright.models.pricing import PriceTable
+from repowright.models.scripted import ScriptedModel
+from repowright.runs.events import ModelCalled
+from repowright.runs.store import EventLog
+
+
+def req(text: str, tag: str = "t") -> ModelRequest:
+    return ModelRequest(messages=[Message(role="user", content=text)], tag=tag)
+
+
+def metered(tmp_path: Path, replies, name="scripted", **kw) -> tuple[MeteredModel, ScriptedModel]:
+    inner = ScriptedModel(replies, name=name)
+    log = EventLog(tmp_path / "events.jsonl")
+    return MeteredModel(inner, log, **kw), inner
+
+
+async def test_every_call_is_logged_with_tokens_and_cost(tmp_path: Path) -> None:
+    model, _ = metered(tmp_path, ["a", "b"])
+    await model.complete(req("one"))
+    await model.complete(req("two"))
+    events = [e for e in EventLog(tmp_path / "events.jsonl") if isinstance(e, ModelCalled)]
+    assert [e.tag for e in events] == ["t", "t"]
+    assert all(e.prompt_tokens > 0 and e.cost_usd == 0.0 for e in events)
+
+
+async def test_unknown_price_records_tokens_and_warns_once(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    model, _ = metered(tmp_path, ["a", "b"], name="mystery-model", warn=warnings.append)
+    await model.complete(req("one"))
+    await model.complete(req("two"))
+    assert len(warnings) == 1 and "mystery-model" in warnings[0]
+    assert model.totals.unpriced_calls == 2
+    assert model.totals.cost_usd == 0.0
+
+
+def test_price_lookup_exact_prefix_and_free() -> None:
+    prices = PriceTable.default()
+    assert prices.lookup("openai:gpt-4.1") == prices.models["gpt-4.1"]
+    assert prices.lookup("openai:gpt-4.1-mini-2025-04-14") == prices.models["gpt-4.1-mini"]
+    assert prices.lookup("openrouter:anthropic/claude-sonnet-4-5") is not None
+    assert prices.lookup("local") == (0.0, 0.0)
+    assert prices.lookup("acme:unknown") is None
+    cost = prices.cost("openai:gpt-4.1", Usage(prompt_tokens=1_000_000, completion_tokens=0))
+    assert cost == pytest.approx(prices.models["gpt-4.1"][0])
+
+
+@pytest.mark.parametrize(
+    ("budget", "calls_allowed"),
+    [(Budget(max_calls=2), 2), (Budget(max_tokens=1), 1), (Budget(max_cost=0.0), 0)],
+)
+async def test_budget_stops_before_the_next_call(tmp_path, budget, calls_allowed) -> None:
+    model, inner = metered(tmp_path, ["x"] * 5, name="openai:gpt-4.1", budget=budget)
+    with pytest.raises(BudgetExceeded):
+        for i in range(5):
+            await model.complete(req(f"call {i}"))
+    assert inner.calls == calls_allowed
+
+
+async def test_cache_answers_repeats_without_calling(tmp_path: Path) -> None:
+    cache = ResponseCache(tmp_path / "cache")
+    model, inner = metered(tmp_path, ["first"], cache=cache)
+    await model.complete(req("same", tag="a"))
+    again = await model.complete(req("same", tag="b"))  # the tag is a label, not a key
+    assert again.text == "first" and again.cached
+    assert inner.calls == 1
+    assert model.totals.calls == 1 and model.totals.cached_calls == 1
+
+
+async def test_totals_survive_a_restart(tmp_path: Path) -> None:
+    model, _ = metered(tmp_path, ["a", "b"], name="openai:gpt-4.1")
+    await model.complete(req("one"))
+    await model.complete(req("two"))
+    reopened = Totals.from_events(EventLog(tmp_path / "events.jsonl"))
+    assert reopened.calls == 2 and reopened.cost_usd == pytest.approx(model.totals.cost_usd)
+
+
+def test_cache_key_depends_on_model_and_content() -> None:
+    assert cache_key("m", req("a")) != cache_key("m", req("b"))
+    assert cache_key("m", req("a")) != cache_key("n", req("a"))
+    assert cache_key("m", req("a", tag="x")) == cache_key("m", req("a", tag="y"))

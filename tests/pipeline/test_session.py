@@ -1,0 +1,112 @@
+"""End-to-end pipeline behaviour with the scripted model: budgets, resume, cache, kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from repowright.config import Settings
+from repowright.errors import BudgetExceeded, InputError
+from repowright.pipeline.session import create_run, drive, load_settings, run_state
+from repowright.runs.events import ModelCalled, RunFinished
+from repowright.runs.store import RunDir
+from tests.conftest import slow_script
+
+
+def settings_for(script: Path, **kw) -> Settings:
+    return Settings(model=f"scripted:{script}", **kw)
+
+
+def paid_calls(run: RunDir) -> list[ModelCalled]:
+    return [e for e in run.events if isinstance(e, ModelCalled) and not e.cached]
+
+
+async def test_happy_path_produces_every_artifact(tmp_path, demo_spec, demo_script) -> None:
+    run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
+    outcome = await drive(run, settings_for(demo_script))
+    assert outcome.status == "verified"
+    for name in ("document.json", "blueprint.yaml", "verdict.json", "report.md", "run.json"):
+        assert (run.root / name).is_file(), name
+    assert (run.repo / "todo" / "store.py").is_file()
+    assert run_state(run)["status"] == "verified"
+
+
+async def test_budget_stop_then_resume_with_higher_cap(tmp_path, demo_spec, demo_script) -> None:
+    settings = settings_for(demo_script, max_calls=3)
+    run = create_run(demo_spec, None, settings, tmp_path / "run")
+    with pytest.raises(BudgetExceeded, match="call budget"):
+        await drive(run, settings)
+    assert [e.status for e in run.events if isinstance(e, RunFinished)] == ["stopped"]
+    assert len(paid_calls(run)) == 3
+
+    resumed = load_settings(run, {"max_calls": 100})
+    outcome = await drive(run, resumed)
+    assert outcome.status == "verified"
+    keys = [e.cache_key for e in paid_calls(run)]
+    assert len(keys) == len(set(keys)) == 7  # no call paid twice
+
+
+async def test_rerun_of_a_step_is_answered_from_cache(tmp_path, demo_spec, demo_script) -> None:
+    settings = settings_for(demo_script)
+    run = create_run(demo_spec, None, settings, tmp_path / "run")
+    await drive(run, settings)
+    # Forget that generation finished (as if it crashed after its calls): resume redoes it.
+    lines = (run.root / "events.jsonl").read_text().splitlines()
+    kept = [ln for ln in lines if '"step":"generate"' not in ln or "step_started" in ln]
+    kept = [
+        ln for ln in kept if '"step_completed"' not in ln or '"ingest"' in ln or '"blueprint"' in ln
+    ]
+    (run.root / "events.jsonl").write_text("\n".join(kept) + "\n")
+    await drive(run, settings)
+    cached = [e for e in run.events if isinstance(e, ModelCalled) and e.cached]
+    assert len(cached) == 6 and len(paid_calls(run)) == 7
+
+
+def test_kill_9_during_generation_then_resume(tmp_path, demo_spec, demo_script) -> None:
+    script = slow_script(demo_script, delay_s=0.4)
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "repowright", "run", str(demo_spec), "--out", str(out)]
+    cmd += ["--model", f"scripted:{script}", "--quiet", "--jobs", "1"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    events = out / "events.jsonl"
+    while time.monotonic() < deadline:
+        if events.exists() and events.read_text().count('"tag":"generate:') >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    run = RunDir.open(out)
+    assert not run.is_done("generate")
+    before = len(paid_calls(run))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "repowright", "resume", str(out), "--quiet"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    keys = [e.cache_key for e in paid_calls(run)]
+    assert len(keys) == len(set(keys)) == 7, "a call was paid twice"
+    assert before >= 3
+    assert run_state(run)["status"] == "verified"
+
+
+def test_bad_input(tmp_path: Path) -> None:
+    settings = Settings(model="scripted:x.json")
+    with pytest.raises(InputError, match="input not found"):
+        create_run(tmp_path / "nope.md", None, settings, tmp_path / "r")
+    with pytest.raises(InputError, match="exactly one"):
+        create_run(None, None, settings, tmp_path / "r")
+    with pytest.raises(InputError, match="empty"):
+        create_run(None, "   ", settings, tmp_path / "r")
