@@ -23,7 +23,10 @@ DEFAULT_MAX_TOKENS = 8192
 
 
 class AnthropicModel:
-    """Structured output uses a forced tool call whose input schema is the requested schema."""
+    """Structured output uses a forced tool call whose input schema is the requested schema.
+
+    The SDK (2.x) no longer takes `temperature`, so the request's temperature is not sent.
+    """
 
     def __init__(
         self,
@@ -44,7 +47,6 @@ class AnthropicModel:
         kwargs: dict[str, Any] = {
             "model": self.model,
             "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS,
-            "temperature": request.temperature,
             "messages": [
                 {"role": m.role, "content": m.content}
                 for m in request.messages
