@@ -1,0 +1,140 @@
+"""The run directory: every artifact on disk, plus an fsync'd append-only event log."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from repowright.errors import InputError
+from repowright.runs.events import RunEvent, StepCompleted, parse_event
+
+EVENTS_FILE = "events.jsonl"
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write via a temp file + rename so a crash never leaves a half-written artifact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class EventLog:
+    """Append-only JSONL log; each line is fsync'd before `append` returns."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def append(self, event: RunEvent) -> None:
+        line = event.model_dump_json() + "\n"
+        with self._lock, open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def __iter__(self) -> Iterator[RunEvent]:
+        if not self.path.exists():
+            return
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    yield parse_event(json.loads(line))
+                except (json.JSONDecodeError, ValueError):
+                    # A line torn by kill -9 mid-write is the only way to get here: skip it.
+                    continue
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].strip("-") or "run"
+
+
+class RunDir:
+    """Layout: input/, <phase artifacts>, repo/, events.jsonl, cache/."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.events = EventLog(root / EVENTS_FILE)
+
+    @classmethod
+    def create(cls, out: Path | None, name: str, base: Path = Path("runs")) -> RunDir:
+        if out is None:
+            out = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{slugify(name)}"
+        if out.exists() and any(out.iterdir()):
+            if (out / EVENTS_FILE).exists():
+                raise InputError(
+                    f"{out} already holds a run; use `repowright resume {out}` or pick another --out"
+                )
+            raise InputError(f"{out} exists and is not empty; pick another --out")
+        out.mkdir(parents=True, exist_ok=True)
+        run = cls(out)
+        for sub in ("input", "repo", "cache"):
+            (out / sub).mkdir(exist_ok=True)
+        return run
+
+    @classmethod
+    def open(cls, root: Path) -> RunDir:
+        if not (root / EVENTS_FILE).exists():
+            raise InputError(f"{root} is not a run directory (no {EVENTS_FILE})")
+        return cls(root)
+
+    @property
+    def repo(self) -> Path:
+        return self.root / "repo"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def completed_steps(self) -> dict[str, StepCompleted]:
+        return {e.step: e for e in self.events if isinstance(e, StepCompleted)}
+
+    def is_done(self, step: str) -> bool:
+        return step in self.completed_steps()
+
+    def write_json(self, name: str, obj: BaseModel | Any) -> Path:
+        text = (
+            obj.model_dump_json(indent=2)
+            if isinstance(obj, BaseModel)
+            else json.dumps(obj, indent=2, ensure_ascii=False)
+        )
+        path = self.root / name
+        atomic_write(path, text + "\n")
+        return path
+
+    def write_yaml(self, name: str, obj: BaseModel) -> Path:
+        data = obj.model_dump(mode="json")
+        path = self.root / name
+        atomic_write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        return path
+
+    def read_json(self, name: str) -> Any:
+        return json.loads((self.root / name).read_text(encoding="utf-8"))
+
+    def read_yaml(self, name: str) -> Any:
+        return yaml.safe_load((self.root / name).read_text(encoding="utf-8"))
