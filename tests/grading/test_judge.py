@@ -65,6 +65,7 @@ async def test_leaf_prompts_hold_paper_criterion_ancestors_addendum_and_files(
     assert "Bubble sort repeatedly swaps" in cd
     assert "def bubble_sort" in cd and "### main.py" in cd
     assert "reproduce.log" not in cd  # code development is judged on code alone
+    assert "### result.txt" not in cd  # ... as submitted, without the run's outputs
     ce = sent["ce-run"]
     assert "# reproduce.log (exit code 0" in ce and "python3 main.py" in ce
     ra = sent["ra-result"]

@@ -73,6 +73,9 @@ def grade(
     context_budget: Annotated[
         int | None, typer.Option(help="Evidence tokens per leaf (default: settings).")
     ] = None,
+    bm25_only: Annotated[
+        bool, typer.Option("--bm25-only", help="Rank files lexically, not with the model.")
+    ] = False,
     max_cost: MaxCost = None,
     no_cache: NoCache = False,
     quiet: Quiet = False,
@@ -84,11 +87,13 @@ def grade(
         repo=repo,
         paper=paper,
         rubric=rubric,
-        out=out_file or repo.with_name(f"{repo.name}-grade") / "graded.json",
+        out=out_file or repo.resolve().with_name(f"{repo.resolve().name}-grade") / "graded.json",
         addendum=addendum,
         code_dev=code_dev,
         judge=JudgeConfig(
-            concurrency=concurrency, context_budget=context_budget or settings.context_budget
+            concurrency=concurrency,
+            context_budget=context_budget or settings.context_budget,
+            rank_with_model=not bm25_only,
         ),
         budget=Budget(max_cost=max_cost),
         cache=settings.cache,
@@ -123,7 +128,8 @@ def _print_report(report: GradeReport) -> None:
     table.add_column("score", justify="right")
     for name, cat in summary.categories.items():
         share = f"{cat.share:.0%} of total"
-        table.add_row(f"[bold]{name}[/] ({cat.leaves} leaves)", share, f"{cat.score:.1%}")
+        leaves = f"{cat.leaves} leaf" if cat.leaves == 1 else f"{cat.leaves} leaves"
+        table.add_row(f"[bold]{name}[/] ({leaves})", share, f"{cat.score:.1%}")
     table.add_section()
     for node in summary.top_level:
         text = escape(node.requirements if len(node.requirements) < 70 else node.requirements[:67])
@@ -213,9 +219,9 @@ def _print_bench(result: BenchResult) -> None:
             status,
             "-" if r.score is None else f"{r.score:.1%}",
             f"${r.cost_usd:.4f}",
-            f"{r.generate_s:.0f}s",
-            f"{r.reproduce_s:.0f}s" if r.reproduced else "-",
-            f"{r.grade_s:.0f}s",
+            f"{r.generate_s:.1f}s",
+            f"{r.reproduce_s:.1f}s" if r.reproduced else "-",
+            f"{r.grade_s:.1f}s",
         )
     out.print(table)
     mean = "-" if result.mean_score is None else f"{result.mean_score:.1%}"

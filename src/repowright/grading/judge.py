@@ -99,8 +99,10 @@ class Judge:
     async def grade(
         self, rubric: RubricNode, root: Path, reproduction: Reproduction | None
     ) -> GradedNode:
-        code = [f for f in read_submission(root) if f.text is not None]
         produced = read_submission(root, reproduction.produced_files) if reproduction else []
+        # Code is judged as submitted: the run's outputs are evidence for results only.
+        outputs = {f.path for f in produced}
+        code = [f for f in read_submission(root) if f.text is not None and f.path not in outputs]
         ancestry = _ancestry(rubric)
         limit = asyncio.Semaphore(self.config.concurrency)
         leaves = rubric.leaves()
@@ -269,7 +271,7 @@ def _log(root: Path, budget: int) -> str:
 
 def _run_note(rep: Reproduction) -> str:
     if rep.timed_out:
-        return f"timed out after {rep.duration_s:.0f}s"
+        return f"timed out after {rep.duration_s:.1f}s"
     if rep.returncode is None:
         return "exit status unknown"
-    return f"exit code {rep.returncode} after {rep.duration_s:.0f}s"
+    return f"exit code {rep.returncode} after {rep.duration_s:.1f}s"
