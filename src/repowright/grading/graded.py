@@ -48,7 +48,7 @@ def score_from_children(children: list[GradedNode]) -> float:
     total = sum(c.weight for c in children)
     if total == 0:
         return 0.0
-    return sum(c.score * c.weight for c in children) / total
+    return min(1.0, sum(c.score * c.weight for c in children) / total)  # no 1+epsilon
 
 
 def assemble(node: RubricNode, grades: dict[str, LeafGrade]) -> GradedNode:
