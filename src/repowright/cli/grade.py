@@ -1,0 +1,234 @@
+"""`repowright grade`, `bench` and `reproduce`: measure how well a repository reproduces a paper."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from repowright.cli.common import handle_errors
+from repowright.config import Settings
+from repowright.errors import InputError
+from repowright.grading.bench import BenchConfig, BenchResult, discover, run_bench
+from repowright.grading.judge import JudgeConfig
+from repowright.grading.reproduce import run_reproduce
+from repowright.grading.rubric import category_counts
+from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
+from repowright.models.metered import Budget
+from repowright.models.registry import default_spec, open_model
+from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
+from repowright.runs.store import slugify
+from repowright.verify.sandbox_base import Sandbox
+
+out = Console(highlight=False)
+
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model spec, e.g. openai:gpt-4.1 or local.")
+]
+Concurrency = Annotated[int, typer.Option(min=1, max=64, help="Leaves graded at once.")]
+CodeDev = Annotated[
+    bool,
+    typer.Option("--code-dev", help="Grade Code Development leaves only (no execution)."),
+]
+MaxCost = Annotated[float | None, typer.Option(help="Stop the judge past this many USD.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not reuse judge responses.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
+
+def local_sandbox(root: Path) -> Sandbox:
+    """The default sandbox; imported here only, so grading never depends on it otherwise."""
+    from repowright.verify.sandbox import LocalSandbox
+
+    return LocalSandbox(root)
+
+
+def _spec(settings: Settings, progress: Progress, override: str | None = None) -> str:
+    if override or settings.model:
+        return override or settings.model
+    spec, note = default_spec()
+    progress.info(note)
+    return spec
+
+
+def grade(
+    repo: Annotated[Path, typer.Argument(help="The repository to grade.")],
+    paper: Annotated[Path, typer.Option(help="The paper (Markdown, text, PDF...).")],
+    rubric: Annotated[Path, typer.Option(help="A PaperBench rubric.json.")],
+    addendum: Annotated[Path | None, typer.Option(help="Clarifications to the paper.")] = None,
+    code_dev: CodeDev = False,
+    model: ModelOpt = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Graded tree JSON (default REPO-grade/graded.json)."),
+    ] = None,
+    concurrency: Concurrency = 4,
+    context_budget: Annotated[
+        int | None, typer.Option(help="Evidence tokens per leaf (default: settings).")
+    ] = None,
+    bm25_only: Annotated[
+        bool, typer.Option("--bm25-only", help="Rank files lexically, not with the model.")
+    ] = False,
+    max_cost: MaxCost = None,
+    no_cache: NoCache = False,
+    quiet: Quiet = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores."""
+    settings = Settings.load({"model": model, "cache": False if no_cache else None})
+    request = GradeRequest(
+        repo=repo,
+        paper=paper,
+        rubric=rubric,
+        out=out_file or repo.resolve().with_name(f"{repo.resolve().name}-grade") / "graded.json",
+        addendum=addendum,
+        code_dev=code_dev,
+        judge=JudgeConfig(
+            concurrency=concurrency,
+            context_budget=context_budget or settings.context_budget,
+            rank_with_model=not bm25_only,
+        ),
+        budget=Budget(max_cost=max_cost),
+        cache=settings.cache,
+    )
+    prepared = prepare(request)
+    progress: Progress = QuietProgress() if quiet or as_json else ConsoleProgress()
+    counts = ", ".join(f"{n} {c}" for c, n in category_counts(prepared.rubric).items())
+    progress.info(f"rubric: {len(prepared.rubric.leaves())} leaves ({counts})")
+    if prepared.reproduction is None and not code_dev:
+        progress.info("no reproduce.log: Code Execution and Result Analysis leaves score 0")
+    spec = _spec(settings, progress)
+
+    async def main() -> GradeReport:
+        async with open_model(spec, settings) as raw:
+            return await grade_repo(raw, prepared, progress)
+
+    report = asyncio.run(main())
+    if as_json:
+        data = {"out": str(request.out), "cost": report.cost.model_dump()}
+        typer.echo(json.dumps({**report.summary.model_dump(), **data}))
+        return
+    if not quiet:
+        _print_report(report)
+        out.print(f"Graded tree: {request.out}")
+
+
+def _print_report(report: GradeReport) -> None:
+    summary = report.summary
+    table = Table(title=f"Score {summary.score:.1%} ({report.variant})", title_justify="left")
+    table.add_column("node")
+    table.add_column("weight", justify="right")
+    table.add_column("score", justify="right")
+    for name, cat in summary.categories.items():
+        share = f"{cat.share:.0%} of total"
+        leaves = f"{cat.leaves} leaf" if cat.leaves == 1 else f"{cat.leaves} leaves"
+        table.add_row(f"[bold]{name}[/] ({leaves})", share, f"{cat.score:.1%}")
+    table.add_section()
+    for node in summary.top_level:
+        text = escape(node.requirements if len(node.requirements) < 70 else node.requirements[:67])
+        table.add_row(f"{escape(node.id)}: {text}", f"{node.weight}", f"{node.score:.1%}")
+    out.print(table)
+    cost = report.cost
+    price = f"${cost.cost_usd:.4f}"
+    if cost.unpriced_calls:
+        price += f" (+{cost.unpriced_calls} calls of unknown price)"
+    out.print(
+        f"judge {report.model}: {cost.calls} calls ({cost.cached_calls} cached), "
+        f"{cost.prompt_tokens + cost.completion_tokens} tokens, {price}, {report.duration_s:.1f}s"
+    )
+    if summary.invalid_leaves:
+        out.print(f"[yellow]{summary.invalid_leaves} leaves could not be graded (scored 0)[/]")
+
+
+def reproduce(
+    repo: Annotated[Path, typer.Argument(help="A repository with reproduce.sh.")],
+    timeout: Annotated[float, typer.Option(min=1, help="Wall-clock limit in seconds.")] = 3600.0,
+    memory_mb: Annotated[int | None, typer.Option(help="Memory limit in MB.")] = None,
+    network: Annotated[bool, typer.Option("--network", help="Allow network access.")] = False,
+) -> None:
+    """Run `bash reproduce.sh` in the sandbox; writes reproduce.log and reproduce.json."""
+    if not repo.is_dir():
+        raise InputError(f"repository not found: {repo}")
+    sandbox = local_sandbox(repo)
+    record = asyncio.run(
+        run_reproduce(sandbox, timeout_s=timeout, memory_mb=memory_mb, network=network)
+    )
+    state = "timed out" if record.timed_out else f"exit code {record.returncode}"
+    out.print(
+        f"reproduce.sh: {state} after {record.duration_s:.1f}s; "
+        f"{len(record.produced_files)} files created or changed; log: {repo / 'reproduce.log'}"
+    )
+    if record.timed_out or record.returncode != 0:
+        raise typer.Exit(1)
+
+
+def bench(
+    papers_dir: Annotated[Path, typer.Argument(help="Folder of <paper_id>/ folders.")],
+    model: ModelOpt = None,
+    judge_model: Annotated[
+        str | None, typer.Option(help="Model for grading (default: --model).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Default runs/bench-<folder name>.")
+    ] = None,
+    code_dev: CodeDev = False,
+    concurrency: Concurrency = 4,
+    reproduce_timeout: Annotated[float, typer.Option(min=1, help="Seconds per paper.")] = 3600.0,
+    max_cost: Annotated[float | None, typer.Option(help="USD cap per paper generation.")] = None,
+    quiet: Quiet = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Generate, reproduce and grade every paper; resumable (rerun the same command)."""
+    settings = Settings.load({"model": model, "max_cost": max_cost})
+    papers = discover(papers_dir)
+    progress: Progress = QuietProgress() if quiet or as_json else ConsoleProgress()
+    config = BenchConfig(
+        out=out_dir or Path("runs") / f"bench-{slugify(papers_dir.resolve().name)}",
+        settings=settings,
+        sandbox_factory=local_sandbox,
+        judge=JudgeConfig(concurrency=concurrency, context_budget=settings.context_budget),
+        code_dev=code_dev,
+        reproduce_timeout_s=reproduce_timeout,
+    )
+    opener = functools.partial(open_model, _spec(settings, progress, judge_model), settings)
+    result = asyncio.run(run_bench(papers, opener, config, progress))
+    if as_json:
+        typer.echo(result.model_dump_json())
+    elif not quiet:
+        _print_bench(result)
+        out.print(f"Results: {config.out / 'bench.json'}")
+    if any(r.status != "graded" for r in result.papers):
+        raise typer.Exit(1)
+
+
+def _print_bench(result: BenchResult) -> None:
+    table = Table(title="Benchmark", title_justify="left")
+    for col in ("paper", "status", "score", "cost", "generate", "reproduce", "grade"):
+        table.add_column(col, justify="left" if col in ("paper", "status") else "right")
+    for r in result.papers:
+        status = r.status if r.status == "graded" else f"[red]{escape(r.error or r.status)}[/]"
+        table.add_row(
+            escape(r.paper_id),
+            status,
+            "-" if r.score is None else f"{r.score:.1%}",
+            f"${r.cost_usd:.4f}",
+            f"{r.generate_s:.1f}s",
+            f"{r.reproduce_s:.1f}s" if r.reproduced else "-",
+            f"{r.grade_s:.1f}s",
+        )
+    out.print(table)
+    mean = "-" if result.mean_score is None else f"{result.mean_score:.1%}"
+    out.print(f"mean score {mean}, total cost ${result.total_cost_usd:.4f}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `grade`, `bench` and `reproduce` to the CLI."""
+    for command in (grade, bench, reproduce):
+        app.command(name=command.__name__)(handle_errors(command))
