@@ -171,7 +171,7 @@ def _guarded(run_dir: Path, make: Any) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["grade"]
 
 
 def _register_all() -> None:

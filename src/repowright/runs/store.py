@@ -85,7 +85,8 @@ class RunDir:
         if out.exists() and any(out.iterdir()):
             if (out / EVENTS_FILE).exists():
                 raise InputError(
-                    f"{out} already holds a run; use `repowright resume {out}` or pick another --out"
+                    f"{out} already holds a run; continue it with `repowright resume {out}` "
+                    "or pick another --out"
                 )
             raise InputError(f"{out} exists and is not empty; pick another --out")
         out.mkdir(parents=True, exist_ok=True)
