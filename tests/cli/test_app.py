@@ -34,7 +34,7 @@ def test_run_status_and_json(tmp_path: Path, demo_spec: Path, demo_script: Path)
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     state = json.loads(result.stdout.strip().splitlines()[-1])
-    assert state["status"] == "verified" and state["calls"] == 7
+    assert state["status"] == "verified" and state["calls"] == 9
     status = runner.invoke(app, ["status", str(out), "--json"])
     assert json.loads(status.stdout)["files"] == 6
 

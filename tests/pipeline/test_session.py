@@ -49,7 +49,7 @@ async def test_budget_stop_then_resume_with_higher_cap(tmp_path, demo_spec, demo
     outcome = await drive(run, resumed)
     assert outcome.status == "verified"
     keys = [e.cache_key for e in paid_calls(run)]
-    assert len(keys) == len(set(keys)) == 7  # no call paid twice
+    assert len(keys) == len(set(keys)) == 9  # no call paid twice
 
 
 async def test_rerun_of_a_step_is_answered_from_cache(tmp_path, demo_spec, demo_script) -> None:
@@ -65,7 +65,7 @@ async def test_rerun_of_a_step_is_answered_from_cache(tmp_path, demo_spec, demo_
     (run.root / "events.jsonl").write_text("\n".join(kept) + "\n")
     await drive(run, settings)
     cached = [e for e in run.events if isinstance(e, ModelCalled) and e.cached]
-    assert len(cached) == 6 and len(paid_calls(run)) == 7
+    assert len(cached) == 6 and len(paid_calls(run)) == 9
 
 
 def test_kill_9_during_generation_then_resume(tmp_path, demo_spec, demo_script) -> None:
@@ -97,7 +97,7 @@ def test_kill_9_during_generation_then_resume(tmp_path, demo_spec, demo_script) 
     )
     assert result.returncode == 0, result.stderr
     keys = [e.cache_key for e in paid_calls(run)]
-    assert len(keys) == len(set(keys)) == 7, "a call was paid twice"
+    assert len(keys) == len(set(keys)) == 9, "a call was paid twice"
     assert before >= 3
     assert run_state(run)["status"] == "verified"
 

@@ -1,24 +1,53 @@
-"""Pipeline step `blueprint` (thin foundation version): one structured planning call."""
+"""Pipeline step `blueprint`: concept and algorithm agents read the document concurrently, the
+planning agent turns their reports into a validated `blueprint.yaml`.
+
+Artifacts: concepts.json, algorithms.json, blueprint.yaml, coverage.json.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from repowright.blueprint.schema import Blueprint
+from repowright.blueprint.agents import AlgorithmAgent, ConceptAgent
+from repowright.blueprint.planner import PlanningAgent
+from repowright.blueprint.review import BLUEPRINT_FILE, BlueprintViolations, write_coverage
 from repowright.documents import Document
-from repowright.models.structured import complete_structured
 from repowright.pipeline.context import RunContext
-from repowright.prompts import chat
+
+MAX_UNCOVERED_IN_SUMMARY = 50
 
 
 async def run_blueprint(ctx: RunContext) -> dict[str, Any]:
-    doc = Document.model_validate(ctx.run.read_json("document.json"))
-    segments = doc.select("concept", ctx.settings.context_budget)
-    blueprint = await complete_structured(
-        ctx.model,
-        chat("blueprint_system", "blueprint_user", doc=doc, segments=segments),
-        Blueprint,
-        tag="blueprint",
+    run = ctx.run
+    doc = Document.model_validate(run.read_json("document.json"))
+    budget = ctx.settings.context_budget
+    ctx.progress.phase("blueprint", 3)
+    concepts, catalog = await asyncio.gather(
+        ConceptAgent(ctx.model, budget).run(doc), AlgorithmAgent(ctx.model, budget).run(doc)
     )
-    ctx.run.write_yaml("blueprint.yaml", blueprint)
-    return {"project": blueprint.project_name, "files": len(blueprint.files)}
+    run.write_json("concepts.json", concepts)
+    run.write_json("algorithms.json", catalog)
+    ctx.progress.advance("blueprint", f"concepts: {len(concepts.components)} components")
+    ctx.progress.advance("blueprint", f"algorithms: {len(catalog.items)} items")
+
+    def log_violations(round_: int, violations: list[str]) -> None:
+        run.events.append(BlueprintViolations(source="plan", round=round_, violations=violations))
+        ctx.progress.info(f"blueprint: {len(violations)} violations, asking the planner to repair")
+
+    planner = PlanningAgent(ctx.model, budget, on_violations=log_violations)
+    result = await planner.plan(doc, concepts, catalog)
+    bp = result.blueprint
+    run.write_yaml(BLUEPRINT_FILE, bp)
+    coverage = write_coverage(run, bp)
+    ctx.progress.advance("blueprint", f"plan: {len(bp.files)} files")
+    return {
+        "project": bp.project_name,
+        "files": len(bp.files),
+        "components": len(bp.components),
+        "algorithm_items": len(catalog.items),
+        "repair_rounds": result.repair_rounds,
+        "auto_fixes": result.fixes,
+        "coverage": f"{len(coverage.covered)}/{coverage.total}",
+        "uncovered": coverage.uncovered_lines()[:MAX_UNCOVERED_IN_SUMMARY],
+    }

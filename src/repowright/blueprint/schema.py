@@ -24,6 +24,10 @@ class FileSpec(BaseModel):
     sections: list[str] = Field(
         default_factory=list, description="Ids or titles of the document sections it implements."
     )
+    covers: list[str] = Field(
+        default_factory=list,
+        description="Ids of the algorithm items (equations, hyperparameters...) it implements.",
+    )
 
 
 class Component(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from repowright.blueprint.phase import run_blueprint
+from repowright.blueprint.review import revalidate_blueprint
 from repowright.documents.phase import run_ingest
 from repowright.errors import BudgetExceeded
 from repowright.generate.phase import run_generate
@@ -30,6 +31,8 @@ async def execute(ctx: RunContext) -> str:
     """Run every step not yet completed; return the final status."""
     run = ctx.run
     done = run.completed_steps()
+    if "blueprint" in done and "generate" not in done:
+        revalidate_blueprint(ctx)  # blueprint.yaml may have been edited (--review)
     review_passed = any(
         isinstance(e, RunFinished) and e.status == "blueprint_ready" for e in run.events
     )

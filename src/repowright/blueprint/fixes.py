@@ -1,0 +1,138 @@
+"""Deterministic repairs that have exactly one sensible answer, applied before validation.
+
+Anything that needs a judgement (a dependency on a file that does not exist, a cycle, an
+unsafe path, a component without files) is *not* fixed here: it goes back to the planner as a
+violation, because guessing would silently change what the plan means.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from packaging.version import InvalidVersion, Version
+
+from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
+from repowright.runs.store import slugify
+
+DEFAULT_PYTHON = "3.11"
+ANY_VERSION = {"*", "any", "latest"}
+_PY_IN_TEXT = re.compile(r"3\.\d{1,2}(?:\.\d{1,2})?")
+_NAME_AND_VERSION = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-\[\],]*)(?:\s*([<>=!~].*)|\s+(\d\S*))$")
+
+
+def autofix_blueprint(bp: Blueprint, default_name: str = "project") -> tuple[Blueprint, list[str]]:
+    """A repaired copy of `bp` and one note per change made.
+
+    Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
+    paths, exact duplicate file entries, repeated or self dependencies, repeated references,
+    empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
+    version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
+    bare versions (`2.0` -> `==2.0`), `*`/`latest`, and standard-library modules listed as
+    packages.
+    """
+    bp = bp.model_copy(deep=True)
+    notes: list[str] = []
+    if not bp.project_name.strip():
+        bp.project_name = slugify(default_name)
+        notes.append(f"project_name was empty; set to {bp.project_name!r}")
+    _fix_paths(bp, notes)
+    _fix_required_files(bp, notes)
+    _fix_environment(bp, notes)
+    return bp, notes
+
+
+def _clean(path: str) -> str:
+    path = path.strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
+    renamed = {}
+    for spec in bp.files:
+        new = _clean(spec.path)
+        if new != spec.path:
+            renamed[spec.path] = new
+            spec.path = new
+    if renamed:
+        notes.append(
+            "normalized paths: " + ", ".join(f"{a!r} -> {b!r}" for a, b in renamed.items())
+        )
+    kept: list[FileSpec] = []
+    for spec in bp.files:
+        if any(spec == other for other in kept):
+            notes.append(f"dropped an exact duplicate entry of {spec.path!r}")
+        else:
+            kept.append(spec)
+    bp.files = kept
+    for spec in bp.files:
+        deps = list(dict.fromkeys(_clean(d) for d in spec.dependencies))
+        if spec.path in deps:
+            deps.remove(spec.path)
+            notes.append(f"{spec.path}: dropped its dependency on itself")
+        spec.dependencies = deps
+    bp.entry_points = list(dict.fromkeys(_clean(e) for e in bp.entry_points))
+    for group in [*bp.components, *bp.plan]:
+        group.files = list(dict.fromkeys(_clean(f) for f in group.files))
+    bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
+
+
+def _fix_required_files(bp: Blueprint, notes: list[str]) -> None:
+    script = bp.verification.reproduce_script
+    if not bp.verification.smoke_command.strip():
+        bp.verification.smoke_command = f"bash {script} --smoke"
+        notes.append(f"verification.smoke_command was empty; set to {script!r} --smoke")
+    paths = {f.path for f in bp.files}
+    if README not in paths:
+        bp.files.append(FileSpec(path=README, purpose="What the project does and how to run it."))
+        notes.append(f"added the missing {README}")
+    for name in dict.fromkeys((REPRODUCE, script)):
+        if name in paths:
+            continue
+        bp.files.append(
+            FileSpec(
+                path=name,
+                purpose="Runs the experiments end to end; `--smoke` runs a small, fast version.",
+                dependencies=[e for e in bp.entry_points if e in paths],
+            )
+        )
+        notes.append(f"added the missing {name}")
+
+
+def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
+    env = bp.environment
+    if not PYTHON_VERSION.match(env.python):
+        found = _PY_IN_TEXT.findall(env.python)
+        if not env.python.strip() or len(set(found)) == 1:
+            new = found[0] if found else DEFAULT_PYTHON
+            notes.append(f"environment.python {env.python!r} -> {new!r}")
+            env.python = new
+    kept = []
+    for pkg in env.packages:
+        pkg.name, pkg.version = pkg.name.strip(), pkg.version.strip()
+        joined = _NAME_AND_VERSION.match(pkg.name)
+        if joined and not pkg.version:
+            pkg.name = joined.group(1)
+            pkg.version = (joined.group(2) or joined.group(3)).replace(" ", "")
+        if pkg.version.lower() in ANY_VERSION:
+            pkg.version = ""
+        elif _is_version(pkg.version):
+            pkg.version = f"=={pkg.version}"
+        if pkg.name.lower() in sys.stdlib_module_names:
+            notes.append(f"dropped {pkg.name!r} from packages: it is in the standard library")
+        elif pkg in kept:
+            notes.append(f"dropped a repeated package entry {pkg.name!r}")
+        else:
+            kept.append(pkg)
+    env.packages = kept
+
+
+def _is_version(text: str) -> bool:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
