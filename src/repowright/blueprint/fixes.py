@@ -84,7 +84,9 @@ def _fix_required_files(bp: Blueprint, notes: list[str]) -> None:
     script = bp.verification.reproduce_script
     if not bp.verification.smoke_command.strip():
         bp.verification.smoke_command = f"bash {script} --smoke"
-        notes.append(f"verification.smoke_command was empty; set to {script!r} --smoke")
+        notes.append(
+            f"verification.smoke_command was empty; set to {bp.verification.smoke_command!r}"
+        )
     paths = {f.path for f in bp.files}
     if README not in paths:
         bp.files.append(FileSpec(path=README, purpose="What the project does and how to run it."))
@@ -112,6 +114,7 @@ def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
             env.python = new
     kept = []
     for pkg in env.packages:
+        before = f"{pkg.name}{pkg.version}"
         pkg.name, pkg.version = pkg.name.strip(), pkg.version.strip()
         joined = _NAME_AND_VERSION.match(pkg.name)
         if joined and not pkg.version:
@@ -121,6 +124,9 @@ def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
             pkg.version = ""
         elif _is_version(pkg.version):
             pkg.version = f"=={pkg.version}"
+        after = f"{pkg.name}{pkg.version}"
+        if after != before:
+            notes.append(f"package {before!r} -> {after!r}")
         if pkg.name.lower() in sys.stdlib_module_names:
             notes.append(f"dropped {pkg.name!r} from packages: it is in the standard library")
         elif pkg in kept:
