@@ -1,7 +1,8 @@
 """The planning agent: concepts + algorithm catalog -> a Blueprint that passes validation.
 
 Each draft gets the deterministic fixes, then the validator; violations go back to the model
-with the exact error list for a bounded number of rounds, after which the run fails with
+with the exact error list for a bounded number of rounds. Then a lossy salvage pass (logged
+change by change) is tried; if even that cannot validate, the run fails with
 `BlueprintInvalid` naming what is still wrong.
 """
 
@@ -15,6 +16,7 @@ from repowright.blueprint.draft import PLAN_LIMITS, BlueprintDraft
 from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.reports import AlgorithmCatalog, ConceptReport
+from repowright.blueprint.salvage import salvage_blueprint
 from repowright.blueprint.schema import Blueprint
 from repowright.blueprint.validate import validate_blueprint
 from repowright.documents import Document
@@ -33,6 +35,8 @@ class PlanResult:
     repair_rounds: int = 0
     fixes: list[str] = field(default_factory=list)
     """What the deterministic fixes changed in the accepted draft."""
+    salvaged: bool = False
+    """True when repair rounds failed and lossy salvage made the blueprint valid."""
 
 
 ViolationHook = Callable[[int, list[str]], None]
@@ -82,8 +86,18 @@ class PlanningAgent:
                 BlueprintDraft,
                 tag="plan_repair",
             )
+        salvaged, notes = salvage_blueprint(bp)
+        salvaged, more = autofix_blueprint(salvaged, default_name=doc.title)
+        remaining = validate_blueprint(salvaged)
+        if not remaining:
+            return PlanResult(
+                salvaged,
+                repair_rounds=self.max_repair_rounds,
+                fixes=[f"salvaged: {n}" for n in notes] + more,
+                salvaged=True,
+            )
         raise BlueprintInvalid(
             f"the planner's blueprint is still invalid after {self.max_repair_rounds} repair "
             "rounds",
-            violations,
+            remaining,
         )

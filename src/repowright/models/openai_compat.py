@@ -34,10 +34,12 @@ class OpenAICompatModel:
         timeout: float = 600.0,
         name: str | None = None,
         json_mode: JsonMode = "json_schema",
+        default_max_tokens: int | None = None,
     ) -> None:
         self.model = model
         self.name = name or model
         self.json_mode = json_mode
+        self.default_max_tokens = default_max_tokens
         # max_retries=0: retry policy lives in one place (models/retry.py), not in the SDK too.
         self._client = openai.AsyncOpenAI(
             base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0
@@ -59,8 +61,9 @@ class OpenAICompatModel:
             "messages": [m.model_dump() for m in request.messages],
             "temperature": request.temperature,
         }
-        if request.max_tokens is not None:
-            kwargs["max_tokens"] = request.max_tokens
+        max_tokens = request.max_tokens or self.default_max_tokens
+        if max_tokens is not None:
+            kwargs["max_tokens"] = max_tokens
         fmt = self._response_format(request)
         if fmt is not None:
             kwargs["response_format"] = fmt

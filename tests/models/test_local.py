@@ -1,0 +1,96 @@
+"""The embedded local model: fast checks without a server, and real-server tests (local_model)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from repowright.errors import ConfigError
+from repowright.models import local
+from repowright.models.base import Message, ModelRequest
+from repowright.models.local_server import LocalServer, pick_port, validate_gguf
+from repowright.models.structured import complete_structured
+
+
+def test_missing_and_corrupt_weights_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        validate_gguf(tmp_path / "nope.gguf")
+    with pytest.raises(ConfigError, match="not a file"):
+        validate_gguf(tmp_path)
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"\x00" * 64)
+    with pytest.raises(ConfigError, match="not a GGUF"):
+        validate_gguf(bad)
+    good = tmp_path / "ok.gguf"
+    good.write_bytes(b"GGUF" + b"\x00" * 60)
+    assert validate_gguf(good) == good.resolve()
+
+
+def test_port_in_use_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        monkeypatch.setenv("REPOWRIGHT_LOCAL_PORT", str(busy.getsockname()[1]))
+        with pytest.raises(ConfigError, match="already in use"):
+            pick_port()
+    monkeypatch.delenv("REPOWRIGHT_LOCAL_PORT")
+    assert pick_port() > 0
+
+
+def test_missing_weights_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local, "WEIGHTS_PACKAGE", "no_such_weights_package")
+    with pytest.raises(ConfigError, match=r"repowright\[local\]"):
+        local.default_gguf_path()
+
+
+class City(BaseModel):
+    name: str
+    population: int
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.local_model
+async def test_real_server_schema_constrained_call_and_clean_stop(tmp_path: Path) -> None:
+    async with local.open_local_model(None, log_dir=tmp_path) as model:
+        reply = await complete_structured(
+            model, [Message(role="user", content="Name a city and its population.")], City
+        )
+        raw = await model.complete(
+            ModelRequest(messages=[Message(role="user", content="Say hi.")], max_tokens=8)
+        )
+        server_pids = [
+            int(p) for p in os.listdir("/proc") if p.isdigit() and _is_server(int(p), tmp_path)
+        ]
+    assert isinstance(reply, City)
+    assert raw.usage.prompt_tokens > 0 and raw.usage.completion_tokens > 0
+    assert server_pids, "the server process was not found while running"
+    assert not any(_alive(pid) for pid in server_pids)
+
+
+def _is_server(pid: int, tmp_path: Path) -> bool:
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"llama_cpp.server" in cmd
+
+
+@pytest.mark.local_model
+async def test_server_start_failure_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.gguf"
+    fake.write_bytes(b"GGUF" + b"\x00" * 128)  # right magic, unusable content
+    server = LocalServer(fake, log_path=tmp_path / "log.txt", startup_timeout_s=60)
+    with pytest.raises(ConfigError, match="exited with code"):
+        await server.start()
+    assert server.process is None
