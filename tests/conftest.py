@@ -34,3 +34,16 @@ def slow_script(script: Path, delay_s: float) -> Path:
     out = script.with_name("slow.scripted.json")
     out.write_text(json.dumps(data))
     return out
+
+
+def llama_server_pids() -> set[int]:
+    """PIDs of running llama.cpp servers (to assert none is left behind)."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"llama_cpp.server" in (entry / "cmdline").read_bytes():
+                    pids.add(int(entry.name))
+            except OSError:
+                continue
+    return pids

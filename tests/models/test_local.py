@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from repowright.models import local
 from repowright.models.base import Message, ModelRequest
 from repowright.models.local_server import LocalServer, pick_port, validate_gguf
 from repowright.models.structured import complete_structured
+from tests.conftest import llama_server_pids
 
 
 def test_missing_and_corrupt_weights_are_clear_errors(tmp_path: Path) -> None:
@@ -52,16 +52,9 @@ class City(BaseModel):
     population: int
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @pytest.mark.local_model
 async def test_real_server_schema_constrained_call_and_clean_stop(tmp_path: Path) -> None:
+    before = llama_server_pids()
     async with local.open_local_model(None, log_dir=tmp_path) as model:
         reply = await complete_structured(
             model, [Message(role="user", content="Name a city and its population.")], City
@@ -69,21 +62,11 @@ async def test_real_server_schema_constrained_call_and_clean_stop(tmp_path: Path
         raw = await model.complete(
             ModelRequest(messages=[Message(role="user", content="Say hi.")], max_tokens=8)
         )
-        server_pids = [
-            int(p) for p in os.listdir("/proc") if p.isdigit() and _is_server(int(p), tmp_path)
-        ]
+        running = llama_server_pids() - before
     assert isinstance(reply, City)
     assert raw.usage.prompt_tokens > 0 and raw.usage.completion_tokens > 0
-    assert server_pids, "the server process was not found while running"
-    assert not any(_alive(pid) for pid in server_pids)
-
-
-def _is_server(pid: int, tmp_path: Path) -> bool:
-    try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return b"llama_cpp.server" in cmd
+    assert running, "the server process was not found while running"
+    assert not running & llama_server_pids(), "the server outlived its block"
 
 
 @pytest.mark.local_model

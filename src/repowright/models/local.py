@@ -14,6 +14,7 @@ from pathlib import Path
 
 from repowright.errors import ConfigError
 from repowright.models.base import Model
+from repowright.models.bounded import BoundedSchemas
 from repowright.models.local_server import LocalServer
 from repowright.models.openai_compat import OpenAICompatModel
 
@@ -54,6 +55,6 @@ async def open_local_model(path: Path | None, log_dir: Path | None = None) -> As
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield model
+            yield BoundedSchemas(model)
         finally:
             await model.aclose()
