@@ -116,7 +116,7 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
         for line in result.stdout.splitlines()
         if line.startswith(import_probe.MARK)
     ]
-    findings = [_import_finding(r, by_module, index.repo) for r in records if not r["ok"]]
+    findings = _dedupe([_import_finding(r, by_module, index.repo) for r in records if not r["ok"]])
     done = {r["module"] for r in records}
     if len(done) < len(specs):  # the probe itself died (memory, hard crash, wall time)
         stuck = next(m for m, _ in specs if m not in done)
@@ -131,6 +131,22 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
         )
     status = "failed" if findings else "passed"
     return _dynamic("import", status, f"{len(done)}/{len(specs)} modules imported", findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per failing location: importing a package that imports a broken module
+    fails at the same line; keep the report from the broken module itself."""
+    best: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.file, f.line, f.message.split(": ", 1)[-1])
+        own = f.message.startswith(f"import {_module_of(f.file)}:")
+        if key not in best or own:
+            best[key] = f
+    return list(best.values())
+
+
+def _module_of(path: str | None) -> str:
+    return (path or "").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
 def _import_finding(record: dict, by_module: dict[str, ModuleInfo], repo: Path) -> Finding:

@@ -8,6 +8,7 @@ is re-indented to where it lands. Anything ambiguous is refused with a useful er
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -94,6 +95,8 @@ def replace_block(text: str, search: str, replace: str) -> tuple[str | None, str
     if len(hits) > 1:
         return None, "", f"SEARCH lines match {len(hits)} places; include more surrounding lines"
     how = "whitespace"
+    if not hits and len(wanted) == 1:
+        return _replace_fragment(text, wanted[0], replace)
     if not hits:
         scored = sorted(
             (
@@ -126,6 +129,17 @@ def replace_block(text: str, search: str, replace: str) -> tuple[str | None, str
     new_lines = _reindent(_trim_blank(replace.splitlines()), wanted, lines[start : start + n])
     out = lines[:start] + new_lines + lines[start + n :]
     return "\n".join(out) + ("\n" if text.endswith("\n") else ""), how, ""
+
+
+def _replace_fragment(text: str, search: str, replace: str) -> tuple[str | None, str, str]:
+    """A one-line SEARCH that is part of a line: match it with whitespace runs collapsed."""
+    pattern = r"\s+".join(re.escape(tok) for tok in search.split())
+    hits = list(re.finditer(pattern, text))
+    if len(hits) != 1:
+        where = "occurs several times" if hits else "was not found"
+        return None, "", f"SEARCH text {where} (even ignoring whitespace): {search.strip()!r}"
+    start, end = hits[0].span()
+    return text[:start] + replace.strip() + text[end:], "whitespace", ""
 
 
 def _trim_blank(lines: list[str]) -> list[str]:

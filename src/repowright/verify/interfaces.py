@@ -60,6 +60,7 @@ class ModuleInfo:
     tree: ast.Module | None = None
     syntax_error: SyntaxError | None = None
     defined: set[str] = field(default_factory=set)
+    own: set[str] = field(default_factory=set)  # defined here, not imported
     open_namespace: bool = False  # star import or module __getattr__: any name may exist
     signatures: dict[str, Signature] = field(default_factory=dict)
 
@@ -110,6 +111,8 @@ def _index_module(info: ModuleInfo) -> None:
     for node in _top_level_statements(info.tree.body):
         for name in _bound_names(node):
             counts[name] = counts.get(name, 0) + 1
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                info.own.add(name)
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
             info.open_namespace = True
     info.defined = set(counts) | ({"__all__"} if "__all__" in counts else set())

@@ -100,7 +100,7 @@ def _missing_module(info: ModuleInfo, node: ast.stmt, target: str) -> Finding:
 
 
 def _summary(module: ModuleInfo, limit: int = 12) -> str:
-    public = sorted(n for n in module.defined if not n.startswith("_"))
+    public = sorted(n for n in module.own if not n.startswith("_"))
     more = f", ... (+{len(public) - limit})" if len(public) > limit else ""
     return ", ".join(public[:limit]) + more if public else "(no public names)"
 
