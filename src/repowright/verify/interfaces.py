@@ -264,7 +264,8 @@ def current_entries(
         fresh = entry_from_ast(info, index, purposes.get(path, ""))
         saved = memory.get(path)
         if saved and saved.sha256 == fresh.sha256:
-            out[path] = saved
+            depends = sorted(set(saved.depends_on) | set(fresh.depends_on))
+            out[path] = saved.model_copy(update={"depends_on": depends})
         else:
             if saved:
                 fresh.purpose, fresh.summary = saved.purpose or fresh.purpose, saved.summary

@@ -139,13 +139,10 @@ def arity_findings(info: ModuleInfo, index: ProjectIndex) -> Iterator[Finding]:
                 signatures[f"{local}.{name}"] = sig
         elif attr in target.signatures:
             signatures[local] = target.signatures[attr]
-    shadowed = _locally_bound(info.tree)
-    for node in ast.walk(info.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node, shadowed in _calls(info.tree):
         name = _callee(node.func)
         sig = signatures.get(name or "")
-        if sig is None or (name in shadowed and "." not in (name or "")):
+        if sig is None or (name or "").split(".")[0] in shadowed:
             continue
         if problem := _check_call(node, sig):
             yield Finding(
@@ -165,19 +162,30 @@ def _callee(func: ast.expr) -> str | None:
     return None
 
 
-def _locally_bound(tree: ast.Module) -> set[str]:
-    """Names rebound inside functions or classes (parameters, assignments): not checked."""
-    names: set[str] = set()
-    for fn in ast.walk(tree):
-        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            a = fn.args
-            names.update(x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs])
-            names.update(x.arg for x in (a.vararg, a.kwarg) if x)
-        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            for node in ast.walk(fn):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    names.add(node.id)
-    return names
+def _calls(tree: ast.Module) -> list[tuple[ast.Call, set[str]]]:
+    """Every call with the names rebound in its enclosing functions (those are not checked)."""
+    out: list[tuple[ast.Call, set[str]]] = []
+
+    def visit(node: ast.AST, shadowed: set[str]) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            a = node.args
+            local = {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]}
+            local |= {x.arg for x in (a.vararg, a.kwarg) if x}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            local |= {
+                n.id
+                for stmt in body
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+            shadowed = shadowed | local
+        elif isinstance(node, ast.Call):
+            out.append((node, shadowed))
+        for child in ast.iter_child_nodes(node):
+            visit(child, shadowed)
+
+    visit(tree, set())
+    return out
 
 
 def _check_call(call: ast.Call, sig: Signature) -> str | None:

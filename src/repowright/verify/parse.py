@@ -110,7 +110,7 @@ def pytest_findings(output: str, repo: Path) -> list[Finding]:
         ]
         file, line = frames[-1] if frames else (in_repo(file_part, repo), None)
         errors = [ln[1:].strip() for ln in body.splitlines() if ln.startswith("E ")]
-        message = (errors[-1] if errors else "") or m["msg"] or m["kind"].lower()
+        message = (errors[0] if errors else "") or m["msg"] or m["kind"].lower()
         findings.append(
             Finding(
                 file=file,

@@ -18,6 +18,7 @@ from repowright.models.base import Message, Model
 from repowright.models.structured import complete_structured
 from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
+from repowright.verify.dynamic import is_test_file
 from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.interfaces import ProjectIndex, current_entries, repo_files
 from repowright.verify.schema import Check, Finding
@@ -114,7 +115,7 @@ class Repairer:
         for f in findings:
             (by_file.setdefault(f.file, []) if f.file else general).append(f)
         for path in list(by_file):
-            for extra in self._referenced(path, index):
+            for extra in self._referenced(path, index, entries):
                 by_file.setdefault(extra, [])
         budget = self.budget_tokens * 4
         files = []
@@ -171,9 +172,13 @@ class Repairer:
             item["content"], item["excerpt"] = "\n".join(lines[lo:hi]), f"{lo + 1}-{hi}"
         return item
 
-    def _referenced(self, path: str, index: ProjectIndex) -> list[str]:
-        """Files a failing shell script runs (`python x.py`, `python -m pkg`): the bug may be
-        in the script's call or in the program it calls."""
+    def _referenced(
+        self, path: str, index: ProjectIndex, entries: dict[str, MemoryEntry]
+    ) -> list[str]:
+        """Files whose code a failure may really be in: the project modules a failing test
+        imports, the programs a failing shell script runs (`python x.py`, `python -m pkg`)."""
+        if is_test_file(path) and path in entries:
+            return list(entries[path].depends_on)
         if not path.endswith(".sh") or not (self.repo / path).is_file():
             return []
         text = (self.repo / path).read_text(errors="replace")
