@@ -190,11 +190,12 @@ class Case:
         return edits
 
 
-def M(path: str, old: str, new: str) -> tuple[str, str, str]:  # noqa: N802
+def M(path: str, old: str, new: str) -> tuple[str, str, str]:
     return (path, old, new)
 
 
 CORE, IO, CLI, SH = "calc/core.py", "calc/io.py", "calc/cli.py", "reproduce.sh"
+FUTURE = "from __future__ import annotations\n\n"
 CASES: list[Case] = [
     # syntax errors
     Case("colon", "syntax", "static", [M(CORE, "-> float:\n    if not", "-> float\n    if not")]),
@@ -207,7 +208,12 @@ CASES: list[Case] = [
         [M(SH, 'cd "$(dirname "$0")"\n', 'if cd "$(dirname "$0")"; then\n')],
     ),
     # undefined names
-    Case("len-var", "undefined name", "static", [M(CORE, "sum(values) / len(values)", "sum(values) / len(vals)")]),
+    Case(
+        "len-var",
+        "undefined name",
+        "static",
+        [M(CORE, "/ len(values)\n\n\ndef var", "/ len(vals)\n\n\ndef var")],
+    ),
     Case("print-var", "undefined name", "static", [M(CLI, "print(summary)", "print(summry)")]),
     Case(
         "helper",
@@ -223,10 +229,15 @@ CASES: list[Case] = [
         fuzzy=True,
     ),
     # missing imports
-    Case("math", "missing import", "static", [M(CORE, "annotations\n\nimport math\n", "annotations\n\n")]),
-    Case("json", "missing import", "static", [M(IO, "annotations\n\nimport json\n", "annotations\n\n")]),
-    Case("pathlib", "missing import", "static", [M(CLI, "import argparse\nfrom pathlib import Path\n", "import argparse\n")]),
-    Case("argparse", "missing import", "static", [M(CLI, "annotations\n\nimport argparse\n", "annotations\n\n")]),
+    Case("math", "missing import", "static", [M(CORE, FUTURE + "import math\n", FUTURE)]),
+    Case("json", "missing import", "static", [M(IO, FUTURE + "import json\n", FUTURE)]),
+    Case(
+        "pathlib",
+        "missing import",
+        "static",
+        [M(CLI, "argparse\nfrom pathlib import Path\n", "argparse\n")],
+    ),
+    Case("argparse", "missing import", "static", [M(CLI, FUTURE + "import argparse\n", FUTURE)]),
     # wrong symbol imported from a sibling module
     Case(
         "std_dev",
@@ -321,7 +332,8 @@ CASES: list[Case] = [
             M(
                 IO,
                 "def load_numbers",
-                "def load_config(path: Path) -> dict:\n    return yaml.safe_load(path.read_text())\n\n\ndef load_numbers",
+                "def load_config(path: Path) -> dict:\n"
+                "    return yaml.safe_load(path.read_text())\n\n\ndef load_numbers",
             ),
         ],
         fix_requirements="pyyaml\n",
@@ -363,7 +375,8 @@ CASES: list[Case] = [
             M(
                 IO,
                 "def load_numbers",
-                "def parse_day(text: str) -> str:\n    return dateparser.parse(text).date().isoformat()\n\n\ndef load_numbers",
+                "def parse_day(text: str) -> str:\n"
+                "    return dateparser.parse(text).date().isoformat()\n\n\ndef load_numbers",
             ),
         ],
         fix_requirements="python-dateutil\n",
@@ -439,7 +452,8 @@ CASES: list[Case] = [
             M(
                 CLI,
                 "    args = parser.parse_args(argv)\n",
-                "    args = parser.parse_args(argv)\n    while not args.out and args.factor:\n        pass\n",
+                "    args = parser.parse_args(argv)\n"
+                "    while not args.out and args.factor:\n        pass\n",
             )
         ],
     ),
@@ -451,7 +465,8 @@ CASES: list[Case] = [
             M(
                 IO,
                 '    return [float(tok) for tok in text.replace(",", " ").split()]',
-                '    while "," in text:\n        text = text.replace(",,", ",")\n    return [float(tok) for tok in text.split()]',
+                '    while "," in text:\n        text = text.replace(",,", ",")\n'
+                "    return [float(tok) for tok in text.split()]",
             )
         ],
     ),
@@ -542,7 +557,8 @@ async def main() -> int:
         base_checks = await Verifier(base, BLUEPRINT, sandbox, cfg, work / "none").verify()
         base_ok = not any(c.status == "failed" for c in base_checks)
         print(
-            f"clean repository verifies: {'yes' if base_ok else 'NO'}  ({sandbox.isolation_report()})"
+            f"clean repository verifies: {'yes' if base_ok else 'NO'}\n"
+            f"isolation: {sandbox.isolation_report()}"
         )
         for c in base_checks:
             if c.status == "failed":
@@ -588,14 +604,17 @@ def report(results: list[Result], elapsed: float) -> None:
     by_kind: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_kind[r.case.kind].append(r)
-    head = f"{'bug class':<20}{'n':>3}{'static':>8}{'dynamic':>9}{'missed':>8}{'cheapest':>10}{'located':>9}{'repaired':>10}{'s/case':>8}"
+    head = (
+        f"{'bug class':<20}{'n':>3}{'static':>8}{'dynamic':>9}{'missed':>8}"
+        f"{'cheapest':>10}{'located':>9}{'repaired':>10}{'s/case':>8}"
+    )
     print(head)
     print("-" * len(head))
     for kind, rs in by_kind.items():
         n = len(rs)
-        count = lambda stage: sum(r.stage == stage for r in rs)  # noqa: E731
+        count = {s: sum(r.stage == s for r in rs) for s in ("static", "dynamic", "missed")}
         print(
-            f"{kind:<20}{n:>3}{count('static'):>8}{count('dynamic'):>9}{count('missed'):>8}"
+            f"{kind:<20}{n:>3}{count['static']:>8}{count['dynamic']:>9}{count['missed']:>8}"
             f"{sum(r.stage == r.case.expected for r in rs):>7}/{n:<2}"
             f"{sum(r.located for r in rs):>6}/{n:<2}{sum(r.repaired for r in rs):>7}/{n:<2}"
             f"{sum(r.seconds for r in rs) / n:>8.1f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sys
 import time
@@ -66,8 +67,23 @@ async def test_socket_fails_without_network(sandbox) -> None:
     assert allowed.ok, allowed.stderr
 
 
-async def test_sleep_forever_is_killed_with_its_children(sandbox, tmp_path) -> None:
-    pid_file = tmp_path / "child.pid"
+async def test_writes_outside_the_repo_fail_under_bubblewrap(sandbox) -> None:
+    if probe_network_off().method != "bwrap":
+        pytest.skip("bubblewrap is not available: the filesystem is not isolated here")
+    outside = Path.home() / f".repowright-sandbox-probe-{os.getpid()}"  # not under /tmp
+    code = f"open({str(outside)!r}, 'w').write('x')\n"
+    try:
+        result = await run_py(sandbox, code)
+        assert not result.ok and "Read-only file system" in result.stderr
+        assert not outside.exists()
+    finally:
+        outside.unlink(missing_ok=True)
+    ok = await run_py(sandbox, "open('inside.txt', 'w').write('x')\n")
+    assert ok.ok and (sandbox.root / "inside.txt").exists()
+
+
+async def test_sleep_forever_is_killed_with_its_children(sandbox) -> None:
+    pid_file = sandbox.root / "child.pid"
     code = (
         "import subprocess, time\n"
         "child = subprocess.Popen(['sleep', '1000'])\n"

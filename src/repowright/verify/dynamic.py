@@ -118,7 +118,10 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
     ]
     findings = _dedupe([_import_finding(r, by_module, index.repo) for r in records if not r["ok"]])
     done = {r["module"] for r in records}
-    if len(done) < len(specs):  # the probe itself died (memory, hard crash, wall time)
+    if not records and not result.ok and not result.timed_out:
+        message = f"the import check could not run: {result.output.strip()[-400:]}"
+        findings.append(Finding(message=message, check="import", code="ProbeError"))
+    elif len(done) < len(specs):  # the probe itself died (memory, hard crash, wall time)
         stuck = next(m for m, _ in specs if m not in done)
         reason = "killed at the time limit" if result.timed_out else result.stderr[-300:]
         findings.append(

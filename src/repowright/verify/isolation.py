@@ -74,9 +74,12 @@ class NetworkOff:
     method: str  # "bwrap" | "unshare -n" | "unshare -rn" | ""
     reason: str = ""
 
-    def prefix(self, writable: list[Path]) -> list[str]:
+    def prefix(self, writable: list[Path], readable: list[Path] | None = None) -> list[str]:
         if self.method == "bwrap":
             args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+            args += ["--tmpfs", "/tmp"]  # private and thrown away; binds below stay visible
+            for path in readable or []:
+                args += ["--ro-bind", str(path), str(path)]
             for path in writable:
                 args += ["--bind", str(path), str(path)]
             return [*args, "--unshare-net", "--die-with-parent", "--"]
@@ -84,7 +87,10 @@ class NetworkOff:
 
     def describe(self) -> str:
         if self.method == "bwrap":
-            return "network off and filesystem read-only except the repo and sandbox dir (bwrap)"
+            return (
+                "network off and filesystem read-only except the repo, the sandbox dir and a "
+                "private /tmp (bwrap)"
+            )
         if self.method:
             return (
                 f"network off ({self.method}: private network namespace, loopback down); "

@@ -104,7 +104,8 @@ class LocalSandbox:
         workdir = (self.root / cwd).resolve()
         if not workdir.is_relative_to(self.root):
             raise ValueError(f"cwd {cwd!r} leaves the repository")
-        prefix = [] if limits.network else self._net.prefix([self.root, self.state])
+        extra = [] if self._venv.is_relative_to(self.state) else [self._venv]
+        prefix = [] if limits.network else self._net.prefix([self.root, self.state], extra)
         return await execute(
             list(command), prefix=prefix, cwd=workdir, env=self._env(env), limits=limits
         )
