@@ -4,6 +4,7 @@ run the smoke command; all inside the sandbox, each with its own time limit."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import time
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ class DynamicConfig:
     install_timeout_s: float = 1800.0
     memory_mb: int | None = 4096
     install: Literal["auto", "never"] = "auto"
+
+
+def _limits(wall_s: float, cfg: DynamicConfig) -> Limits:
+    """Wall time, memory, and CPU time no more than every core busy for the whole wall time."""
+    return Limits(wall_s=wall_s, cpu_s=wall_s * (os.cpu_count() or 1), memory_mb=cfg.memory_mb)
 
 
 def is_test_file(path: str) -> bool:
@@ -82,7 +88,7 @@ async def check_install(
         need.append("pytest")
     if not need:
         return _dynamic(
-            "install", "skipped", "no third-party requirements declared (host interpreter)"
+            "install", "skipped", "no third-party requirements declared: host interpreter's packages"
         )
     limits = Limits(wall_s=cfg.install_timeout_s, memory_mb=None, network=True, file_size_mb=None)
     result = await sandbox.install(need, limits=limits)
@@ -176,8 +182,7 @@ async def check_tests(
     cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
     if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
         cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
-    limits = Limits(wall_s=cfg.test_timeout_s, memory_mb=cfg.memory_mb)
-    result = await sandbox.run(cmd, limits=limits)
+    result = await sandbox.run(cmd, limits=_limits(cfg.test_timeout_s, cfg))
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
         return _dynamic("tests", "failed", "pytest timed out", [finding])
@@ -207,9 +212,7 @@ async def check_smoke(sandbox: Sandbox, repo: Path, command: str, cfg: DynamicCo
         )
         return _dynamic("smoke", "failed", command, [finding])
     start = time.monotonic()
-    result = await sandbox.run(
-        argv, limits=Limits(wall_s=cfg.smoke_timeout_s, memory_mb=cfg.memory_mb)
-    )
+    result = await sandbox.run(argv, limits=_limits(cfg.smoke_timeout_s, cfg))
     took = f"{command} ({time.monotonic() - start:.1f}s)"
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "smoke", cfg.smoke_timeout_s, script)

@@ -121,7 +121,15 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
             f"{len(record.resolved)} findings resolved",
         )
 
-    outcome = await repair_loop(verifier.verify, repairer, ctx.settings.fix_rounds, on_round)
+    async def verify_and_tell() -> list[Check]:
+        checks = await verifier.verify()
+        failed = [c.name for c in checks if c.status == "failed"]
+        passed = sum(c.status == "passed" for c in checks)
+        note = f"failed: {', '.join(failed)}" if failed else "nothing failed"
+        ctx.progress.info(f"verify: {passed} checks passed; {note}")
+        return checks
+
+    outcome = await repair_loop(verify_and_tell, repairer, ctx.settings.fix_rounds, on_round)
     verdict = Verdict.from_checks(
         outcome.checks,
         fixed=outcome.fixed,

@@ -91,7 +91,7 @@ def check_compile(repo: Path, index: ProjectIndex) -> Check:
         if done.returncode != 0:
             message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
             findings.append(Finding(file=rel, message=message, check="compile", code="ShellSyntax"))
-    if not index.by_path:
+    if not index.by_path and not findings:
         return Check(name="compile", status="skipped", detail="no Python files generated")
     note = f"{len(index.by_path)} Python files, {len(scripts)} shell scripts"
     return _check("compile", findings, note + ("" if bash else " (bash missing: not checked)"))
