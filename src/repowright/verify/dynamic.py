@@ -88,7 +88,9 @@ async def check_install(
         need.append("pytest")
     if not need:
         return _dynamic(
-            "install", "skipped", "no third-party requirements declared: host interpreter's packages"
+            "install",
+            "skipped",
+            "no third-party requirements declared (host interpreter's packages)",
         )
     limits = Limits(wall_s=cfg.install_timeout_s, memory_mb=None, network=True, file_size_mb=None)
     result = await sandbox.install(need, limits=limits)
