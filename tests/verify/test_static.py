@@ -165,3 +165,11 @@ def test_drift_is_reported_but_does_not_block(tmp_path: Path) -> None:
     check = check_drift(drift)
     assert check.status == "warning"
     assert check.findings[0].file == "a.py"
+
+
+def test_bare_import_inside_a_package_is_absolute(tmp_path: Path) -> None:
+    files = {"calc/__init__.py": "", "calc/io.py": "X = 1\n", "calc/cli.py": "import io\n"}
+    repo = write_repo(tmp_path / "repo", files)
+    index = ProjectIndex(repo)
+    assert check_cross_imports(index).status == "passed"
+    assert index.resolve(index.by_path["calc/cli.py"], "io", 0) is None  # the stdlib module

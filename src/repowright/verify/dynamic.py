@@ -3,6 +3,7 @@ run the smoke command; all inside the sandbox, each with its own time limit."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shlex
@@ -62,7 +63,8 @@ def _importable(info: ModuleInfo, index: ProjectIndex) -> tuple[str, str | None]
     if not info.module or not all(p.isidentifier() for p in parts):
         return None
     parent = info.module.rpartition(".")[0]
-    if parent and parent not in index.modules:  # a script directory, not a package
+    relative = any(isinstance(n, ast.ImportFrom) and n.level for n in ast.walk(info.tree))
+    if parent and parent not in index.modules and not relative:  # a directory of scripts
         return (parts[-1], str(index.repo / info.path.rsplit("/", 1)[0]))
     return (info.module, None)
 

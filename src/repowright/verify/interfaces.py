@@ -83,7 +83,8 @@ def _top_level_statements(body: list[ast.stmt]) -> list[ast.stmt]:
         out.append(node)
         for name in ("body", "orelse", "finalbody"):
             inner = getattr(node, name, None)
-            if isinstance(inner, list) and not isinstance(node, ast.FunctionDef | ast.ClassDef):
+            scope = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            if isinstance(inner, list) and not scope:
                 out.extend(_top_level_statements(inner))
         for handler in getattr(node, "handlers", []):
             out.extend(_top_level_statements(handler.body))
@@ -115,7 +116,7 @@ def _index_module(info: ModuleInfo) -> None:
                 info.own.add(name)
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
             info.open_namespace = True
-    info.defined = set(counts) | ({"__all__"} if "__all__" in counts else set())
+    info.defined = set(counts)
     info.open_namespace |= "__getattr__" in counts
     for node in info.tree.body:
         if counts.get(getattr(node, "name", ""), 0) != 1 or getattr(node, "decorator_list", []):
@@ -176,10 +177,12 @@ class ProjectIndex:
             return None
         if module.split(".")[0] in self.tops:
             return module
-        # A script imports its siblings by bare name (its directory is sys.path[0]).
-        directory = info.module if info.is_package else info.module.rpartition(".")[0]
+        # A script outside any package imports its siblings by bare name (its directory is
+        # sys.path[0]); inside a package, a bare name is always an absolute import.
+        directory = info.module.rpartition(".")[0]
         first = module.split(".")[0]
-        if directory and self.exists(f"{directory}.{first}"):
+        scripts_dir = directory and not info.is_package and directory not in self.modules
+        if scripts_dir and self.exists(f"{directory}.{first}"):
             return f"{directory}.{module}"
         return None
 
@@ -236,9 +239,23 @@ def entry_from_ast(info: ModuleInfo, index: ProjectIndex, purpose: str = "") -> 
         path=info.path,
         purpose=purpose,
         interface=items,
+        exports=_exports(info.tree),
         depends_on=sorted(depends),
         sha256=hashlib.sha256(info.source.encode()).hexdigest(),
     )
+
+
+def _exports(tree: ast.Module | None) -> list[str]:
+    """A literal `__all__`, if the module declares one."""
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            try:
+                return [str(name) for name in ast.literal_eval(node.value)]
+            except (ValueError, TypeError, SyntaxError):
+                return []
+    return []
 
 
 def load_memory(path: Path) -> dict[str, MemoryEntry]:
