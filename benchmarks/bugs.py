@@ -510,7 +510,7 @@ async def run_case(case: Case, work: Path, cfg: DynamicConfig, cache: Path) -> R
     repo = root / "repo"
     repo.mkdir(parents=True)
     case.build(repo)
-    sandbox = LocalSandbox(repo, venv_cache=cache)
+    sandbox = LocalSandbox(repo, state_dir=root / "sandbox", venv_cache=cache)
     verifier = Verifier(repo, BLUEPRINT, sandbox, cfg, root / "drift.json")
     first: list[list[Check]] = []
 
@@ -553,7 +553,7 @@ async def main() -> int:
         base = work / "base" / "repo"
         base.mkdir(parents=True)
         Case("base", "none", "").build(base)
-        sandbox = LocalSandbox(base, venv_cache=args.venv_cache)
+        sandbox = LocalSandbox(base, state_dir=work / "base-sandbox", venv_cache=args.venv_cache)
         base_checks = await Verifier(base, BLUEPRINT, sandbox, cfg, work / "none").verify()
         base_ok = not any(c.status == "failed" for c in base_checks)
         print(

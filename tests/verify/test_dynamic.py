@@ -60,7 +60,7 @@ async def test_failed_install_fails_and_skips_the_rest_with_reasons(tmp_path: Pa
 async def test_no_tests_and_no_smoke_are_skipped_with_reasons(tmp_path: Path) -> None:
     files = {"mini/__init__.py": "", "mini/core.py": MINI["mini/core.py"]}
     repo = write_repo(tmp_path / "repo", files)
-    sandbox = LocalSandbox(repo, venv_cache=tmp_path / "venvs")
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
     checks = await run_dynamic(
         sandbox, repo, ProjectIndex(repo), blueprint_for(files, smoke=""), DynamicConfig()
     )

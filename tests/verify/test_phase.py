@@ -26,7 +26,9 @@ def make_run(tmp_path: Path, files: dict[str, str], model: ScriptedModel, **sett
         run=run,
         model=model,
         settings=Settings(**settings),
-        sandbox_factory=lambda root: LocalSandbox(root, venv_cache=tmp_path / "venvs"),
+        sandbox_factory=lambda root: LocalSandbox(
+            root, state_dir=tmp_path / "sb", venv_cache=tmp_path / "venvs"
+        ),
     )
 
 

@@ -19,7 +19,9 @@ from repowright.verify.sandbox_base import Limits, Sandbox
 @pytest.fixture
 def sandbox(tmp_path: Path) -> LocalSandbox:
     (tmp_path / "repo").mkdir()
-    return LocalSandbox(tmp_path / "repo", venv_cache=tmp_path / "venvs")
+    return LocalSandbox(
+        tmp_path / "repo", state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs"
+    )
 
 
 async def run_py(sandbox: LocalSandbox, code: str, **limits: object):

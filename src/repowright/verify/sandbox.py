@@ -12,6 +12,7 @@ import shutil
 import signal
 import sys
 import sysconfig
+import tempfile
 import time
 import venv
 from collections.abc import Mapping, Sequence
@@ -43,7 +44,8 @@ def requirements_key(requirements: Sequence[str]) -> str:
 
 
 class LocalSandbox:
-    """A `Sandbox` on this machine. State (HOME, TMPDIR, a light venv) lives in `state_dir`.
+    """A `Sandbox` on this machine. State (HOME, TMPDIR, a light venv) lives in `state_dir`
+    (default: a new temporary folder), never inside the repository.
 
     Until `install` is called, code runs in a throwaway venv layered over the host
     interpreter's packages (so `pip install` inside generated scripts cannot touch the
@@ -59,7 +61,8 @@ class LocalSandbox:
         network_off: NetworkOff | None = None,
     ) -> None:
         self.root = root.resolve()
-        self.state = (state_dir or self.root.parent / "sandbox").resolve()
+        state = state_dir or Path(tempfile.mkdtemp(prefix="repowright-sandbox-"))
+        self.state = state.resolve()
         self.venv_cache = venv_cache or default_venv_cache()
         self._net = network_off or probe_network_off()
         self.home, self.tmp = self.state / "home", self.state / "tmp"
