@@ -188,7 +188,8 @@ class Repairer:
                 if info := index.modules.get(candidate):
                     found.append(info.path)
                     break
-        return list(dict.fromkeys(found))
+        runs = [dep for p in found if p in entries for dep in entries[p].depends_on]
+        return list(dict.fromkeys(found + runs))
 
 
 def _edit_record(result: EditResult) -> EditRecord:
