@@ -32,6 +32,14 @@ class Settings(BaseModel):
     memory: Literal["codemem", "full", "none"] = "codemem"
     rag: Literal["off", "auto", "always"] = "auto"
     fix_rounds: int = Field(default=3, ge=0, le=20)
+    smoke_timeout_s: float = Field(default=600.0, gt=0, description="Wall limit of the smoke run.")
+    test_timeout_s: float = Field(default=300.0, gt=0, description="Wall limit of the test run.")
+    sandbox_memory_mb: int | None = Field(
+        default=4096, ge=64, description="Address-space limit for generated code (none: off)."
+    )
+    sandbox_install: Literal["auto", "never"] = Field(
+        default="auto", description="Install declared requirements into an isolated venv."
+    )
     review: bool = False
     request_timeout_s: float = 600.0
     max_retries: int = Field(default=5, ge=0, le=20)

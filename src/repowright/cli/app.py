@@ -91,6 +91,10 @@ def run(
     max_tokens: MaxTokens = None,
     max_calls: MaxCalls = None,
     jobs: Annotated[int | None, typer.Option(help="Files generated in parallel.")] = None,
+    fix_rounds: Annotated[
+        int | None,
+        typer.Option(min=0, max=20, help="Repair rounds after failed verification (0: none)."),
+    ] = None,
     review: Annotated[
         bool | None, typer.Option("--review", help="Stop after the blueprint for editing.")
     ] = None,
@@ -106,6 +110,7 @@ def run(
             "max_tokens": max_tokens,
             "max_calls": max_calls,
             "jobs": jobs,
+            "fix_rounds": fix_rounds,
             "review": review,
             "cache": False if no_cache else None,
         }

@@ -1,29 +1,149 @@
-"""Pipeline step `verify` (thin foundation version): every Python file must compile."""
+"""Pipeline step `verify`: static checks, sandboxed execution, bounded repair, honest verdict.
+
+A run may claim success only when its checks really pass: `verified` needs every check that
+ran to pass and at least the compile and import checks to have run.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
+import yaml
+from pydantic import ValidationError
+
+from repowright.blueprint.schema import Blueprint
+from repowright.config import Settings
 from repowright.pipeline.context import RunContext
-from repowright.verify.schema import Check, Finding, Verdict
+from repowright.runs.events import RunEvent
+from repowright.verify.dynamic import DynamicConfig, run_dynamic
+from repowright.verify.interfaces import ProjectIndex, load_memory
+from repowright.verify.repair import Repairer, RoundRecord, repair_loop
+from repowright.verify.sandbox import LocalSandbox
+from repowright.verify.sandbox_base import Sandbox
+from repowright.verify.schema import Check, Verdict
+from repowright.verify.static import run_static
+
+GATING = {"compile", "lint", "cross_imports", "call_arity", "requirements"}
+"""Static failures that make running the code pointless until they are fixed."""
+DYNAMIC = ("install", "import", "tests", "smoke")
+
+
+class VerifyRound(RunEvent):
+    type: Literal["verify_round"] = "verify_round"
+    round: int
+    failing: int
+    applied: int
+    failed_edits: int
+    resolved: int
+
+
+@dataclass
+class Verifier:
+    """Runs every check on the repository as it is now."""
+
+    repo: Path
+    blueprint: Blueprint | None
+    sandbox: Sandbox
+    config: DynamicConfig
+    drift_path: Path
+
+    async def verify(self) -> list[Check]:
+        index = await asyncio.to_thread(ProjectIndex, self.repo)
+        static = await asyncio.to_thread(
+            run_static, self.repo, index, self.blueprint, self.drift_path
+        )
+        blocked = sorted(c.name for c in static if c.status == "failed" and c.name in GATING)
+        if blocked:
+            why = f"not run: static checks failed ({', '.join(blocked)}); fix those first"
+            skipped = [
+                Check(name=n, status="skipped", detail=why, stage="dynamic") for n in DYNAMIC
+            ]
+            return [*static, *skipped]
+        return [
+            *static,
+            *await run_dynamic(self.sandbox, self.repo, index, self.blueprint, self.config),
+        ]
+
+
+def dynamic_config(settings: Settings) -> DynamicConfig:
+    return DynamicConfig(
+        test_timeout_s=settings.test_timeout_s,
+        smoke_timeout_s=settings.smoke_timeout_s,
+        memory_mb=settings.sandbox_memory_mb,
+        install=settings.sandbox_install,
+    )
+
+
+def load_blueprint(path: Path) -> Blueprint | None:
+    if not path.is_file():
+        return None
+    try:
+        return Blueprint.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError):
+        return None
 
 
 async def run_verify(ctx: RunContext) -> dict[str, Any]:
-    findings: list[Finding] = []
-    files = sorted(ctx.run.repo.rglob("*.py"))
-    for path in files:
-        rel = str(path.relative_to(ctx.run.repo))
-        try:
-            compile(path.read_text(encoding="utf-8"), rel, "exec")
-        except SyntaxError as exc:
-            findings.append(Finding(file=rel, line=exc.lineno, message=exc.msg, check="compile"))
-    status = "failed" if findings else ("passed" if files else "skipped")
-    check = Check(
-        name="compile", status=status, detail=f"{len(files)} Python files", findings=findings
+    run = ctx.run
+    factory: Callable[[Path], Sandbox] = ctx.sandbox_factory or (
+        lambda repo: LocalSandbox(repo, state_dir=run.path("sandbox"))
     )
-    verdict = Verdict.from_checks([check])
-    ctx.run.write_json("verdict.json", verdict)
+    sandbox = factory(run.repo)
+    blueprint = load_blueprint(run.path("blueprint.yaml"))
+    verifier = Verifier(
+        run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.path("drift.json")
+    )
+    repairer = Repairer(
+        model=ctx.model,
+        repo=run.repo,
+        blueprint=blueprint,
+        memory=load_memory(run.path("memory.jsonl")),
+        budget_tokens=ctx.settings.context_budget,
+        max_rounds=ctx.settings.fix_rounds,
+    )
+
+    def on_round(record: RoundRecord) -> None:
+        failed_edits = sum(not e.ok for e in record.edits)
+        run.events.append(
+            VerifyRound(
+                round=record.round,
+                failing=len(record.failing),
+                applied=record.applied,
+                failed_edits=failed_edits,
+                resolved=len(record.resolved),
+            )
+        )
+        ctx.progress.advance(
+            "verify",
+            f"repair round {record.round}: {record.applied} edits, "
+            f"{len(record.resolved)} findings resolved",
+        )
+
+    async def verify_and_tell() -> list[Check]:
+        checks = await verifier.verify()
+        failed = [c.name for c in checks if c.status == "failed"]
+        passed = sum(c.status == "passed" for c in checks)
+        note = f"failed: {', '.join(failed)}" if failed else "nothing failed"
+        ctx.progress.info(f"verify: {passed} checks passed; {note}")
+        return checks
+
+    outcome = await repair_loop(verify_and_tell, repairer, ctx.settings.fix_rounds, on_round)
+    verdict = Verdict.from_checks(
+        outcome.checks,
+        fixed=outcome.fixed,
+        rounds=len(outcome.rounds),
+        isolation=sandbox.isolation_report(),
+        stop_reason=outcome.stop_reason,
+    )
+    run.write_json("verdict.json", verdict)
+    run.write_json("repair.json", [r.model_dump() for r in outcome.rounds])
     return {
         "verified": verdict.verified,
         "failed_checks": [c.name for c in verdict.checks if c.status == "failed"],
+        "rounds": verdict.rounds,
+        "fixed": len(verdict.fixed),
     }

@@ -16,11 +16,16 @@ class ExecResult(BaseModel):
     stderr: str = ""
     timed_out: bool = False
     killed_for_memory: bool = False
+    killed_for_cpu: bool = False
     duration_s: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.timed_out
+
+    @property
+    def output(self) -> str:
+        return "\n".join(part for part in (self.stdout, self.stderr) if part)
 
 
 class Limits(BaseModel):
@@ -29,13 +34,19 @@ class Limits(BaseModel):
     memory_mb: int | None = 4096
     output_tail_chars: int = 20_000
     network: bool = False
+    file_size_mb: int | None = 1024
 
 
 @runtime_checkable
 class Sandbox(Protocol):
-    """Runs commands inside one generated repository with limits and a stripped environment."""
+    """Runs commands inside one generated repository with limits and a stripped environment.
+
+    `python` is the interpreter generated code runs with; `install` switches it to an
+    isolated environment holding the given requirements (the only step allowed network).
+    """
 
     root: Path
+    python: str
 
     async def run(
         self,
@@ -45,6 +56,12 @@ class Sandbox(Protocol):
         env: Mapping[str, str] | None = None,
         cwd: str = ".",
     ) -> ExecResult: ...
+
+    async def install(
+        self, requirements: Sequence[str], *, limits: Limits | None = None
+    ) -> ExecResult:
+        """Provide an environment with `requirements` (pip specifiers) and use it from now on."""
+        ...
 
     def isolation_report(self) -> str:
         """One line saying how strong the isolation is (e.g. 'network off via unshare -n')."""

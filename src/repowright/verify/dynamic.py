@@ -1,0 +1,263 @@
+"""The dynamic stage: install requirements, import every module, run the generated tests,
+run the smoke command; all inside the sandbox, each with its own time limit."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shlex
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from repowright.blueprint.schema import Blueprint
+from repowright.verify import import_probe
+from repowright.verify.deps import declared_requirements
+from repowright.verify.interfaces import ModuleInfo, ProjectIndex
+from repowright.verify.parse import (
+    in_repo,
+    pytest_findings,
+    timeout_finding,
+    traceback_finding,
+)
+from repowright.verify.sandbox_base import ExecResult, Limits, Sandbox
+from repowright.verify.schema import Check, Finding
+
+PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+
+
+@dataclass
+class DynamicConfig:
+    import_timeout_s: float = 20.0  # per module
+    test_timeout_s: float = 300.0
+    smoke_timeout_s: float = 600.0
+    install_timeout_s: float = 1800.0
+    memory_mb: int | None = 4096
+    install: Literal["auto", "never"] = "auto"
+
+
+def _limits(wall_s: float, cfg: DynamicConfig) -> Limits:
+    """Wall time, memory, and CPU time no more than every core busy for the whole wall time."""
+    return Limits(wall_s=wall_s, cpu_s=wall_s * (os.cpu_count() or 1), memory_mb=cfg.memory_mb)
+
+
+def is_test_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.startswith("tests/")
+        or "/tests/" in path
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def _importable(info: ModuleInfo, index: ProjectIndex) -> tuple[str, str | None] | None:
+    """(module, extra sys.path entry) for modules the import check should load."""
+    name = info.path.rsplit("/", 1)[-1]
+    if info.tree is None or is_test_file(info.path) or name in ("setup.py", "__main__.py"):
+        return None
+    parts = info.module.split(".")
+    if not info.module or not all(p.isidentifier() for p in parts):
+        return None
+    parent = info.module.rpartition(".")[0]
+    relative = any(isinstance(n, ast.ImportFrom) and n.level for n in ast.walk(info.tree))
+    if parent and parent not in index.modules and not relative:  # a directory of scripts
+        return (parts[-1], str(index.repo / info.path.rsplit("/", 1)[0]))
+    return (info.module, None)
+
+
+def _dynamic(name: str, status: str, detail: str, findings: list[Finding] | None = None) -> Check:
+    return Check(
+        name=name,
+        status=status,  # type: ignore[arg-type]
+        detail=detail,
+        findings=findings or [],
+        stage="dynamic",
+    )
+
+
+async def check_install(
+    sandbox: Sandbox, repo: Path, blueprint: Blueprint | None, has_tests: bool, cfg: DynamicConfig
+) -> Check:
+    reqs = declared_requirements(repo, blueprint)
+    if cfg.install == "never":
+        return _dynamic("install", "skipped", "installs disabled: host interpreter's packages")
+    need = list(reqs)
+    if has_tests and (need or not await _has_module(sandbox, "pytest")):
+        need.append("pytest")
+    if not need:
+        return _dynamic(
+            "install",
+            "skipped",
+            "no third-party requirements declared (host interpreter's packages)",
+        )
+    limits = Limits(wall_s=cfg.install_timeout_s, memory_mb=None, network=True, file_size_mb=None)
+    result = await sandbox.install(need, limits=limits)
+    if result.ok:
+        return _dynamic("install", "passed", f"{len(need)} requirements: {', '.join(need)}")
+    errors = [ln.strip() for ln in result.output.splitlines() if ln.startswith("ERROR")]
+    req_file = "requirements.txt" if (repo / "requirements.txt").is_file() else None
+    message = " | ".join(errors[-3:]) or result.output.strip()[-500:] or "pip failed"
+    if result.timed_out:
+        message = f"install did not finish within {cfg.install_timeout_s:g}s"
+    finding = Finding(file=req_file, message=message, check="install", code="InstallError")
+    return _dynamic("install", "failed", f"pip install of {len(need)} requirements", [finding])
+
+
+async def _has_module(sandbox: Sandbox, module: str) -> bool:
+    probe = f"import importlib.util,sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
+    result = await sandbox.run([sandbox.python, "-c", probe], limits=Limits(wall_s=30))
+    return result.ok
+
+
+async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig) -> Check:
+    specs = [s for info in index.by_path.values() if (s := _importable(info, index))]
+    if not specs:
+        return _dynamic("import", "skipped", "no importable modules (tests and entry points only)")
+    by_module = {s[0]: info for info in index.by_path.values() if (s := _importable(info, index))}
+    cmd = [sandbox.python, import_probe.__file__, str(cfg.import_timeout_s), json.dumps(specs)]
+    wall = cfg.import_timeout_s * len(specs) + 30
+    result = await sandbox.run(cmd, limits=Limits(wall_s=wall, memory_mb=cfg.memory_mb))
+    records = [
+        json.loads(line[len(import_probe.MARK) :])
+        for line in result.stdout.splitlines()
+        if line.startswith(import_probe.MARK)
+    ]
+    findings = _dedupe([_import_finding(r, by_module, index.repo) for r in records if not r["ok"]])
+    done = {r["module"] for r in records}
+    if not records and not result.ok and not result.timed_out:
+        message = f"the import check could not run: {result.output.strip()[-400:]}"
+        findings.append(Finding(message=message, check="import", code="ProbeError"))
+    elif len(done) < len(specs):  # the probe itself died (memory, hard crash, wall time)
+        stuck = next(m for m, _ in specs if m not in done)
+        reason = "killed at the time limit" if result.timed_out else result.stderr[-300:]
+        findings.append(
+            Finding(
+                file=by_module[stuck].path,
+                message=f"importing {stuck!r} crashed the interpreter: {reason.strip()}",
+                check="import",
+                code="ImportCrash",
+            )
+        )
+    status = "failed" if findings else "passed"
+    return _dynamic("import", status, f"{len(done)}/{len(specs)} modules imported", findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per failing location: importing a package that imports a broken module
+    fails at the same line; keep the report from the broken module itself."""
+    best: dict[tuple, Finding] = {}
+    for f in findings:
+        key = (f.file, f.line, f.message.split(": ", 1)[-1])
+        own = f.message.startswith(f"import {_module_of(f.file)}:")
+        if key not in best or own:
+            best[key] = f
+    return list(best.values())
+
+
+def _module_of(path: str | None) -> str:
+    return (path or "").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def _import_finding(record: dict, by_module: dict[str, ModuleInfo], repo: Path) -> Finding:
+    frames = [(rel, line) for f, line in record["frames"] if (rel := in_repo(f, repo))]
+    own = by_module[record["module"]].path
+    file, line = frames[-1] if frames else (own, None)
+    message = f"{record['type']}: {record['message']}"
+    if record["type"] == "SystemExit":
+        message = f"exits while being imported ({message}): guard top-level code with __main__"
+    return Finding(
+        file=file,
+        line=line,
+        message=f"import {record['module']}: {message}",
+        check="import",
+        code=record["type"],
+    )
+
+
+async def check_tests(
+    sandbox: Sandbox, repo: Path, test_files: list[str], cfg: DynamicConfig
+) -> Check:
+    if not test_files:
+        return _dynamic("tests", "skipped", "no tests generated")
+    cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
+    if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
+        cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
+    result = await sandbox.run(cmd, limits=_limits(cfg.test_timeout_s, cfg))
+    if result.timed_out:
+        finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
+        return _dynamic("tests", "failed", "pytest timed out", [finding])
+    if result.returncode == 5:
+        return _dynamic("tests", "skipped", "pytest collected no tests")
+    if result.ok:
+        return _dynamic("tests", "passed", _last_line(result))
+    findings = pytest_findings(result.output, repo) or [
+        traceback_finding(result.output, repo, "tests", None)
+    ]
+    return _dynamic("tests", "failed", _last_line(result), findings)
+
+
+def _last_line(result: ExecResult) -> str:
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    return lines[-1].strip("= ") if lines else f"exit code {result.returncode}"
+
+
+async def check_smoke(sandbox: Sandbox, repo: Path, command: str, cfg: DynamicConfig) -> Check:
+    if not command.strip():
+        return _dynamic("smoke", "skipped", "the blueprint gives no smoke command")
+    argv = shlex.split(command)
+    script = next((a for a in argv[1:] if a.endswith((".sh", ".py"))), None)
+    if script and not (repo / script).is_file():
+        finding = Finding(
+            file=script, message=f"{script} does not exist", check="smoke", code="missing-file"
+        )
+        return _dynamic("smoke", "failed", command, [finding])
+    start = time.monotonic()
+    result = await sandbox.run(argv, limits=_limits(cfg.smoke_timeout_s, cfg))
+    took = f"{command} ({time.monotonic() - start:.1f}s)"
+    if result.timed_out:
+        finding = timeout_finding(result.output, repo, "smoke", cfg.smoke_timeout_s, script)
+        return _dynamic("smoke", "failed", took, [finding])
+    if result.ok:
+        return _dynamic("smoke", "passed", took)
+    if result.killed_for_memory:
+        finding = Finding(
+            file=script,
+            message=f"ran out of memory (limit {cfg.memory_mb} MB)",
+            check="smoke",
+            code="MemoryError",
+        )
+    else:
+        finding = traceback_finding(result.output, repo, "smoke", script)
+    return _dynamic("smoke", "failed", f"{took}: exit code {result.returncode}", [finding])
+
+
+async def run_dynamic(
+    sandbox: Sandbox,
+    repo: Path,
+    index: ProjectIndex,
+    blueprint: Blueprint | None,
+    cfg: DynamicConfig,
+) -> list[Check]:
+    test_files = [p for p in index.by_path if is_test_file(p) and p.endswith(".py")]
+    test_files = [p for p in test_files if p.rsplit("/", 1)[-1] != "conftest.py"]
+    install = await check_install(sandbox, repo, blueprint, bool(test_files), cfg)
+    if install.status == "failed":
+        why = "requirements could not be installed"
+        return [install, *(_dynamic(n, "skipped", why) for n in ("import", "tests", "smoke"))]
+    imported = await check_import(sandbox, index, cfg)
+    if imported.status == "failed":
+        why = "modules fail to import (fix those first)"
+        return [install, imported, *(_dynamic(n, "skipped", why) for n in ("tests", "smoke"))]
+    smoke_cmd = blueprint.verification.smoke_command if blueprint else ""
+    if not blueprint and (repo / "reproduce.sh").is_file():
+        smoke_cmd = "bash reproduce.sh --smoke"
+    return [
+        install,
+        imported,
+        await check_tests(sandbox, repo, test_files, cfg),
+        await check_smoke(sandbox, repo, smoke_cmd, cfg),
+    ]

@@ -1,0 +1,171 @@
+"""SEARCH/REPLACE edits from the repair model, applied safely and tolerantly.
+
+Models copy code imperfectly (indentation, trailing spaces), so a block that is not found
+verbatim is matched line by line ignoring whitespace, then by similarity; the replacement
+is re-indented to where it lands. Anything ambiguous is refused with a useful error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, Field
+
+FUZZY_MIN = 0.9
+
+
+class Edit(BaseModel):
+    file: str = Field(description="Path of the file, relative to the repository root.")
+    search: str = Field(
+        description="Exact lines currently in the file to replace (copy them, with a little "
+        "context so they occur once). Empty only to create a new file or fill an empty one."
+    )
+    replace: str = Field(description="The new lines that take the place of `search`.")
+
+
+class RepairPlan(BaseModel):
+    analysis: str = Field(default="", description="The root cause, in one or two sentences.")
+    edits: list[Edit] = Field(default_factory=list)
+
+
+@dataclass
+class EditResult:
+    edit: Edit
+    ok: bool
+    how: str = ""  # exact | whitespace | fuzzy | created
+    error: str = ""
+
+
+def safe_path(repo: Path, file: str) -> Path:
+    """The file inside `repo`; raise ValueError for absolute paths, `..`, or `.git`."""
+    rel = PurePosixPath(file.strip().replace("\\", "/"))
+    if not file.strip() or rel.is_absolute() or ".." in rel.parts or ".git" in rel.parts:
+        raise ValueError(f"unsafe path {file!r}: use a relative path inside the repository")
+    target = (repo / rel).resolve()
+    if not target.is_relative_to(repo.resolve()):
+        raise ValueError(f"unsafe path {file!r}: it leaves the repository")
+    return target
+
+
+def apply_edit(repo: Path, edit: Edit) -> EditResult:
+    try:
+        path = safe_path(repo, edit.file)
+    except ValueError as exc:
+        return EditResult(edit, False, error=str(exc))
+    if not edit.search.strip():
+        if path.exists() and path.read_text(encoding="utf-8", errors="replace").strip():
+            return EditResult(
+                edit, False, error=f"{edit.file} exists and is not empty: give a SEARCH block"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_with_newline(edit.replace), encoding="utf-8")
+        return EditResult(edit, True, "created")
+    if not path.is_file():
+        return EditResult(edit, False, error=f"{edit.file} does not exist (empty SEARCH creates)")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    new_text, how, error = replace_block(text, edit.search, edit.replace)
+    if new_text is None:
+        return EditResult(edit, False, error=f"{edit.file}: {error}")
+    path.write_text(new_text, encoding="utf-8")
+    return EditResult(edit, True, how)
+
+
+def _with_newline(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def replace_block(text: str, search: str, replace: str) -> tuple[str | None, str, str]:
+    """(new text, how, error): exact, then whitespace-insensitive lines, then similarity."""
+    count = text.count(search)
+    if count == 1:
+        return text.replace(search, replace, 1), "exact", ""
+    if count > 1:
+        return None, "", f"SEARCH text occurs {count} times; include more surrounding lines"
+    lines = text.splitlines()
+    wanted = _trim_blank(search.splitlines())
+    if not wanted:
+        return None, "", "SEARCH block is blank"
+    norm = [" ".join(ln.split()) for ln in lines]
+    target = [" ".join(ln.split()) for ln in wanted]
+    n = len(target)
+    hits = [i for i in range(len(lines) - n + 1) if norm[i : i + n] == target]
+    if len(hits) > 1:
+        return None, "", f"SEARCH lines match {len(hits)} places; include more surrounding lines"
+    how = "whitespace"
+    if not hits and len(wanted) == 1:
+        return _replace_fragment(text, wanted[0], replace)
+    if not hits:
+        scored = sorted(
+            (
+                (
+                    difflib.SequenceMatcher(
+                        None, "\n".join(norm[i : i + n]), "\n".join(target)
+                    ).ratio(),
+                    i,
+                )
+                for i in range(len(lines) - n + 1)
+            ),
+            reverse=True,
+        )
+        if not scored:
+            return None, "", "SEARCH block is longer than the file"
+        best, start = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best < FUZZY_MIN or best - runner_up < 0.02:
+            closest = "\n".join(lines[start : start + n])
+            return (
+                None,
+                "",
+                (
+                    f"SEARCH block not found (closest, {best:.0%} similar, lines "
+                    f"{start + 1}-{start + n}):\n{closest}"
+                ),
+            )
+        hits, how = [start], "fuzzy"
+    start = hits[0]
+    new_lines = _reindent(_trim_blank(replace.splitlines()), wanted, lines[start : start + n])
+    out = lines[:start] + new_lines + lines[start + n :]
+    return "\n".join(out) + ("\n" if text.endswith("\n") else ""), how, ""
+
+
+def _replace_fragment(text: str, search: str, replace: str) -> tuple[str | None, str, str]:
+    """A one-line SEARCH that is part of a line: match it with whitespace runs collapsed."""
+    pattern = r"\s+".join(re.escape(tok) for tok in search.split())
+    hits = list(re.finditer(pattern, text))
+    if len(hits) != 1:
+        where = "occurs several times" if hits else "was not found"
+        return None, "", f"SEARCH text {where} (even ignoring whitespace): {search.strip()!r}"
+    start, end = hits[0].span()
+    return text[:start] + replace.strip() + text[end:], "whitespace", ""
+
+
+def _trim_blank(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _reindent(replacement: list[str], searched: list[str], found: list[str]) -> list[str]:
+    """Shift the replacement by the indentation difference between SEARCH and the file."""
+    first_s = next((ln for ln in searched if ln.strip()), "")
+    first_f = next((ln for ln in found if ln.strip()), "")
+    have, want = _indent(first_s), _indent(first_f)
+    if have == want:
+        return replacement
+    out = []
+    for line in replacement:
+        if line.startswith(have):
+            out.append(want + line[len(have) :] if line.strip() else "")
+        else:
+            out.append(line)
+    return out

@@ -1,0 +1,248 @@
+"""The repair loop: failing findings and their files (plus CodeMem context) go to the model,
+its SEARCH/REPLACE edits are applied, and the repository is verified again. Bounded rounds;
+stops early when the same set of errors comes back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from repowright.blueprint.schema import Blueprint
+from repowright.memory.schema import MemoryEntry
+from repowright.models.base import Message, Model
+from repowright.models.structured import complete_structured
+from repowright.prompts import chat, render
+from repowright.verify.deps import declared_requirements
+from repowright.verify.dynamic import is_test_file
+from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
+from repowright.verify.interfaces import ProjectIndex, current_entries, repo_files
+from repowright.verify.schema import Check, Finding
+
+EXCERPT_LINES = 40
+
+
+class EditRecord(BaseModel):
+    file: str
+    ok: bool
+    how: str = ""
+    error: str = ""
+
+
+class RoundRecord(BaseModel):
+    round: int
+    failing: list[str] = Field(default_factory=list)
+    analysis: str = ""
+    edits: list[EditRecord] = Field(default_factory=list)
+    resolved: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(e.ok for e in self.edits)
+
+
+def failing_findings(checks: list[Check]) -> list[Finding]:
+    out: list[Finding] = []
+    for check in checks:
+        if check.status == "failed":
+            out += check.findings or [Finding(message=check.detail, check=check.name)]
+    return out
+
+
+def error_signature(checks: list[Check]) -> frozenset[tuple[str, str, str]]:
+    return frozenset(f.key() for f in failing_findings(checks))
+
+
+@dataclass
+class Repairer:
+    """Asks the model for edits that fix the given findings, and applies them."""
+
+    model: Model
+    repo: Path
+    blueprint: Blueprint | None = None
+    memory: dict[str, MemoryEntry] = field(default_factory=dict)
+    budget_tokens: int = 12_000
+    max_rounds: int = 3
+    match_retries: int = 1
+
+    async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
+        context = self.context(findings, round_no)
+        messages = chat("verify_repair_system", "verify_repair_user", **context)
+        plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
+        results = [apply_edit(self.repo, e) for e in plan.edits]
+        record = RoundRecord(round=round_no, analysis=plan.analysis)
+        for _ in range(self.match_retries):
+            failed = [r for r in results if not r.ok]
+            if not failed:
+                break
+            record.edits += [_edit_record(r) for r in failed]
+            retry = render("verify_repair_retry", failed=failed, files=self._current(failed))
+            messages = [
+                *messages,
+                Message(role="assistant", content=plan.model_dump_json()),
+                Message(role="user", content=retry),
+            ]
+            plan = await complete_structured(
+                self.model, messages, RepairPlan, tag="verify_repair_retry"
+            )
+            results = [r for r in results if r.ok] + [apply_edit(self.repo, e) for e in plan.edits]
+        record.edits += [_edit_record(r) for r in results]
+        return record
+
+    def _current(self, failed: list[EditResult]) -> list[dict[str, str]]:
+        out = []
+        for path in dict.fromkeys(r.edit.file for r in failed):
+            try:
+                target = safe_path(self.repo, path)
+            except ValueError:
+                continue
+            if target.is_file():
+                out.append({"path": path, "content": target.read_text(errors="replace")})
+        return out
+
+    def context(self, findings: list[Finding], round_no: int) -> dict[str, Any]:
+        """Everything the repair prompt shows, within the context budget."""
+        index = ProjectIndex(self.repo)
+        purposes = {s.path: s.purpose for s in self.blueprint.files} if self.blueprint else {}
+        entries = current_entries(index, self.memory, purposes)
+        by_file: dict[str, list[Finding]] = {}
+        general: list[Finding] = []
+        for f in findings:
+            (by_file.setdefault(f.file, []) if f.file else general).append(f)
+        for path in list(by_file):
+            for extra in self._referenced(path, index, entries):
+                by_file.setdefault(extra, [])
+        budget = self.budget_tokens * 4
+        files = []
+        for path, found in sorted(by_file.items(), key=lambda kv: -len(kv[1])):
+            item = self._file_item(path, found, purposes, budget)
+            budget -= len(item["content"] or "")
+            files.append(item)
+        shown = {f["path"] for f in files}
+        related_paths = {dep for p in shown if p in entries for dep in entries[p].depends_on} | {
+            p for p, e in entries.items() if shown & set(e.depends_on)
+        }
+        related = [entries[p] for p in sorted(related_paths - shown) if p in entries]
+        return {
+            "project": self.blueprint.project_name if self.blueprint else "",
+            "smoke_command": self.blueprint.verification.smoke_command if self.blueprint else "",
+            "round": round_no,
+            "max_rounds": self.max_rounds,
+            "general": general,
+            "files": files,
+            "related": related,
+            "requirements": declared_requirements(self.repo, self.blueprint),
+            "all_files": [p.relative_to(self.repo).as_posix() for p in repo_files(self.repo)][:300],
+        }
+
+    def _file_item(
+        self, path: str, found: list[Finding], purposes: dict[str, str], budget: int
+    ) -> dict[str, Any]:
+        planned = []
+        if self.blueprint:
+            planned = next((s.interface for s in self.blueprint.files if s.path == path), [])
+        item: dict[str, Any] = {
+            "path": path,
+            "purpose": purposes.get(path, ""),
+            "findings": found,
+            "exists": False,
+            "content": None,
+            "excerpt": "",
+            "planned": planned,
+        }
+        try:
+            target = safe_path(self.repo, path)
+        except ValueError:
+            return item
+        if not target.is_file():
+            return item
+        text = target.read_text(encoding="utf-8", errors="replace")
+        item["exists"] = True
+        if len(text) <= budget:
+            item["content"] = text
+        elif budget > 2000:
+            lines = text.splitlines()
+            center = next((f.line for f in found if f.line), 1)
+            lo, hi = max(0, center - EXCERPT_LINES), min(len(lines), center + EXCERPT_LINES)
+            item["content"], item["excerpt"] = "\n".join(lines[lo:hi]), f"{lo + 1}-{hi}"
+        return item
+
+    def _referenced(
+        self, path: str, index: ProjectIndex, entries: dict[str, MemoryEntry]
+    ) -> list[str]:
+        """Files whose code a failure may really be in: the project modules a failing test
+        imports, the programs a failing shell script runs (`python x.py`, `python -m pkg`)."""
+        if is_test_file(path) and path in entries:
+            return list(entries[path].depends_on)
+        if not path.endswith(".sh") or not (self.repo / path).is_file():
+            return []
+        text = (self.repo / path).read_text(errors="replace")
+        found = [p for p in re.findall(r"[\w./-]+\.py\b", text) if p in index.by_path]
+        for module in re.findall(r"-m\s+([\w.]+)", text):
+            for candidate in (f"{module}.__main__", module):
+                if info := index.modules.get(candidate):
+                    found.append(info.path)
+                    break
+        runs = [dep for p in found if p in entries for dep in entries[p].depends_on]
+        return list(dict.fromkeys(found + runs))
+
+
+def _edit_record(result: EditResult) -> EditRecord:
+    return EditRecord(file=result.edit.file, ok=result.ok, how=result.how, error=result.error)
+
+
+@dataclass
+class LoopOutcome:
+    checks: list[Check]
+    fixed: list[str]
+    rounds: list[RoundRecord]
+    stop_reason: str
+
+
+async def repair_loop(
+    verify: Callable[[], Awaitable[list[Check]]],
+    repairer: Repairer | None,
+    max_rounds: int,
+    on_round: Callable[[RoundRecord], None] = lambda record: None,
+) -> LoopOutcome:
+    """Verify; while something fails and rounds remain, repair and verify again."""
+    checks = await verify()
+    seen = {error_signature(checks): 0}
+    fixed: list[str] = []
+    records: list[RoundRecord] = []
+    for round_no in range(1, max_rounds + 1):
+        failing = failing_findings(checks)
+        if not failing or repairer is None:
+            break
+        record = await repairer.repair(failing, round_no)
+        record.failing = [f.label() for f in failing]
+        records.append(record)
+        if not record.applied:
+            on_round(record)
+            return LoopOutcome(checks, fixed, records, "the model proposed no applicable edit")
+        before = {f.key(): f for f in failing}
+        checks = await verify()
+        after = {f.key(): f for f in failing_findings(checks)}
+        record.resolved = [f.label() for k, f in before.items() if k not in after]
+        record.new = [f.label() for k, f in after.items() if k not in before]
+        fixed += [f"round {round_no}: {label}" for label in record.resolved]
+        on_round(record)
+        signature = error_signature(checks)
+        if signature and signature in seen:
+            return LoopOutcome(
+                checks,
+                fixed,
+                records,
+                f"same errors as after round {seen[signature]}: repair stopped early",
+            )
+        seen[signature] = round_no
+    if not failing_findings(checks):
+        return LoopOutcome(checks, fixed, records, "all checks passed")
+    if repairer is None or max_rounds == 0:
+        return LoopOutcome(checks, fixed, records, "repair disabled (fix rounds = 0)")
+    return LoopOutcome(checks, fixed, records, f"fix rounds exhausted ({max_rounds})")

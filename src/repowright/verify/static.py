@@ -1,0 +1,251 @@
+"""The static stage: cheap checks that need no execution of generated code."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from repowright.blueprint.schema import Blueprint
+from repowright.verify.deps import (
+    IMPLICIT,
+    declared_requirements,
+    is_stdlib,
+    missing_distribution,
+    requirement_name,
+)
+from repowright.verify.deps import normalize as normalize_dist
+from repowright.verify.interfaces import ProjectIndex, repo_files
+from repowright.verify.links import arity_findings, guarded_imports, import_findings
+from repowright.verify.schema import Check, Finding
+
+RUFF_FATAL = "E9,F63,F7,F82"
+"""Syntax errors, invalid comparisons, misplaced statements, undefined names."""
+MAY_BE_EMPTY = {"__init__.py", "py.typed", ".gitkeep", "conftest.py"}
+TEXT_SUFFIXES = {".py", ".sh", ".md", ".txt", ".toml", ".yaml", ".yml", ".json", ".cfg", ".ini"}
+
+
+def _check(name: str, findings: list[Finding], detail: str) -> Check:
+    return Check(
+        name=name,
+        status="failed" if findings else "passed",
+        detail=detail,
+        findings=findings,
+        stage="static",
+    )
+
+
+def check_files(repo: Path, blueprint: Blueprint | None) -> Check:
+    """Files the blueprint planned but that were not written; files left empty."""
+    findings: list[Finding] = []
+    planned = [spec.path for spec in blueprint.files] if blueprint else []
+    for path in planned:
+        if not (repo / path).is_file():
+            findings.append(
+                Finding(
+                    file=path,
+                    message="planned in the blueprint but missing",
+                    check="files",
+                    code="missing-file",
+                )
+            )
+    files = repo_files(repo)
+    for path in files:
+        if path.name in MAY_BE_EMPTY or path.suffix not in TEXT_SUFFIXES:
+            continue
+        if not path.read_bytes().strip():
+            findings.append(
+                Finding(
+                    file=path.relative_to(repo).as_posix(),
+                    message="file is empty",
+                    check="files",
+                    code="empty-file",
+                )
+            )
+    return _check("files", findings, f"{len(files)} files, {len(planned)} planned")
+
+
+def check_compile(repo: Path, index: ProjectIndex) -> Check:
+    """Every Python file parses; every shell script passes `bash -n`."""
+    findings = [
+        Finding(
+            file=info.path,
+            line=info.syntax_error.lineno,
+            message=f"SyntaxError: {info.syntax_error.msg}",
+            check="compile",
+            code="SyntaxError",
+        )
+        for info in index.by_path.values()
+        if info.syntax_error is not None
+    ]
+    scripts = repo_files(repo, ".sh")
+    bash = shutil.which("bash")
+    for script in scripts if bash else []:
+        rel = script.relative_to(repo).as_posix()
+        done = subprocess.run(
+            [bash, "-n", rel], cwd=repo, capture_output=True, text=True, timeout=30, check=False
+        )
+        if done.returncode != 0:
+            message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
+            findings.append(Finding(file=rel, message=message, check="compile", code="ShellSyntax"))
+    if not index.by_path and not findings:
+        return Check(name="compile", status="skipped", detail="no Python files generated")
+    note = f"{len(index.by_path)} Python files, {len(scripts)} shell scripts"
+    return _check("compile", findings, note + ("" if bash else " (bash missing: not checked)"))
+
+
+def _ruff_command() -> list[str]:
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return [find_ruff_bin()]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "ruff"]
+
+
+def check_lint(repo: Path, index: ProjectIndex) -> Check:
+    """Ruff's fatal rules (undefined names, misplaced statements) on files that parse."""
+    files = [i.path for i in index.by_path.values() if i.syntax_error is None]
+    if not files:
+        return Check(name="lint", status="skipped", detail="no parsable Python files")
+    cmd = [
+        *_ruff_command(),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--output-format",
+        "json",
+        "--select",
+        RUFF_FATAL,
+        "--exit-zero",
+        *files,
+    ]
+    try:
+        done = subprocess.run(
+            cmd, cwd=repo, capture_output=True, text=True, timeout=120, check=False
+        )
+        results = json.loads(done.stdout or "[]")
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as exc:
+        return Check(name="lint", status="skipped", detail=f"ruff could not run: {exc}")
+    findings = [
+        Finding(
+            file=Path(r["filename"]).resolve().relative_to(repo.resolve()).as_posix(),
+            line=(r.get("location") or {}).get("row"),
+            message=r.get("message", ""),
+            check="lint",
+            code=r.get("code") or "SyntaxError",
+        )
+        for r in results
+    ]
+    return _check("lint", findings, f"ruff {RUFF_FATAL} on {len(files)} files")
+
+
+def check_cross_imports(index: ProjectIndex) -> Check:
+    findings = [
+        f for info in index.by_path.values() if info.tree for f in import_findings(info, index)
+    ]
+    return _check("cross_imports", findings, f"project imports of {len(index.by_path)} files")
+
+
+def check_call_arity(index: ProjectIndex) -> Check:
+    findings = [
+        f for info in index.by_path.values() if info.tree for f in arity_findings(info, index)
+    ]
+    return _check("call_arity", findings, "calls to project functions and classes")
+
+
+def third_party_imports(index: ProjectIndex) -> dict[str, tuple[str, int]]:
+    """Import name -> first (file, line) of each non-stdlib, non-project, unguarded import."""
+    seen: dict[str, tuple[str, int]] = {}
+    for info in index.by_path.values():
+        if info.tree is None:
+            continue
+        guarded = guarded_imports(info.tree)
+        for node in ast.walk(info.tree):
+            if id(node) in guarded:
+                continue
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names if not index.resolve(info, a.name, 0)]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [] if index.resolve(info, node.module, 0) else [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if not is_stdlib(top) and top not in IMPLICIT:
+                    seen.setdefault(name, (info.path, node.lineno))
+    return seen
+
+
+def check_requirements(repo: Path, index: ProjectIndex, blueprint: Blueprint | None) -> Check:
+    """Third-party imports that no requirements file, pyproject or blueprint declares."""
+    declared_specs = declared_requirements(repo, blueprint)
+    declared = {normalize_dist(n) for s in declared_specs if (n := requirement_name(s))}
+    findings: list[Finding] = []
+    reported: set[str] = set()
+    for name, (path, line) in sorted(third_party_imports(index).items()):
+        dist = missing_distribution(name, declared)
+        if dist and dist not in reported:
+            reported.add(dist)
+            findings.append(
+                Finding(
+                    file=path,
+                    line=line,
+                    check="requirements",
+                    code="missing-dependency",
+                    message=f"imports {name!r} but no requirement declares it (add {dist!r} to "
+                    "requirements.txt)",
+                )
+            )
+    detail = f"{len(declared_specs)} declared: {', '.join(declared_specs) or 'none'}"
+    return _check("requirements", findings, detail)
+
+
+def check_drift(drift_path: Path) -> Check:
+    """Interface drift the generator recorded: informative, does not block verification."""
+    if not drift_path.is_file():
+        return Check(name="drift", status="skipped", detail="the generator recorded no drift.json")
+    try:
+        items = json.loads(drift_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return Check(name="drift", status="skipped", detail=f"drift.json unreadable: {exc}")
+    findings = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            message = item.get("message") or item.get("detail") or json.dumps(item)[:300]
+            file = item.get("path") or item.get("file")
+            findings.append(
+                Finding(
+                    file=file,
+                    line=item["line"] if isinstance(item.get("line"), int) else None,
+                    message=str(message),
+                    check="drift",
+                    code="drift",
+                )
+            )
+        else:
+            findings.append(Finding(message=str(item)[:300], check="drift", code="drift"))
+    status = "warning" if findings else "passed"
+    return Check(
+        name="drift",
+        status=status,
+        stage="static",
+        findings=findings,
+        detail=f"{len(findings)} interface drifts recorded by the generator",
+    )
+
+
+def run_static(
+    repo: Path, index: ProjectIndex, blueprint: Blueprint | None, drift_path: Path
+) -> list[Check]:
+    return [
+        check_files(repo, blueprint),
+        check_compile(repo, index),
+        check_lint(repo, index),
+        check_cross_imports(index),
+        check_call_arity(index),
+        check_requirements(repo, index, blueprint),
+        check_drift(drift_path),
+    ]

@@ -1,0 +1,71 @@
+"""Dynamic stage decisions, with a fake sandbox injected through the `Sandbox` protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from repowright.verify.dynamic import DynamicConfig, run_dynamic
+from repowright.verify.interfaces import ProjectIndex
+from repowright.verify.sandbox import LocalSandbox
+from repowright.verify.sandbox_base import ExecResult, Limits, Sandbox
+from tests.verify.helpers import MINI, blueprint_for, write_repo
+
+
+class FailingInstall:
+    """Every install fails the way pip does for an unknown package."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.python = "python"
+        self.installed: list[list[str]] = []
+
+    async def run(
+        self,
+        command: Sequence[str],
+        *,
+        limits: Limits | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: str = ".",
+    ) -> ExecResult:
+        return ExecResult(command=list(command), returncode=0)
+
+    async def install(self, requirements: Sequence[str], *, limits: Limits | None = None):
+        self.installed.append(list(requirements))
+        assert limits is not None and limits.network  # the only step allowed network
+        stderr = "ERROR: No matching distribution found for nosuchpkg-xyz\n"
+        return ExecResult(command=["pip"], returncode=1, stderr=stderr)
+
+    def isolation_report(self) -> str:
+        return "fake"
+
+
+async def test_failed_install_fails_and_skips_the_rest_with_reasons(tmp_path: Path) -> None:
+    files = {**MINI, "requirements.txt": "nosuchpkg-xyz\n"}
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = FailingInstall(repo)
+    assert isinstance(sandbox, Sandbox)
+    checks = await run_dynamic(
+        sandbox, repo, ProjectIndex(repo), blueprint_for(files), DynamicConfig()
+    )
+    assert sandbox.installed == [["nosuchpkg-xyz", "pytest"]]
+    status = {c.name: (c.status, c.detail) for c in checks}
+    assert status["install"][0] == "failed"
+    assert checks[0].findings[0].file == "requirements.txt"
+    assert "No matching distribution" in checks[0].findings[0].message
+    for name in ("import", "tests", "smoke"):
+        assert status[name] == ("skipped", "requirements could not be installed")
+
+
+async def test_no_tests_and_no_smoke_are_skipped_with_reasons(tmp_path: Path) -> None:
+    files = {"mini/__init__.py": "", "mini/core.py": MINI["mini/core.py"]}
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    checks = await run_dynamic(
+        sandbox, repo, ProjectIndex(repo), blueprint_for(files, smoke=""), DynamicConfig()
+    )
+    status = {c.name: (c.status, c.detail) for c in checks}
+    assert status["import"][0] == "passed"
+    assert status["tests"] == ("skipped", "no tests generated")
+    assert status["smoke"] == ("skipped", "the blueprint gives no smoke command")
+    assert status["install"][0] == "skipped" and "no third-party" in status["install"][1]

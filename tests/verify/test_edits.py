@@ -1,0 +1,80 @@
+"""SEARCH/REPLACE application: exact, whitespace-tolerant, fuzzy, refused, file creation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from repowright.verify.edits import Edit, apply_edit, replace_block, safe_path
+
+SOURCE = (
+    "def area(w, h):\n"
+    "    return w * h\n"
+    "\n"
+    "\n"
+    "class Box:\n"
+    "    def volume(self, w, h, d):\n"
+    "        total = w * h\n"
+    "        return total * d\n"
+)
+
+
+def test_exact() -> None:
+    text, how, _ = replace_block(SOURCE, "    return w * h\n", "    return w * h * 1\n")
+    assert how == "exact" and "return w * h * 1\n" in text
+
+
+def test_whitespace_tolerant_lines_are_reindented() -> None:
+    search = "total = w * h   \nreturn total * d"  # indentation lost, trailing spaces added
+    replace = "total = w * h\nreturn total * d * 2"
+    text, how, _ = replace_block(SOURCE, search, replace)
+    assert how == "whitespace"
+    assert "        total = w * h\n        return total * d * 2\n" in text
+    assert text.startswith("def area(w, h):\n    return w * h\n")
+
+
+def test_fragment_of_a_line() -> None:
+    text, how, _ = replace_block(SOURCE, "total  *  d", "total * d * 3")
+    assert how == "whitespace" and "return total * d * 3\n" in text
+
+
+def test_fuzzy_match_of_a_slightly_wrong_copy() -> None:
+    search = "    def volume(self, w, h, d):\n        total = w*h\n        return total * d\n"
+    text, how, _ = replace_block(
+        SOURCE, search, "    def volume(self, w, h, d):\n        return 0\n"
+    )
+    assert how == "fuzzy"
+    assert "return 0" in text and "total" not in text
+
+
+def test_failed_match_reports_the_closest_lines() -> None:
+    text, _, error = replace_block(SOURCE, "def perimeter(w, h):\n    return 2 * (w + h)\n", "")
+    assert text is None
+    assert "not found" in error and "closest" in error and "def area" in error
+
+
+def test_ambiguous_search_is_refused() -> None:
+    text, _, error = replace_block("x = 1\nx = 1\n", "x = 1\n", "x = 2\n")
+    assert text is None and "2 times" in error
+
+
+def test_apply_creates_missing_file_and_refuses_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("print(1)\n")
+    created = apply_edit(tmp_path, Edit(file="pkg/new.py", search="", replace="X = 1"))
+    assert created.ok and created.how == "created"
+    assert (tmp_path / "pkg/new.py").read_text() == "X = 1\n"
+    refused = apply_edit(tmp_path, Edit(file="a.py", search="", replace="oops"))
+    assert not refused.ok and "not empty" in refused.error
+    missing = apply_edit(tmp_path, Edit(file="b.py", search="x", replace="y"))
+    assert not missing.ok and "does not exist" in missing.error
+
+
+@pytest.mark.parametrize(
+    "path", ["/etc/passwd", "../outside.py", "a/../../x.py", ".git/config", ""]
+)
+def test_unsafe_paths_are_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="unsafe path"):
+        safe_path(tmp_path, path)
+    result = apply_edit(tmp_path, Edit(file=path, search="", replace="x"))
+    assert not result.ok and "unsafe" in result.error

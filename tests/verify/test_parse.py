@@ -1,0 +1,63 @@
+"""Failure output to (file, line, message) findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from repowright.verify.parse import pytest_findings, timeout_finding, traceback_finding
+
+
+def test_traceback_points_at_the_innermost_repo_frame(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    text = (
+        "Traceback (most recent call last):\n"
+        f'  File "{repo}/pkg/cli.py", line 12, in main\n    run()\n'
+        f'  File "{repo}/pkg/core.py", line 4, in run\n    return 1 / 0\n'
+        '  File "/usr/lib/python3.11/fractions.py", line 99, in x\n    pass\n'
+        "ZeroDivisionError: division by zero\n"
+    )
+    f = traceback_finding(text, repo, "smoke", "reproduce.sh")
+    assert (f.file, f.line, f.code) == ("pkg/core.py", 4, "ZeroDivisionError")
+    assert f.message == "ZeroDivisionError: division by zero"
+
+
+def test_argparse_and_shell_errors(tmp_path: Path) -> None:
+    usage = "usage: calc [-h] numbers\ncalc: error: unrecognized arguments: --scale 2\n"
+    f = traceback_finding(usage, tmp_path, "smoke", "reproduce.sh")
+    assert f.file == "reproduce.sh" and "unrecognized arguments: --scale" in f.message
+    shell = "reproduce.sh: line 7: trainer: command not found\n"
+    f = traceback_finding(shell, tmp_path, "smoke", None)
+    assert (f.file, f.line, f.message) == ("reproduce.sh", 7, "trainer: command not found")
+
+
+def test_timeout_located_by_faulthandler_dump(tmp_path: Path) -> None:
+    dump = (
+        "Fatal Python error: Aborted\n\nCurrent thread 0x1 (most recent call first):\n"
+        f'  File "{tmp_path}/pkg/loop.py", line 9 in spin\n'
+        f'  File "{tmp_path}/pkg/cli.py", line 3 in <module>\n'
+    )
+    f = timeout_finding(dump, tmp_path, "smoke", 5, "reproduce.sh")
+    assert (f.file, f.line, f.code) == ("pkg/loop.py", 9, "Timeout")
+
+
+def test_pytest_failures(tmp_path: Path) -> None:
+    output = (
+        "F.E\n=================================== FAILURES ===================================\n"
+        "___________________________________ test_add ___________________________________\n"
+        "tests/test_core.py:5: in test_add\n    assert add(1, 2) == 4\n"
+        "pkg/core.py:2: in add\n    return a - b\nE   assert -1 == 4\n"
+        "==================================== ERRORS ====================================\n"
+        "___________________ ERROR collecting tests/test_io.py ____________________\n"
+        "tests/test_io.py:1: in <module>\n    from pkg.io import load\n"
+        "E   ImportError: cannot import name 'load' from 'pkg.io'\n"
+        "=========================== short test summary info ============================\n"
+        "FAILED tests/test_core.py::test_add - assert -1 == 4\n"
+        "ERROR tests/test_io.py - ImportError: cannot import name 'load' from 'pk...\n"
+        "1 failed, 1 passed, 1 error in 0.05s\n"
+    )
+    found = pytest_findings(output, tmp_path)
+    assert [(f.file, f.line, f.code) for f in found] == [
+        ("pkg/core.py", 2, "TestFailure"),
+        ("tests/test_io.py", 1, "TestError"),
+    ]
+    assert found[1].message.endswith("cannot import name 'load' from 'pkg.io'")

@@ -1,0 +1,72 @@
+"""The `verify` pipeline step: verdict.json, repair.json, events, injected sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from repowright.cli.app import app
+from repowright.config import Settings
+from repowright.models.scripted import ScriptedModel
+from repowright.pipeline.context import RunContext
+from repowright.runs.store import RunDir
+from repowright.verify.phase import VerifyRound, run_verify
+from repowright.verify.sandbox import LocalSandbox
+from repowright.verify.schema import Verdict
+from tests.verify.helpers import MINI, blueprint_for, write_repo
+
+
+def make_run(tmp_path: Path, files: dict[str, str], model: ScriptedModel, **settings) -> RunContext:
+    run = RunDir.create(tmp_path / "run", "mini")
+    run.write_yaml("blueprint.yaml", blueprint_for(MINI))
+    write_repo(run.repo, files)
+    return RunContext(
+        run=run,
+        model=model,
+        settings=Settings(**settings),
+        sandbox_factory=lambda root: LocalSandbox(
+            root, state_dir=tmp_path / "sb", venv_cache=tmp_path / "venvs"
+        ),
+    )
+
+
+async def test_clean_repository_verifies(tmp_path: Path) -> None:
+    ctx = make_run(tmp_path, MINI, ScriptedModel([]))
+    summary = await run_verify(ctx)
+    verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
+    assert summary["verified"] and verdict.verified
+    status = {c.name: c.status for c in verdict.checks}
+    assert status["import"] == status["tests"] == status["smoke"] == "passed"
+    assert "network" in verdict.isolation
+    assert all(c.detail for c in verdict.checks if c.status == "skipped")
+    assert ctx.run.read_json("repair.json") == []
+
+
+async def test_failure_is_repaired_and_recorded(tmp_path: Path) -> None:
+    broken = {**MINI, "mini/cli.py": MINI["mini/cli.py"].replace("add(int(", "ad(int(")}
+    fix = {"edits": [{"file": "mini/cli.py", "search": "ad(int(", "replace": "add(int("}]}
+    ctx = make_run(tmp_path, broken, ScriptedModel([fix]), fix_rounds=2)
+    summary = await run_verify(ctx)
+    verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
+    assert summary == {"verified": True, "failed_checks": [], "rounds": 1, "fixed": 1}
+    assert verdict.fixed == ["round 1: [lint] mini/cli.py:7 Undefined name `ad`"]
+    assert verdict.stop_reason == "all checks passed"
+    assert [e.round for e in ctx.run.events if isinstance(e, VerifyRound)] == [1]
+    assert json.loads((ctx.run.root / "repair.json").read_text())[0]["edits"][0]["ok"]
+
+
+async def test_unrepaired_failure_is_not_verified(tmp_path: Path) -> None:
+    broken = {**MINI, "reproduce.sh": "#!/usr/bin/env bash\npython -m mini.cli --fast 1\n"}
+    ctx = make_run(tmp_path, broken, ScriptedModel([]), fix_rounds=0)
+    summary = await run_verify(ctx)
+    verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
+    assert not summary["verified"] and summary["failed_checks"] == ["smoke"]
+    assert verdict.still_failing[0].startswith("[smoke] mini/cli.py:7 ValueError")
+    assert verdict.stop_reason.startswith("repair disabled")
+
+
+def test_run_has_fix_rounds_flag() -> None:
+    result = CliRunner().invoke(app, ["run", "--help"])
+    assert result.exit_code == 0 and "--fix-rounds" in result.output

@@ -1,0 +1,111 @@
+"""The repair loop with a scripted model: fixes, retries failed matches, stops early."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from repowright.memory.schema import InterfaceItem, MemoryEntry
+from repowright.models.scripted import ScriptedModel
+from repowright.verify.dynamic import DynamicConfig
+from repowright.verify.phase import Verifier
+from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.sandbox import LocalSandbox
+from repowright.verify.schema import Check, Finding, Verdict
+from tests.verify.helpers import MINI, blueprint_for, write_repo
+
+CONFIG = DynamicConfig(import_timeout_s=5, test_timeout_s=30, smoke_timeout_s=30)
+
+
+def setup(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Verifier]:
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    return repo, Verifier(repo, blueprint_for(MINI), sandbox, CONFIG, tmp_path / "drift.json")
+
+
+def edit(file: str, search: str, replace: str) -> dict:
+    return {"analysis": "fix", "edits": [{"file": file, "search": search, "replace": replace}]}
+
+
+async def test_scripted_model_fixes_a_runtime_bug(tmp_path: Path) -> None:
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    repo, verifier = setup(tmp_path, files)
+    model = ScriptedModel([edit("mini/core.py", "return a - b", "return a + b")])
+    repairer = Repairer(model, repo, blueprint_for(MINI), max_rounds=3)
+    outcome = await repair_loop(verifier.verify, repairer, 3)
+    assert outcome.stop_reason == "all checks passed"
+    assert len(outcome.rounds) == 1 and outcome.rounds[0].applied == 1
+    assert any("[tests] tests/test_core.py" in item for item in outcome.fixed), outcome.fixed
+    assert Verdict.from_checks(outcome.checks).verified
+    prompt = model.requests[0].messages[-1].content
+    assert "return a - b" in prompt and "tests/test_core.py::test_add" in prompt
+    assert "Interfaces of related files" in prompt and "mini/cli.py" in prompt
+
+
+UNDEFINED = {**MINI, "mini/core.py": "def add(a: int, b: int = 0) -> int:\n    return a + c\n"}
+
+
+async def test_failed_match_goes_back_to_the_model(tmp_path: Path) -> None:
+    repo, verifier = setup(tmp_path, UNDEFINED)
+    model = ScriptedModel(
+        [
+            edit("mini/core.py", "return a + d", "return a + b"),
+            edit("mini/core.py", "return a + c", "return a + b"),
+        ]
+    )
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 2)
+    assert [r.tag for r in model.requests] == ["verify_repair", "verify_repair_retry"]
+    retry = model.requests[1].messages[-1].content
+    assert "could not be applied" in retry and "return a + c" in retry
+    assert [e.ok for e in outcome.rounds[0].edits] == [False, True]
+    assert not [c for c in outcome.checks if c.status == "failed"]
+
+
+async def test_same_errors_stop_the_loop_early(tmp_path: Path) -> None:
+    repo, verifier = setup(tmp_path, {**UNDEFINED, "README.md": "# mini\n"})
+    model = ScriptedModel(lambda request: edit("README.md", "# mini", "# mini tool"))
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 5)
+    assert len(outcome.rounds) == 1 and model.calls == 1
+    assert outcome.stop_reason.startswith("same errors as after round 0")
+
+
+async def test_no_applicable_edit_and_disabled_repair(tmp_path: Path) -> None:
+    repo, verifier = setup(tmp_path, UNDEFINED)
+    model = ScriptedModel([{"analysis": "unsure", "edits": []}])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, match_retries=0), 3)
+    assert outcome.stop_reason == "the model proposed no applicable edit"
+    idle = ScriptedModel([])
+    disabled = await repair_loop(verifier.verify, Repairer(idle, repo), 0)
+    assert disabled.stop_reason.startswith("repair disabled") and idle.calls == 0
+
+
+def test_context_uses_fresh_memory_and_reextracts_stale(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", UNDEFINED)
+    cli = MINI["mini/cli.py"]
+    memory = {
+        "mini/cli.py": MemoryEntry(
+            path="mini/cli.py",
+            purpose="command line",
+            interface=[InterfaceItem(name="main", kind="function", signature="def main() -> int")],
+            sha256=hashlib.sha256(cli.encode()).hexdigest(),
+        ),
+    }
+    stale = MemoryEntry(path="tests/test_core.py", purpose="tests", sha256="0" * 64)
+    memory[stale.path] = stale
+    repairer = Repairer(ScriptedModel([]), repo, memory=memory)
+
+    ctx = repairer.context([Finding(file="mini/core.py", line=2, message="x", check="lint")], 1)
+    related = {e.path: e for e in ctx["related"]}
+    assert related["mini/cli.py"].interface == memory["mini/cli.py"].interface
+    assert related["tests/test_core.py"].purpose == "tests"
+    assert [i.name for i in related["tests/test_core.py"].interface] == ["test_add"]
+    assert ctx["files"][0]["content"] == UNDEFINED["mini/core.py"]
+
+
+def test_verdict_requires_compile_and_import() -> None:
+    ok = [Check(name="compile", status="passed"), Check(name="import", status="passed")]
+    assert Verdict.from_checks(ok).verified
+    assert Verdict.from_checks([*ok, Check(name="drift", status="warning")]).verified
+    assert not Verdict.from_checks([ok[0], Check(name="import", status="skipped")]).verified
+    failed = Verdict.from_checks([*ok, Check(name="tests", status="failed", detail="boom")])
+    assert not failed.verified and failed.still_failing == ["[tests] boom"]
