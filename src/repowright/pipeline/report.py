@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from repowright.blueprint.coverage import Coverage
+from repowright.blueprint.review import COVERAGE_FILE
 from repowright.models.metered import Totals
 from repowright.pipeline.context import RunContext
 from repowright.prompts import render
@@ -16,6 +18,21 @@ async def run_report(ctx: RunContext) -> dict[str, Any]:
     verdict = Verdict.model_validate(run.read_json("verdict.json"))
     totals = Totals.from_events(run.events)
     files = sorted(str(p.relative_to(run.repo)) for p in run.repo.rglob("*") if p.is_file())
-    text = render("report", verdict=verdict, totals=totals, files=files, run=run)
+    coverage = (
+        Coverage.model_validate(run.read_json(COVERAGE_FILE))
+        if run.path(COVERAGE_FILE).exists()
+        else None
+    )
+    plan = run.completed_steps().get("blueprint")
+    notes = list(plan.summary.get("auto_fixes", [])) if plan else []
+    text = render(
+        "report",
+        verdict=verdict,
+        totals=totals,
+        files=files,
+        run=run,
+        coverage=coverage,
+        plan_notes=notes,
+    )
     atomic_write(run.path("report.md"), text)
     return {"verified": verdict.verified, "files": len(files)}
