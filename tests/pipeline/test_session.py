@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -52,15 +53,20 @@ async def test_budget_stop_then_resume_with_higher_cap(tmp_path, demo_spec, demo
     assert len(keys) == len(set(keys)) == 9  # no call paid twice
 
 
-async def test_rerun_of_a_step_is_answered_from_cache(tmp_path, demo_spec, demo_script) -> None:
+async def test_calls_made_before_a_crash_are_answered_from_cache(
+    tmp_path, demo_spec, demo_script
+) -> None:
     settings = settings_for(demo_script)
     run = create_run(demo_spec, None, settings, tmp_path / "run")
     await drive(run, settings)
-    # Forget that generation finished (as if it crashed after its calls): resume redoes it.
+    # As if the process died after generation's model calls but before any checkpoint.
+    lost = {"file_generated", "step_completed", "run_finished"}
     lines = (run.root / "events.jsonl").read_text().splitlines()
-    kept = [ln for ln in lines if '"step":"generate"' not in ln or "step_started" in ln]
     kept = [
-        ln for ln in kept if '"step_completed"' not in ln or '"ingest"' in ln or '"blueprint"' in ln
+        line
+        for line in lines
+        if json.loads(line)["type"] not in lost
+        or json.loads(line).get("step") in {"ingest", "blueprint"}
     ]
     (run.root / "events.jsonl").write_text("\n".join(kept) + "\n")
     await drive(run, settings)

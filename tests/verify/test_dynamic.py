@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from repowright.memory.extract import ProjectIndex
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
-from repowright.verify.interfaces import ProjectIndex
 from repowright.verify.sandbox import LocalSandbox
 from repowright.verify.sandbox_base import ExecResult, Limits, Sandbox
 from tests.verify.helpers import MINI, blueprint_for, write_repo

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from repowright.blueprint.schema import Package
-from repowright.verify.interfaces import ProjectIndex
+from repowright.memory.extract import ProjectIndex
 from repowright.verify.static import (
     check_call_arity,
     check_compile,

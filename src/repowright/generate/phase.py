@@ -1,37 +1,164 @@
-"""Pipeline step `generate` (thin foundation version): each file in order, one call each."""
+"""Pipeline step `generate`: every blueprint file, in dependency order, concurrently where the
+graph allows, each a checkpoint; prompts carry CodeMem entries instead of the raw repository.
+
+Artifacts: repo/<files>, memory.jsonl, drift.json; events file_generated,
+file_generation_failed, interface_drift.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import ast
+import hashlib
 from typing import Any
 
-from repowright.blueprint.schema import Blueprint
+from repowright.blueprint.graph import topological_order
+from repowright.blueprint.review import load_blueprint
+from repowright.documents import Document
+from repowright.generate.drift import Drift, detect_drift
+from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
+from repowright.generate.prompt import PromptInputs, build_messages
+from repowright.generate.schedule import run_dag
+from repowright.memory.extract import load_memory
+from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.models.base import ModelRequest
 from repowright.pipeline.context import RunContext
-from repowright.prompts import chat
 from repowright.runs.store import atomic_write
 
+MAX_ATTEMPTS = 3
+DRIFT_FILE = "drift.json"
+REFERENCE_SHARE = 0.2
 
-def _strip_fence(text: str) -> str:
-    lines = text.strip().splitlines()
-    if lines and lines[0].startswith("```"):
+
+def strip_fence(text: str) -> str:
+    """The file body: one surrounding Markdown code fence, if any, removed."""
+    lines = text.strip("\n").splitlines()
+    if lines and lines[0].lstrip().startswith("```"):
         lines = lines[1:]
-        if lines and lines[-1].startswith("```"):
+        if lines and lines[-1].strip().startswith("```"):
             lines = lines[:-1]
-    return "\n".join(lines) + "\n"
+    body = "\n".join(lines)
+    return body + "\n" if body.strip() else ""
+
+
+def unusable(path: str, text: str, finish_reason: str | None) -> str:
+    """Why a reply cannot be the file (empty or cut off), or '' when it is usable."""
+    if not text.strip():
+        return "the reply was empty"
+    if finish_reason == "length":
+        return "the reply was cut off at the token limit"
+    if path.endswith(".py"):
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            at_end = (exc.lineno or 0) >= len(text.splitlines()) - 1
+            if at_end or "never closed" in str(exc.msg) or "EOF" in str(exc.msg):
+                return f"the Python source is cut off ({exc.msg})"
+    return ""
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 async def run_generate(ctx: RunContext) -> dict[str, Any]:
-    blueprint = Blueprint.model_validate(ctx.run.read_yaml("blueprint.yaml"))
-    ctx.progress.phase("generate", len(blueprint.files))
-    for spec in blueprint.files:
-        path = PurePosixPath(spec.path)
-        reply = await ctx.model.complete(
-            ModelRequest(
-                messages=chat("generate_system", "generate_user", blueprint=blueprint, spec=spec),
-                tag=f"generate:{spec.path}",
+    run, settings = ctx.run, ctx.settings
+    bp = load_blueprint(run)
+    doc = (
+        Document.model_validate(run.read_json("document.json"))
+        if run.path("document.json").exists()
+        else None
+    )
+    order = [path for level in topological_order(bp) for path in level]
+    memory = load_memory(run.path(MEMORY_FILE))
+    drift: dict[str, Drift] = {}
+    if run.path(DRIFT_FILE).exists():
+        drift = {d["path"]: Drift.model_validate(d) for d in run.read_json(DRIFT_FILE)}
+    generated = {e.path: e.sha256 for e in run.events if isinstance(e, FileGenerated)}
+    done = {
+        p
+        for p, sha in generated.items()
+        if (run.repo / p).is_file() and _sha((run.repo / p).read_text(encoding="utf-8")) == sha
+    }
+    failed: list[str] = []
+    ctx.progress.phase("generate", len(order))
+
+    async def generate(path: str) -> None:
+        spec = bp.file(path)
+        references = None
+        if ctx.reference_provider is not None:
+            references = await ctx.reference_provider(
+                spec, int(settings.context_budget * REFERENCE_SHARE)
             )
-        )
-        atomic_write(ctx.run.repo / path, _strip_fence(reply.text))
-        ctx.progress.advance("generate", spec.path)
-    return {"files": len(blueprint.files)}
+        sources = {
+            p: (run.repo / p).read_text(encoding="utf-8")
+            for p in memory
+            if settings.memory == "full" and (run.repo / p).is_file()
+        }
+        note, text, problem, attempts = "", "", "", 0
+        while attempts < MAX_ATTEMPTS:
+            attempts += 1
+            messages, fitted = build_messages(
+                PromptInputs(
+                    blueprint=bp,
+                    spec=spec,
+                    mode=settings.memory,
+                    memory=memory,
+                    sources=sources,
+                    drift=drift,
+                    doc=doc,
+                    references=references,
+                    budget=settings.context_budget,
+                    retry_note=note,
+                )
+            )
+            reply = await ctx.model.complete(
+                ModelRequest(messages=messages, tag=f"generate:{path}")
+            )
+            text = strip_fence(reply.text)
+            problem = unusable(path, text, reply.finish_reason)
+            if not problem:
+                break
+            note = (
+                f"Your previous reply for this file was unusable: {problem}. "
+                "Write the complete file again, more concisely."
+            )
+        atomic_write(run.repo / path, text)
+        entry = entry_for(run.repo, path, spec.purpose)
+        memory[path] = entry
+        append_entry(run.path(MEMORY_FILE), entry)
+        found = detect_drift(spec, entry)
+        if found.any:
+            drift[path] = found
+            run.events.append(
+                InterfaceDrift(path=path, missing=found.missing, changed=found.changed)
+            )
+        if problem:
+            failed.append(path)
+            run.events.append(FileGenerationFailed(path=path, reason=problem))
+        else:
+            run.events.append(
+                FileGenerated(
+                    path=path,
+                    sha256=_sha(text),
+                    attempts=attempts,
+                    prompt_tokens=reply.usage.prompt_tokens,
+                    dropped=fitted.dropped,
+                )
+            )
+        ctx.progress.advance("generate", path + (f" (unusable: {problem})" if problem else ""))
+
+    try:
+        deps = {f.path: list(f.dependencies) for f in bp.files}
+        await run_dag(order, deps, generate, jobs=settings.jobs, done=done)
+    finally:
+        run.write_json(DRIFT_FILE, [d.model_dump() for d in drift.values()])
+    return {
+        "files": len(order),
+        "generated": len(order) - len(done) - len(failed),
+        "reused": len(done),
+        "failed": failed,
+        "drift": sorted(drift),
+    }
+
+
+__all__ = ["run_generate", "strip_fence", "unusable"]

@@ -19,3 +19,6 @@ class RunContext:
     progress: Progress = field(default_factory=QuietProgress)
     sandbox_factory: Any = None
     """Callable `(repo_root: Path) -> Sandbox`; injected so tests can swap the sandbox."""
+    reference_provider: Any = None
+    """Async callable `(file_spec, token_budget) -> str | None` giving reference snippets
+    (CodeRAG) for a file's prompt; None means no references."""

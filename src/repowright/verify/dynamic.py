@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from repowright.blueprint.schema import Blueprint
+from repowright.memory.extract import ModuleInfo, ProjectIndex
 from repowright.verify import import_probe
 from repowright.verify.deps import declared_requirements
-from repowright.verify.interfaces import ModuleInfo, ProjectIndex
 from repowright.verify.parse import (
     in_repo,
     pytest_findings,

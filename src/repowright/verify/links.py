@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from repowright.verify.interfaces import ModuleInfo, ProjectIndex, Signature
+from repowright.memory.extract import ModuleInfo, ProjectIndex, Signature
 from repowright.verify.schema import Finding
 
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 
 from repowright.blueprint.schema import Blueprint
 from repowright.config import Settings
+from repowright.memory.extract import ProjectIndex, load_memory
 from repowright.pipeline.context import RunContext
 from repowright.runs.events import RunEvent
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
-from repowright.verify.interfaces import ProjectIndex, load_memory
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
 from repowright.verify.sandbox import LocalSandbox
 from repowright.verify.sandbox_base import Sandbox

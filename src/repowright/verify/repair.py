@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from repowright.blueprint.schema import Blueprint
+from repowright.memory.extract import ProjectIndex, current_entries, repo_files
 from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Message, Model
 from repowright.models.structured import complete_structured
@@ -20,7 +21,6 @@ from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
 from repowright.verify.dynamic import is_test_file
 from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
-from repowright.verify.interfaces import ProjectIndex, current_entries, repo_files
 from repowright.verify.schema import Check, Finding
 
 EXCERPT_LINES = 40

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from repowright.blueprint.schema import Blueprint
+from repowright.memory.extract import ProjectIndex, repo_files
 from repowright.verify.deps import (
     IMPLICIT,
     declared_requirements,
@@ -18,7 +19,6 @@ from repowright.verify.deps import (
     requirement_name,
 )
 from repowright.verify.deps import normalize as normalize_dist
-from repowright.verify.interfaces import ProjectIndex, repo_files
 from repowright.verify.links import arity_findings, guarded_imports, import_findings
 from repowright.verify.schema import Check, Finding
 

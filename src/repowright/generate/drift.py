@@ -1,0 +1,59 @@
+"""Interface drift: what a file promised in the blueprint versus what it really defines."""
+
+from __future__ import annotations
+
+import ast
+
+from pydantic import BaseModel, Field
+
+from repowright.blueprint.schema import FileSpec
+from repowright.memory.schema import MemoryEntry
+
+
+class Drift(BaseModel):
+    path: str
+    missing: list[str] = Field(default_factory=list, description="Planned names not defined.")
+    changed: list[str] = Field(
+        default_factory=list, description="`name: planned (a, b) != actual (a, c)`."
+    )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.missing or self.changed)
+
+
+def _params(signature: str) -> list[str] | None:
+    """Parameter names of a `def name(...)` signature, or None when it is not parseable."""
+    text = signature.strip().removeprefix("async ").split(":", 1)[0] if "def " in signature else ""
+    if not text.startswith("def "):
+        return None
+    try:
+        fn = ast.parse(f"{text}:\n    pass").body[0]
+    except SyntaxError:
+        return None
+    assert isinstance(fn, ast.FunctionDef)
+    a = fn.args
+    return [x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs] if x.arg not in {"self", "cls"}]
+
+
+def detect_drift(spec: FileSpec, entry: MemoryEntry) -> Drift:
+    """Compare planned symbols (by name) and function parameters (when both parse)."""
+    actual = {item.name: item for item in entry.interface}
+    defined = set(actual) | set(entry.exports)
+    drift = Drift(path=spec.path)
+    for symbol in spec.interface:
+        name = symbol.name.split(".")[-1].strip()
+        if not name or not spec.path.endswith(".py"):
+            continue
+        if name not in defined:
+            drift.missing.append(name)
+            continue
+        planned, real = (
+            _params(symbol.signature),
+            _params(actual[name].signature) if (name in actual) else None,
+        )
+        if planned is not None and real is not None and planned != real:
+            drift.changed.append(
+                f"{name}: planned ({', '.join(planned)}) != actual ({', '.join(real)})"
+            )
+    return drift

@@ -1,0 +1,36 @@
+"""CodeMem on disk: `memory.jsonl` in the run directory, one entry per written file.
+
+Appending (fsync'd) rather than rewriting keeps every entry ever made; readers take the last
+entry per path (`repowright.memory.extract.load_memory`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+from repowright.memory.extract import ProjectIndex, entry_from_ast
+from repowright.memory.schema import MemoryEntry
+
+MEMORY_FILE = "memory.jsonl"
+_lock = threading.Lock()
+
+
+def append_entry(path: Path, entry: MemoryEntry) -> None:
+    with _lock, open(path, "a", encoding="utf-8") as fh:
+        fh.write(entry.model_dump_json() + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def entry_for(repo: Path, rel: str, purpose: str) -> MemoryEntry:
+    """The file's real interface (Python via the AST); other files get purpose and hash only."""
+    target = repo / rel
+    if rel.endswith(".py"):
+        info = ProjectIndex(repo).by_path.get(rel)
+        if info is not None:
+            return entry_from_ast(info, ProjectIndex(repo), purpose)
+    data = target.read_bytes() if target.is_file() else b""
+    return MemoryEntry(path=rel, purpose=purpose, sha256=hashlib.sha256(data).hexdigest())
