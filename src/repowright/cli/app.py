@@ -91,6 +91,13 @@ def run(
     max_tokens: MaxTokens = None,
     max_calls: MaxCalls = None,
     jobs: Annotated[int | None, typer.Option(help="Files generated in parallel.")] = None,
+    context_budget: Annotated[
+        int | None, typer.Option(help="Hard token budget of each file's generation prompt.")
+    ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(help="Context about other files: codemem (default), full or none."),
+    ] = None,
     fix_rounds: Annotated[
         int | None,
         typer.Option(min=0, max=20, help="Repair rounds after failed verification (0: none)."),
@@ -110,6 +117,8 @@ def run(
             "max_tokens": max_tokens,
             "max_calls": max_calls,
             "jobs": jobs,
+            "context_budget": context_budget,
+            "memory": memory,
             "fix_rounds": fix_rounds,
             "review": review,
             "cache": False if no_cache else None,

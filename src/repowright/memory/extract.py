@@ -7,6 +7,7 @@ import ast
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -130,6 +131,25 @@ def _index_module(info: ModuleInfo) -> None:
                 info.signatures[node.name] = Signature.of(init[0], drop_first=True)
 
 
+@lru_cache(maxsize=4096)
+def _parse_module(path: str, module: str, source: str) -> ModuleInfo:
+    """Parse and index one module; cached because generation re-indexes after every file.
+
+    Callers treat the result as read-only, so sharing it between indexes is safe.
+    """
+    info = ModuleInfo(
+        path=path, module=module, is_package=path.endswith("__init__.py"), source=source
+    )
+    try:
+        info.tree = ast.parse(source, filename=path)
+        _index_module(info)
+    except SyntaxError as exc:
+        info.syntax_error = exc
+    except ValueError as exc:  # e.g. null bytes
+        info.syntax_error = SyntaxError(str(exc))
+    return info
+
+
 class ProjectIndex:
     """Every Python module of the repository, by dotted name, with what it defines."""
 
@@ -141,20 +161,11 @@ class ProjectIndex:
         src = repo / "src"
         for path in repo_files(repo, ".py"):
             base = src if src.is_dir() and path.is_relative_to(src) else repo
-            rel = path.relative_to(base)
-            info = ModuleInfo(
-                path=path.relative_to(repo).as_posix(),
-                module=module_name(rel),
-                is_package=path.name == "__init__.py",
-                source=path.read_text(encoding="utf-8", errors="replace"),
+            info = _parse_module(
+                path.relative_to(repo).as_posix(),
+                module_name(path.relative_to(base)),
+                path.read_text(encoding="utf-8", errors="replace"),
             )
-            try:
-                info.tree = ast.parse(info.source, filename=info.path)
-                _index_module(info)
-            except SyntaxError as exc:
-                info.syntax_error = exc
-            except ValueError as exc:  # e.g. null bytes
-                info.syntax_error = SyntaxError(str(exc))
             self.by_path[info.path] = info
             if info.module:
                 self.modules.setdefault(info.module, info)

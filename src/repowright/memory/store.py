@@ -29,8 +29,9 @@ def entry_for(repo: Path, rel: str, purpose: str) -> MemoryEntry:
     """The file's real interface (Python via the AST); other files get purpose and hash only."""
     target = repo / rel
     if rel.endswith(".py"):
-        info = ProjectIndex(repo).by_path.get(rel)
+        index = ProjectIndex(repo)
+        info = index.by_path.get(rel)
         if info is not None:
-            return entry_from_ast(info, ProjectIndex(repo), purpose)
+            return entry_from_ast(info, index, purpose)
     data = target.read_bytes() if target.is_file() else b""
     return MemoryEntry(path=rel, purpose=purpose, sha256=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,50 @@
+from repowright.blueprint.schema import FileSpec, Symbol
+from repowright.generate.context import FileContext
+from repowright.generate.drift import detect_drift
+from repowright.generate.phase import strip_fence, unusable
+from repowright.memory.schema import InterfaceItem, MemoryEntry
+
+
+def test_budget_drops_whole_entries_in_policy_order() -> None:
+    ctx = FileContext()
+    ctx.add("dependencies", "near.py", "n", "x" * 400)  # 100 tokens each
+    ctx.add("dependencies", "far.py", "f", "x" * 400)
+    ctx.add("dependents", "user.py", "u", "x" * 400)
+    ctx.add("references", "rag", "r", "x" * 400)
+    ctx.add("segments", "s1", "s", "x" * 400)
+    ctx.add("segments", "s2", "s", "x" * 400)
+    ctx.fit(150)
+    assert ctx.dropped == [
+        "segments:s2", "segments:s1", "references:rag", "dependents:user.py", "dependencies:far.py"
+    ]  # fmt: skip
+    assert ctx.tokens() == 100
+    assert FileContext().fit(0).dropped == []
+
+
+def test_strip_fence_and_unusable_replies() -> None:
+    assert strip_fence("```python\nx = 1\n```") == "x = 1\n"
+    assert strip_fence("x = 1") == "x = 1\n"
+    assert unusable("a.py", "", "stop") == "the reply was empty"
+    assert "token limit" in unusable("a.py", "x = 1\n", "length")
+    assert "cut off" in unusable("a.py", "def f(:\n    return [1,\n", "stop")
+    assert unusable("a.py", "x = 1\n", "stop") == ""
+    assert unusable("README.md", "# hi\n", "stop") == ""
+
+
+def test_drift_missing_and_changed() -> None:
+    spec = FileSpec(
+        path="m.py",
+        purpose="p",
+        interface=[
+            Symbol(name="train", signature="def train(cfg, steps)"),
+            Symbol(name="Model", kind="class"),
+        ],
+    )
+    entry = MemoryEntry(
+        path="m.py",
+        purpose="p",
+        interface=[InterfaceItem(name="train", kind="function", signature="def train(cfg)")],
+    )
+    drift = detect_drift(spec, entry)
+    assert drift.missing == ["Model"]
+    assert drift.changed == ["train: planned (cfg, steps) != actual (cfg)"]

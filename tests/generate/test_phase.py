@@ -1,0 +1,128 @@
+"""The generate step with a scripted model: memory, drift, truncation, resume, ablations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
+from repowright.config import Settings
+from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
+from repowright.generate.phase import run_generate
+from repowright.memory.extract import load_memory
+from repowright.models.base import ModelRequest
+from repowright.models.scripted import ScriptedModel, ScriptedReply
+from repowright.pipeline.context import RunContext
+from repowright.runs.store import RunDir
+
+BP = Blueprint(
+    project_name="calc",
+    files=[
+        FileSpec(
+            path="calc/ops.py",
+            purpose="arithmetic",
+            interface=[Symbol(name="add", signature="def add(a, b)"), Symbol(name="mul")],
+        ),
+        FileSpec(path="calc/cli.py", purpose="command line", dependencies=["calc/ops.py"]),
+        FileSpec(path="README.md", purpose="docs"),
+        FileSpec(path="reproduce.sh", purpose="run", dependencies=["calc/cli.py"]),
+    ],
+)
+FILES = {
+    "calc/ops.py": "def add(a, b):\n    return a + b\n",
+    "calc/cli.py": "from calc.ops import add\n\nprint(add(1, 2))\n",
+    "README.md": "# calc\n",
+    "reproduce.sh": "python -m calc.cli\n",
+}
+
+
+def make_ctx(tmp_path: Path, model, **settings) -> RunContext:
+    run = RunDir.create(tmp_path / "run", "t")
+    run.write_yaml("blueprint.yaml", BP)
+    return RunContext(run=run, model=model, settings=Settings(**settings))
+
+
+def by_path(overrides: dict[str, list] | None = None):
+    queues = {k: list(v) for k, v in (overrides or {}).items()}
+
+    def reply(request: ModelRequest):
+        path = request.tag.removeprefix("generate:")
+        if queues.get(path):
+            return queues[path].pop(0)
+        return f"```\n{FILES[path]}```"
+
+    return reply
+
+
+async def test_files_memory_and_drift(tmp_path: Path) -> None:
+    model = ScriptedModel(by_path())
+    ctx = make_ctx(tmp_path, model, jobs=2)
+    summary = await run_generate(ctx)
+    assert summary["generated"] == 4 and summary["failed"] == []
+    assert (ctx.run.repo / "calc/cli.py").read_text() == FILES["calc/cli.py"]
+    memory = load_memory(ctx.run.path("memory.jsonl"))
+    assert [i.name for i in memory["calc/ops.py"].interface] == ["add"]
+    assert memory["calc/cli.py"].depends_on == ["calc/ops.py"]
+    drift = json.loads(ctx.run.path("drift.json").read_text())
+    assert drift == [{"path": "calc/ops.py", "missing": ["mul"], "changed": []}]
+    assert any(isinstance(e, InterfaceDrift) for e in ctx.run.events)
+    cli_prompt = next(r for r in model.requests if r.tag == "generate:calc/cli.py")
+    text = cli_prompt.messages[-1].content
+    assert "def add(a, b)" in text and "missing mul" in text
+    assert "return a + b" not in text  # CodeMem: interfaces, not source
+
+
+async def test_full_mode_sends_sources_and_none_sends_nothing(tmp_path: Path) -> None:
+    full = ScriptedModel(by_path())
+    await run_generate(make_ctx(tmp_path / "f", full, memory="full", jobs=1))
+    prompt = next(r for r in full.requests if r.tag == "generate:calc/cli.py")
+    assert "return a + b" in prompt.messages[-1].content
+    none = ScriptedModel(by_path())
+    await run_generate(make_ctx(tmp_path / "n", none, memory="none", jobs=1))
+    prompt = next(r for r in none.requests if r.tag == "generate:calc/cli.py")
+    assert "def add" not in prompt.messages[-1].content
+
+
+async def test_truncated_reply_is_regenerated(tmp_path: Path) -> None:
+    cut = ScriptedReply("def add(a, b):\n    return (a +", finish_reason="length")
+    model = ScriptedModel(by_path({"calc/ops.py": [cut]}))
+    ctx = make_ctx(tmp_path, model)
+    await run_generate(ctx)
+    calls = [r for r in model.requests if r.tag == "generate:calc/ops.py"]
+    assert len(calls) == 2 and "cut off" in calls[1].messages[-1].content
+    assert (ctx.run.repo / "calc/ops.py").read_text() == FILES["calc/ops.py"]
+    done = [e for e in ctx.run.events if isinstance(e, FileGenerated)]
+    assert next(e for e in done if e.path == "calc/ops.py").attempts == 2
+
+
+async def test_persistently_empty_file_is_reported_not_done(tmp_path: Path) -> None:
+    model = ScriptedModel(by_path({"README.md": ["", "", ""]}))
+    ctx = make_ctx(tmp_path, model)
+    summary = await run_generate(ctx)
+    assert summary["failed"] == ["README.md"]
+    failed = [e for e in ctx.run.events if isinstance(e, FileGenerationFailed)]
+    assert failed[0].path == "README.md" and "empty" in failed[0].reason
+
+
+async def test_resume_after_failure_skips_finished_files(tmp_path: Path) -> None:
+    model = ScriptedModel(by_path({"calc/cli.py": [RuntimeError("crash")]}))
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    with pytest.raises(RuntimeError):
+        await run_generate(ctx)
+    first = {r.tag for r in model.requests}
+    again = ScriptedModel(by_path())
+    ctx.model = again
+    summary = await run_generate(ctx)
+    assert "generate:calc/ops.py" in first
+    assert "generate:calc/ops.py" not in {r.tag for r in again.requests}
+    assert summary["reused"] >= 1 and (ctx.run.repo / "reproduce.sh").exists()
+
+
+async def test_budget_drops_document_context_first(tmp_path: Path) -> None:
+    model = ScriptedModel(by_path())
+    ctx = make_ctx(tmp_path, model, context_budget=1000)
+    await run_generate(ctx)
+    events = [e for e in ctx.run.events if isinstance(e, FileGenerated)]
+    assert all(not e.dropped for e in events)  # small prompts fit: nothing dropped
