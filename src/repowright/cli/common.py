@@ -13,7 +13,7 @@ from rich.markup import escape
 from repowright.errors import RepowrightError
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def handle_errors(func: F) -> F:
