@@ -185,7 +185,7 @@ def _guarded(run_dir: Path, make: Any) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-COMMAND_MODULES: list[str] = ["grade"]
+COMMAND_MODULES: list[str] = ["grade", "ingest"]
 
 
 def _register_all() -> None:

@@ -11,4 +11,11 @@ from repowright.pipeline.context import RunContext
 async def run_ingest(ctx: RunContext) -> dict[str, Any]:
     doc = load_document(ctx.run.root / "input" / ctx.run.read_json("run.json")["input"])
     ctx.run.write_json("document.json", doc)
-    return {"title": doc.title, "segments": len(doc.segments), "tokens": doc.total_tokens()}
+    return {
+        "title": doc.title,
+        "kind": doc.kind,
+        "sections": len(doc.sections),
+        "segments": len(doc.segments),
+        "references": len(doc.references),
+        "tokens": doc.total_tokens(),
+    }

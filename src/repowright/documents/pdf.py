@@ -1,0 +1,123 @@
+"""PDF -> the markdown-like intermediate with pypdf (docling optionally, when installed).
+
+pypdf gives text without structure, so headings are recognised from numbered lines
+("3 Model Architecture", "3.2.1 Scaled Dot-Product Attention") accepted only when their
+numbers follow on from the previous heading, plus unnumbered Abstract/References/Appendix
+lines. That sequence check is what keeps table rows and list items out of the outline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from repowright.errors import InputError
+
+NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z][A-Za-z0-9 ,:;()'’&/-]{1,80})$")
+APPENDIX = re.compile(r"^([A-H](?:\.\d{1,2}){0,2})\.?\s+([A-Z][A-Za-z0-9 ,:;()'’&/-]{1,80})$")
+PLAIN = {
+    "abstract",
+    "references",
+    "bibliography",
+    "acknowledgements",
+    "acknowledgments",
+    "appendix",
+}
+EQUATION_END = re.compile(r"\(\d{1,3}\)\s*$")
+MIN_CHARS_PER_PAGE = 25
+READER_ENV = "REPOWRIGHT_PDF_READER"
+
+
+def _follows(prev: list[int], nums: list[int]) -> bool:
+    """Is `nums` a plausible next heading number after `prev`?"""
+    if not prev:
+        return nums == [1]
+    for depth in range(len(prev), 0, -1):
+        head = prev[: depth - 1]
+        if nums[:-1] == head and len(nums) == depth and nums[-1] == prev[depth - 1] + 1:
+            return True
+    return nums == [*prev, 1]
+
+
+def _heading(line: str, state: dict) -> str | None:
+    text = line.strip()
+    words = text.split()
+    if not words or len(words) > 10 or text.endswith((".", ",")):
+        return None
+    if text.lower() in PLAIN:
+        if text.lower() == "appendix":
+            state["appendix"] = True
+        return f"# {text}" if text.lower() != "appendix" else "\\appendix"
+    match = NUMBERED.match(text)
+    if match and not state.get("appendix"):
+        nums = [int(n) for n in match.group(1).split(".")]
+        if _follows(state.get("nums", []), nums):
+            state["nums"] = nums
+            return f"{'#' * len(nums)} {match.group(1)} {match.group(2)}"
+    match = APPENDIX.match(text) if state.get("appendix") or state.get("refs") else None
+    if match and len(words) <= 8:
+        state["appendix"] = True
+        return f"{'#' * (match.group(1).count('.') + 1)} {match.group(1)} {match.group(2)}"
+    return None
+
+
+def _title_like(line: str) -> bool:
+    """Title Case, 2-15 words, no sentence punctuation: how paper titles look."""
+    words = line.split()
+    if not 2 <= len(words) <= 15 or line.rstrip().endswith((".", ",", ":")):
+        return False
+    capital = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return capital >= 0.6 * len(words)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{path}: the PDF is encrypted; decrypt it first")
+        return [page.extract_text() or "" for page in reader.pages]
+    except FileNotDecryptedError:
+        raise InputError(f"{path}: the PDF is encrypted; decrypt it first") from None
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+
+
+def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
+    """The intermediate text, a title guess (first line) and the page count."""
+    if os.environ.get(READER_ENV) == "docling":
+        return _docling(path)
+    pages = pdf_pages(path)
+    if sum(len(p.strip()) for p in pages) < MIN_CHARS_PER_PAGE * max(1, len(pages)):
+        raise InputError(
+            f"{path}: the PDF has no text layer (scanned?); run OCR first or give the source"
+        )
+    state: dict = {}
+    out: list[str] = []
+    lines = [ln for page in pages for ln in page.splitlines()]
+    title = next((ln.strip() for ln in lines[:40] if _title_like(ln)), path.stem)
+    for line in lines:
+        heading = _heading(line, state)
+        if heading:
+            state["refs"] = heading.lower().endswith("references")
+            out.append(f"\n{heading}\n")
+        elif EQUATION_END.search(line) and len(line) < 160:
+            out.append(f"\n$${line.strip()}$$\n")
+        else:
+            out.append(line)
+    return "\n".join(out), title, len(pages)
+
+
+def _docling(path: Path) -> tuple[str, str, int]:
+    try:
+        from docling.document_converter import DocumentConverter  # type: ignore[import-not-found]
+    except ImportError:
+        raise InputError(
+            f"{READER_ENV}=docling needs the optional extra: pip install 'repowright[docling]'"
+        ) from None
+    result = DocumentConverter().convert(str(path))
+    text = result.document.export_to_markdown()
+    return text, "", len(getattr(result.document, "pages", {}) or {}) or 1
