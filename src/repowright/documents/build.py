@@ -22,7 +22,7 @@ LATEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection)\*?\{(.+
 LATEX_LEVEL = {"title": 0, "section": 1, "subsection": 2, "subsubsection": 3}
 BEGIN_MATH = re.compile(r"^\\begin\{(equation|align|gather|multline|eqnarray)\*?\}")
 IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-CAPTION = re.compile(r"^(Figure|Fig\.|Table)\s*\d+[.:]")
+CAPTION = re.compile(r"^(Figure|Fig\.|Table)\s*\d*[.:]")
 URL = re.compile(r"https?://[^\s)\]}>,;\"']+")
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 REFERENCE_TITLES = ("references", "bibliography", "reference")
@@ -116,7 +116,8 @@ def _blocks(lines: list[str]) -> tuple[list[tuple[int, str] | Block], str]:
 def _references(blocks: list[Block]) -> list[Reference]:
     joined = " ".join(" ".join(b.text.split()) for b in blocks)
     if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
-        entries = [e.strip() for e in re.split(r"(?=\[\d+\]\s)", joined) if e.strip()]
+        parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
+        entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
         return [_reference(e) for e in entries]
     entries = []
     for block in blocks:

@@ -78,7 +78,7 @@ def scores(doc: Document, query: str) -> list[float]:
         bonus = PRIOR_BOOST if any(p in title for p in priors) else 1.0
         if doc.sections and query in PURPOSES and _is_appendix(doc, seg) and query != "environment":
             bonus *= 0.5
-        out.append(float(score) * bonus + (0.01 * bonus))
+        out.append(float(score) * bonus + (0.01 if bonus > 1.0 else 0.0))
     return out
 
 
@@ -90,12 +90,16 @@ def _is_appendix(doc: Document, seg: Segment) -> bool:
 
 
 def select(doc: Document, query: str, token_budget: int) -> list[Segment]:
-    """Greedy by relevance while the budget allows; returned in document order."""
-    ranked = (
-        sorted(range(len(doc.segments)), key=lambda i: (-scores(doc, query)[i], i))
-        if doc.segments
-        else []
-    )
+    """Greedy by relevance while the budget allows; returned in document order.
+
+    A segment that does not fit is skipped and smaller ones after it are still considered.
+    """
+    relevance = scores(doc, query)
+    ranked = sorted(range(len(doc.segments)), key=lambda i: (-relevance[i], i))
+    if any(relevance):
+        # Irrelevant segments never pad a selection; with no signal at all (a short spec
+        # whose words match nothing), fall back to reading from the start.
+        ranked = [i for i in ranked if relevance[i] > 0]
     chosen: list[int] = []
     used = 0
     for i in ranked:

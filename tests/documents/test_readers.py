@@ -1,0 +1,120 @@
+"""Readers: each format becomes a section tree with whole blocks and references."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from repowright.documents import Document, load_document, load_text
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "documents"
+LATEX_MAIN = r"""\documentclass{article}
+\title{Gated \textbf{Units}}
+\begin{document}
+\maketitle
+\begin{abstract}
+Gates help.
+\end{abstract}
+\section{Introduction}
+Intro text % a comment
+\input{method}
+\section*{Conclusion}
+Done.
+\appendix
+\section{Extra Proofs}
+Proof.
+\begin{thebibliography}{9}
+\bibitem{a} A. Author. Code at https://github.com/a/b.
+\bibitem{b} B. Author. Paper.
+\end{thebibliography}
+\end{document}
+"""
+LATEX_METHOD = r"""\section{Method}
+\subsection{Gate}
+\begin{equation}
+g = \sigma(W x + b)
+\end{equation}
+\begin{algorithm}
+\caption{Train}
+for each step: update
+\end{algorithm}
+"""
+
+
+def titles(doc: Document) -> list[str]:
+    return [s.title for s in doc.sections]
+
+
+def kinds(doc: Document) -> set[str]:
+    return {k for seg in doc.segments for k in seg.kinds}
+
+
+def test_markdown_mathpix_style() -> None:
+    doc = load_document(FIXTURES / "paper.md")
+    assert doc.title == "Tiny Adam: A Study" and doc.kind == "markdown"
+    assert doc.abstract == "We study a tiny optimizer."
+    assert titles(doc) == ["Abstract", "1 Introduction", "2 Method", "3 Experiments"]
+    assert {"equation", "figure", "table"} <= kinds(doc)
+    eq = next(s for s in doc.segments if "equation" in s.kinds)
+    assert "\\theta_{t+1}" in eq.text and eq.text.count("$$") == 2  # kept whole
+    assert len(doc.references) == 2
+    assert doc.references[1].code_urls == ["https://github.com/example/adam-code"]
+
+
+def test_latex_folder_and_zip(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.tex").write_text(LATEX_MAIN)
+    (tmp_path / "src" / "method.tex").write_text(LATEX_METHOD)
+    doc = load_document(tmp_path / "src")
+    assert doc.title.startswith("Gated") and doc.abstract == "Gates help."
+    assert titles(doc) == [
+        "Abstract", "Introduction", "Method", "Gate", "Conclusion", "Extra Proofs",
+    ]  # fmt: skip
+    assert doc.section(doc.sections[3].id).parent == doc.sections[2].id
+    assert [s.appendix for s in doc.sections][-1] is True
+    assert {"equation", "algorithm"} <= kinds(doc)
+    assert "comment" not in " ".join(s.text for s in doc.segments)
+    assert doc.references[0].code_urls == ["https://github.com/a/b"]
+    archive = tmp_path / "paper.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(tmp_path / "src" / "main.tex", "main.tex")
+        zf.write(tmp_path / "src" / "method.tex", "method.tex")
+    assert titles(load_document(archive)) == titles(doc)
+
+
+def test_html() -> None:
+    doc = load_document(FIXTURES / "page.html")
+    assert doc.title == "Sparse Nets" and doc.abstract == "We prune networks."
+    assert "Method" in titles(doc)
+    assert {"code", "table", "figure"} <= kinds(doc)
+    assert "var x" not in " ".join(s.text for s in doc.segments)
+
+
+def test_pdf_sections_equation_and_table(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pages = [
+        ["Learning Rates Made Simple", "Abstract", "We tune the learning rate.",
+         "1 Introduction", "Tuning is hard."],
+        ["2 Method", "The update is computed as follows.", "w = w - lr * g (1)",
+         "2.1 Schedule", "Cosine decay over 100 steps."],
+        ["3 Results", "lr 0.1 acc 0.91", "lr 0.01 acc 0.95", "References",
+         "[1] A. Author. Paper one.", "[2] B. Author. Paper two."],
+    ]  # fmt: skip
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "paper.pdf"
+    pdf.output(str(path))
+    doc = load_document(path)
+    assert doc.title == "Learning Rates Made Simple"
+    assert titles(doc)[-4:] == ["1 Introduction", "2 Method", "2.1 Schedule", "3 Results"]
+    assert "equation" in kinds(doc) and len(doc.references) == 2
+
+
+def test_spec_text() -> None:
+    doc = load_text("Build a todo API with FastAPI and SQLite.")
+    assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")
