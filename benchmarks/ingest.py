@@ -1,0 +1,111 @@
+"""Ingestion: speed, outline recovery on a real paper, and budgeted selection quality.
+
+    python benchmarks/ingest.py [--papers DIR]
+
+Uses ../shared/papers/transformer (PDF + LaTeX of "Attention Is All You Need", Apache-2.0)
+when present (or REPOWRIGHT_PAPERS / --papers); skips with a message otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from repowright.documents import Document, load_document
+from repowright.documents.pdf import pdf_pages
+
+MAIN_SECTIONS = [
+    "Introduction", "Background", "Model Architecture", "Why Self-Attention",
+    "Training", "Results", "Conclusion",
+]  # fmt: skip
+# For each purpose, sections a reader of that purpose must see.
+EXPECTED = {
+    "algorithm": ["Scaled Dot-Product Attention", "Multi-Head Attention", "Positional Encoding"],
+    "experiments": ["Training Data and Batching", "Optimizer", "Machine Translation"],
+    "concept": ["Model Architecture", "Introduction"],
+}
+BUDGET = 2000
+
+
+def find_papers(arg: str | None) -> Path | None:
+    root = Path(__file__).resolve().parents[1]
+    for cand in (arg, os.environ.get("REPOWRIGHT_PAPERS"), root.parent / "shared" / "papers"):
+        if cand and (Path(cand) / "transformer").is_dir():
+            return Path(cand) / "transformer"
+    return None
+
+
+def recovered(doc: Document) -> list[str]:
+    titles = [s.title.lower() for s in doc.sections]
+    return [m for m in MAIN_SECTIONS if any(t.endswith(m.lower()) for t in titles)]
+
+
+def timed(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", default=None)
+    args = parser.parse_args()
+    paper = find_papers(args.papers)
+    if paper is None:
+        print("skipped: ../shared/papers/transformer not found (use --papers DIR)")
+        return 0
+    pdf, tex = paper / "Transformer.pdf", paper / "Transformer_cleaned.tex"
+    console = Console()
+    speed = Table(title="ingestion speed")
+    for col in ("input", "size", "seconds", "throughput", "main sections recovered"):
+        speed.add_column(col)
+    pages = len(pdf_pages(pdf))
+    t_pdf = timed(lambda: load_document(pdf))
+    t_tex = timed(lambda: load_document(tex))
+    pdf_doc, tex_doc = load_document(pdf), load_document(tex)
+    md = tex.with_suffix(".tex").read_text()
+    speed.add_row(
+        "PDF",
+        f"{pages} pages",
+        f"{t_pdf:.2f}",
+        f"{pages / t_pdf:.1f} pages/s",
+        f"{len(recovered(pdf_doc))}/{len(MAIN_SECTIONS)}",
+    )
+    speed.add_row(
+        "LaTeX",
+        f"{len(md)} chars",
+        f"{t_tex:.3f}",
+        f"{len(md) / t_tex:,.0f} chars/s",
+        f"{len(recovered(tex_doc))}/{len(MAIN_SECTIONS)}",
+    )
+    console.print(speed)
+    sel = Table(title=f"selection within {BUDGET} tokens (of ~{pdf_doc.total_tokens()})")
+    for col in ("doc", "purpose", "tokens used", "recall of must-see sections", "p50 query ms"):
+        sel.add_column(col)
+    ok = len(recovered(pdf_doc)) == len(recovered(tex_doc)) == len(MAIN_SECTIONS)
+    for name, doc in (("PDF", pdf_doc), ("LaTeX", tex_doc)):
+        doc.select("warm-up", 10)
+        for purpose, must in EXPECTED.items():
+            chosen = doc.select(purpose, BUDGET)
+            used = sum(s.tokens for s in chosen)
+            hit = [m for m in must if any(s.title.endswith(m) for s in chosen)]
+            ms = timed(lambda d=doc, p=purpose: d.select(p, BUDGET), repeat=5) * 1000
+            sel.add_row(name, purpose, str(used), f"{len(hit)}/{len(must)}", f"{ms:.1f}")
+            ok = ok and used <= BUDGET
+    console.print(sel)
+    console.print(f"outlines: PDF {recovered(pdf_doc)}\n          LaTeX {recovered(tex_doc)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
