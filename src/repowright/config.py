@@ -31,6 +31,9 @@ class Settings(BaseModel):
     context_budget: int = Field(default=12_000, ge=1_000)
     memory: Literal["codemem", "full", "none"] = "codemem"
     rag: Literal["off", "auto", "always"] = "auto"
+    rag_indexes: list[str] = Field(
+        default_factory=list, description="Reference indexes (names or folders) for CodeRAG."
+    )
     fix_rounds: int = Field(default=3, ge=0, le=20)
     smoke_timeout_s: float = Field(default=600.0, gt=0, description="Wall limit of the smoke run.")
     test_timeout_s: float = Field(default=300.0, gt=0, description="Wall limit of the test run.")

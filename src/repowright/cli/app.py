@@ -98,6 +98,13 @@ def run(
         str | None,
         typer.Option(help="Context about other files: codemem (default), full or none."),
     ] = None,
+    rag: Annotated[
+        str | None, typer.Option(help="Reference injection: auto (default), always or off.")
+    ] = None,
+    rag_index: Annotated[
+        list[str] | None,
+        typer.Option(help="A reference index (name or folder) for CodeRAG; repeatable."),
+    ] = None,
     fix_rounds: Annotated[
         int | None,
         typer.Option(min=0, max=20, help="Repair rounds after failed verification (0: none)."),
@@ -119,6 +126,8 @@ def run(
             "jobs": jobs,
             "context_budget": context_budget,
             "memory": memory,
+            "rag": rag,
+            "rag_indexes": rag_index,
             "fix_rounds": fix_rounds,
             "review": review,
             "cache": False if no_cache else None,
@@ -185,7 +194,7 @@ def _guarded(run_dir: Path, make: Any) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-COMMAND_MODULES: list[str] = ["grade", "ingest"]
+COMMAND_MODULES: list[str] = ["grade", "ingest", "index"]
 
 
 def _register_all() -> None:

@@ -14,6 +14,7 @@ from repowright.models.registry import default_spec, open_model
 from repowright.models.retry import Retrying
 from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
+from repowright.rag.provider import make_reference_provider
 from repowright.runs.events import RunFinished, RunStarted, StepCompleted
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir
@@ -92,7 +93,13 @@ async def drive(run: RunDir, settings: Settings, progress: Progress | None = Non
             cache=ResponseCache(run.cache_dir) if settings.cache else None,
             warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
         )
-        ctx = RunContext(run=run, model=model, settings=settings, progress=progress)
+        ctx = RunContext(
+            run=run,
+            model=model,
+            settings=settings,
+            progress=progress,
+            reference_provider=make_reference_provider(settings, run.events),
+        )
         status = await execute(ctx)
     return RunOutcome(run.root, status, Totals.from_events(run.events))
 

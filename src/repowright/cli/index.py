@@ -1,0 +1,65 @@
+"""`repowright index`: build or refresh reference indexes for CodeRAG."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from repowright.cli.common import handle_errors
+from repowright.errors import InputError
+from repowright.rag.index import build_index, clone, default_index_dir
+from repowright.runs.store import slugify
+
+URL_PREFIXES = ("http://", "https://", "git@", "ssh://", "git://")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def index(
+        sources: Annotated[list[str], typer.Argument(help="Local folders or git URLs.")],
+        index_dir: Annotated[
+            Path | None, typer.Option(help="Where indexes live (default ~/.cache/repowright/rag).")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print stats as JSON.")] = False,
+    ) -> None:
+        """Index reference repositories (symbols, docs, imports) for CodeRAG; incremental."""
+        target = index_dir or default_index_dir()
+        console = Console(stderr=True, highlight=False)
+        results = []
+        for source in sources:
+            with tempfile.TemporaryDirectory() as tmp:
+                if source.startswith(URL_PREFIXES):
+                    name = slugify(source.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1])
+                    root = clone(source, Path(tmp) / name)
+                else:
+                    root = Path(source)
+                    if not root.is_dir():
+                        raise InputError(f"not a folder or git URL: {source}")
+                    name = None
+                count = 0
+
+                def tick(path: str) -> None:
+                    nonlocal count
+                    count += 1
+                    if not as_json and count % 200 == 0:
+                        console.print(f"  {count} files parsed… ({path})")
+
+                built, stats = build_index(root, target, name=name, on_file=tick)
+            symbols = sum(len(f.symbols) for f in built.files)
+            results.append(
+                {"name": built.name, "files": len(built.files), "symbols": symbols, **stats}
+            )
+            if not as_json:
+                console.print(
+                    f"[bold]{built.name}[/]: {len(built.files)} files, {symbols} symbols "
+                    f"({stats['indexed']} parsed, {stats['reused']} unchanged, "
+                    f"{stats['skipped']} skipped) -> {target / built.name}"
+                )
+        if as_json:
+            typer.echo(json.dumps(results))

@@ -1,0 +1,39 @@
+"""The hook the generator calls: references for a file, decided by the gate and logged."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from repowright.blueprint.schema import FileSpec
+from repowright.config import Settings
+from repowright.models.base import Model
+from repowright.rag.gate import RagDecided, decide
+from repowright.rag.index import default_index_dir, find_index
+from repowright.rag.retrieve import Retriever
+from repowright.runs.store import EventLog
+
+Provider = Callable[[FileSpec, int], Awaitable[str | None]]
+
+
+def make_reference_provider(
+    settings: Settings, log: EventLog, model: Model | None = None, index_dir: Path | None = None
+) -> Provider:
+    """Load the configured indexes once; every decision is appended to the event log."""
+    indexes = [find_index(ref, index_dir or default_index_dir()) for ref in settings.rag_indexes]
+    retriever = Retriever(indexes) if indexes else None
+
+    async def provide(spec: FileSpec, token_budget: int) -> str | None:
+        decision = await decide(spec, retriever, settings.rag, token_budget, model)
+        log.append(
+            RagDecided(
+                path=spec.path,
+                inject=decision.inject,
+                reason=decision.reason,
+                confidence=decision.confidence,
+                snippets=[f"{s.repo}:{s.path}:{s.symbol}" for s in decision.snippets],
+            )
+        )
+        return decision.render() or None
+
+    return provide
