@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rank_bm25 import BM25Okapi
+import bm25s
 
 from repowright.grading.reproduce import LOG, RECORD, repo_files
 from repowright.models.tokens import CHARS_PER_TOKEN, estimate_tokens
@@ -73,7 +73,9 @@ def bm25_order(files: list[SubmissionFile], query: str) -> list[SubmissionFile]:
     terms = _words(query)
     if len(files) < 2 or not terms or not any(docs):
         return list(files)
-    scores = BM25Okapi(docs).get_scores(terms)
+    retriever = bm25s.BM25()
+    retriever.index([d or ["_"] for d in docs], show_progress=False)
+    scores = retriever.get_scores(terms)
     order = sorted(range(len(files)), key=lambda i: -scores[i])
     return [files[i] for i in order]
 
