@@ -12,7 +12,9 @@ import threading
 from pathlib import Path
 
 from repowright.memory.extract import ProjectIndex, entry_from_ast
-from repowright.memory.schema import MemoryEntry
+from repowright.memory.schema import InterfaceItem, MemoryEntry
+from repowright.rag.languages import EXTENSIONS
+from repowright.rag.symbols import extract
 
 MEMORY_FILE = "memory.jsonl"
 _lock = threading.Lock()
@@ -26,7 +28,8 @@ def append_entry(path: Path, entry: MemoryEntry) -> None:
 
 
 def entry_for(repo: Path, rel: str, purpose: str) -> MemoryEntry:
-    """The file's real interface (Python via the AST); other files get purpose and hash only."""
+    """The file's real interface: Python via the AST, other languages via tree-sitter;
+    files in no known language get purpose and hash only."""
     target = repo / rel
     if rel.endswith(".py"):
         index = ProjectIndex(repo)
@@ -34,4 +37,14 @@ def entry_for(repo: Path, rel: str, purpose: str) -> MemoryEntry:
         if info is not None:
             return entry_from_ast(info, index, purpose)
     data = target.read_bytes() if target.is_file() else b""
-    return MemoryEntry(path=rel, purpose=purpose, sha256=hashlib.sha256(data).hexdigest())
+    lang = EXTENSIONS.get(Path(rel).suffix.lower())
+    items = []
+    if lang and lang != "python":  # JS/TS/Go/Rust/Java/C/C++ through tree-sitter grammars
+        items = [
+            InterfaceItem(name=s.name, kind=s.kind, signature=s.signature, doc=s.doc)
+            for s in extract(lang, data).symbols
+            if not s.name.startswith("_")
+        ]
+    return MemoryEntry(
+        path=rel, purpose=purpose, interface=items, sha256=hashlib.sha256(data).hexdigest()
+    )

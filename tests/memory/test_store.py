@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from repowright.memory.extract import load_memory
+from repowright.memory.store import append_entry, entry_for
+
+
+def test_entries_for_python_javascript_and_other_files(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("X = 1\n\ndef f(a: int = 2) -> int:\n    return a\n")
+    (tmp_path / "pkg" / "b.py").write_text("from pkg.a import f\n\nclass B:\n    pass\n")
+    (tmp_path / "ui.js").write_text("export function render(el, props) { return el; }\n")
+    (tmp_path / "README.md").write_text("# hi\n")
+    a = entry_for(tmp_path, "pkg/a.py", "math")
+    assert [(i.name, i.kind) for i in a.interface] == [("X", "constant"), ("f", "function")]
+    assert a.interface[1].signature == "def f(a: int=2) -> int"
+    assert entry_for(tmp_path, "pkg/b.py", "").depends_on == ["pkg/a.py"]
+    js = entry_for(tmp_path, "ui.js", "ui")
+    assert js.interface[0].name == "render" and "props" in js.interface[0].signature
+    readme = entry_for(tmp_path, "README.md", "docs")
+    assert readme.interface == [] and len(readme.sha256) == 64
+    memory = tmp_path / "memory.jsonl"
+    append_entry(memory, a)
+    append_entry(memory, a.model_copy(update={"purpose": "newer"}))
+    with open(memory, "a") as fh:
+        fh.write('{"path": "torn"')
+    assert load_memory(memory)["pkg/a.py"].purpose == "newer"
