@@ -34,6 +34,9 @@ class Settings(BaseModel):
     rag_indexes: list[str] = Field(
         default_factory=list, description="Reference indexes (names or folders) for CodeRAG."
     )
+    rag_embeddings: bool = Field(
+        default=False, description="Hybrid BM25 + embeddings retrieval (extra `embeddings`)."
+    )
     fix_rounds: int = Field(default=3, ge=0, le=20)
     smoke_timeout_s: float = Field(default=600.0, gt=0, description="Wall limit of the smoke run.")
     test_timeout_s: float = Field(default=300.0, gt=0, description="Wall limit of the test run.")

@@ -136,3 +136,42 @@ def test_index_command(repo: Path, tmp_path: Path) -> None:
     assert json.loads(result.stdout)[0]["files"] == 6
     bad = runner.invoke(app, ["index", str(tmp_path / "missing")])
     assert bad.exit_code == 2 and "not a folder" in bad.output
+
+
+class FakeEmbedder:
+    """Two-dimensional 'meaning': does the text talk about attention or about data?"""
+
+    def encode(self, texts: list[str]) -> list[list[float]]:
+        return [
+            [float("attention" in t.lower() or "focus" in t.lower()), float("batch" in t.lower())]
+            for t in texts
+        ]
+
+
+def test_hybrid_retrieval_finds_synonyms_bm25_misses(repo: Path, tmp_path: Path) -> None:
+    index, _ = build_index(repo, tmp_path / "idx")
+    query = FileSpec(path="x/focus.py", purpose="focus mechanism")
+    assert Retriever([index]).candidates(query) == []
+    hybrid = Retriever([index], embedder=FakeEmbedder())
+    assert hybrid.candidates(query)[0].file.path == "kernel/attn.rs"
+
+
+async def test_model_summaries_are_cached_by_hash(repo: Path, tmp_path: Path) -> None:
+    from repowright.rag.summaries import summarize_index
+
+    index, _ = build_index(repo, tmp_path / "idx")
+    model = ScriptedModel(lambda request: {"summary": f"about {request.tag}"})
+    assert await summarize_index(index, tmp_path / "idx", model) == 6
+    assert find_index("ref", tmp_path / "idx").file("optim/adam.py").summary.startswith("about")
+    again, _ = build_index(repo, tmp_path / "idx")
+    assert await summarize_index(again, tmp_path / "idx", model) == 0
+
+
+def test_index_command_with_model_summaries(repo: Path, tmp_path: Path) -> None:
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps({"rules": [], "default": {"summary": "scripted summary"}}))
+    args = ["index", str(repo), "--index-dir", str(tmp_path / "idx"), "--json"]
+    result = CliRunner().invoke(app, [*args, "--model", f"scripted:{script}"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["summarized"] == 6
+    assert (tmp_path / "idx" / "ref" / "events.jsonl").read_text().count("model_called") == 6

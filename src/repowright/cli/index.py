@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from pathlib import Path
@@ -11,11 +12,25 @@ import typer
 from rich.console import Console
 
 from repowright.cli.common import handle_errors
+from repowright.config import Settings
 from repowright.errors import InputError
-from repowright.rag.index import build_index, clone, default_index_dir
-from repowright.runs.store import slugify
+from repowright.models.metered import MeteredModel
+from repowright.models.registry import open_model
+from repowright.models.retry import Retrying
+from repowright.rag.index import RepoIndex, build_index, clone, default_index_dir
+from repowright.rag.summaries import summarize_index
+from repowright.runs.store import EventLog, slugify
 
 URL_PREFIXES = ("http://", "https://", "git@", "ssh://", "git://")
+
+
+async def _summarize(index: RepoIndex, target: Path, spec: str) -> int:
+    """Model summaries; every call is logged with tokens/cost in the index's events.jsonl."""
+    settings = Settings.load({"model": spec})
+    async with open_model(spec, settings) as raw:
+        log = EventLog(target / index.name / "events.jsonl")
+        metered = MeteredModel(Retrying(raw, max_retries=settings.max_retries), log)
+        return await summarize_index(index, target, metered)
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +42,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="Where indexes live (default ~/.cache/repowright/rag).")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print stats as JSON.")] = False,
+        model: Annotated[
+            str | None,
+            typer.Option(help="Also write file summaries with this model (cached by hash)."),
+        ] = None,
     ) -> None:
         """Index reference repositories (symbols, docs, imports) for CodeRAG; incremental."""
         target = index_dir or default_index_dir()
@@ -51,6 +70,8 @@ def register(app: typer.Typer) -> None:
                         console.print(f"  {count} files parsed… ({path})")
 
                 built, stats = build_index(root, target, name=name, on_file=tick)
+                if model:
+                    stats["summarized"] = asyncio.run(_summarize(built, target, model))
             symbols = sum(len(f.symbols) for f in built.files)
             results.append(
                 {"name": built.name, "files": len(built.files), "symbols": symbols, **stats}

@@ -8,6 +8,7 @@ from pathlib import Path
 from repowright.blueprint.schema import FileSpec
 from repowright.config import Settings
 from repowright.models.base import Model
+from repowright.rag.embed import SentenceTransformerEmbedder
 from repowright.rag.gate import RagDecided, decide
 from repowright.rag.index import default_index_dir, find_index
 from repowright.rag.retrieve import Retriever
@@ -21,7 +22,8 @@ def make_reference_provider(
 ) -> Provider:
     """Load the configured indexes once; every decision is appended to the event log."""
     indexes = [find_index(ref, index_dir or default_index_dir()) for ref in settings.rag_indexes]
-    retriever = Retriever(indexes) if indexes else None
+    embedder = SentenceTransformerEmbedder() if indexes and settings.rag_embeddings else None
+    retriever = Retriever(indexes, embedder) if indexes else None
 
     async def provide(spec: FileSpec, token_budget: int) -> str | None:
         decision = await decide(spec, retriever, settings.rag, token_budget, model)

@@ -10,6 +10,7 @@ from pathlib import Path
 import bm25s
 
 from repowright.blueprint.schema import FileSpec
+from repowright.rag.embed import Embedder, cosine
 from repowright.rag.index import FileRecord, RepoIndex
 from repowright.rag.symbols import SymbolRecord
 
@@ -45,28 +46,45 @@ class Candidate:
 
 
 class Retriever:
-    def __init__(self, indexes: list[RepoIndex]) -> None:
+    """BM25 alone, or hybrid with dense embeddings when an `Embedder` is given: the score
+    becomes (1 - w) * BM25 (normalised by the best hit) + w * cosine similarity."""
+
+    def __init__(
+        self, indexes: list[RepoIndex], embedder: Embedder | None = None, weight: float = 0.5
+    ) -> None:
         self.entries: list[tuple[RepoIndex, FileRecord, SymbolRecord | None]] = []
+        self.embedder, self.weight = embedder, weight
         docs: list[list[str]] = []
+        texts: list[str] = []
         for index in indexes:
             for record in index.files:
                 self.entries.append((index, record, None))
-                docs.append(words(f"{record.path} {record.summary} {record.doc}") or ["_"])
+                texts.append(f"{record.path} {record.summary} {record.doc}")
+                docs.append(words(texts[-1]) or ["_"])
                 for sym in record.symbols:
                     self.entries.append((index, record, sym))
-                    text = f"{sym.name} {sym.name} {sym.signature} {sym.doc} {record.path}"
-                    docs.append(words(text) or ["_"])
+                    texts.append(f"{sym.name} {sym.signature} {sym.doc} {record.path}")
+                    docs.append(words(f"{sym.name} {texts[-1]}") or ["_"])
         self._bm25 = bm25s.BM25()
         if docs:
             self._bm25.index(docs, show_progress=False)
+        self._vectors = embedder.encode(texts) if embedder and texts else []
 
     def search(self, query: str, k: int = 5) -> list[tuple[int, float]]:
         terms = words(query)
         if not self.entries or not terms:
             return []
-        scores = self._bm25.get_scores(terms)
+        scores = [float(x) for x in self._bm25.get_scores(terms)]
+        if self.embedder is not None and self._vectors:
+            top = max(scores) or 1.0
+            query_vec = self.embedder.encode([query])[0]
+            # Rescaled to BM25's range so confidence thresholds mean the same in both modes.
+            scores = [
+                ((1 - self.weight) * s / top + self.weight * max(cosine(query_vec, v), 0.0)) * top
+                for s, v in zip(scores, self._vectors, strict=True)
+            ]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
-        return [(i, float(scores[i])) for i in order[:k] if scores[i] > 0]
+        return [(i, scores[i]) for i in order[:k] if scores[i] > 0]
 
     def candidates(self, spec: FileSpec, k: int = 5) -> list[Candidate]:
         planned = {s.name.lower() for s in spec.interface}
