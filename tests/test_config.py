@@ -35,3 +35,9 @@ def test_invalid_values_are_one_line_errors(tmp_path: Path, monkeypatch) -> None
     (tmp_path / "repowright.toml").write_text("jobs = [")
     with pytest.raises(ConfigError, match="invalid TOML"):
         Settings.load(cwd=tmp_path)
+
+
+def test_list_settings_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("repowright.config.USER_CONFIG", tmp_path / "none.toml")
+    monkeypatch.setenv("REPOWRIGHT_RAG_INDEXES", "torch-ref, rich")
+    assert Settings.load(cwd=tmp_path).rag_indexes == ["torch-ref", "rich"]

@@ -59,7 +59,10 @@ class Settings(BaseModel):
         for name in cls.model_fields:
             value = os.environ.get(ENV_PREFIX + name.upper())
             if value is not None:
-                data[name] = value
+                is_list = cls.model_fields[name].annotation == list[str]
+                data[name] = (
+                    [v.strip() for v in value.split(",") if v.strip()] if is_list else value
+                )
         data.update({k: v for k, v in (overrides or {}).items() if v is not None})
         secret = [k for k in data if any(w in k.lower() for w in SECRET_WORDS)]
         if secret:
