@@ -46,26 +46,6 @@ class GradingFinished(RunEvent):
     duration_s: float
 
 
-class GradeCost(BaseModel):
-    calls: int = 0
-    cached_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    unpriced_calls: int = 0
-
-    @classmethod
-    def from_totals(cls, t: Totals) -> GradeCost:
-        return cls(
-            calls=t.calls,
-            cached_calls=t.cached_calls,
-            prompt_tokens=t.prompt_tokens,
-            completion_tokens=t.completion_tokens,
-            cost_usd=round(t.cost_usd, 6),
-            unpriced_calls=t.unpriced_calls,
-        )
-
-
 class GradeReport(BaseModel):
     """What `graded.json` holds: the inputs, the scores, the cost, and the graded tree."""
 
@@ -77,7 +57,7 @@ class GradeReport(BaseModel):
     reproduced: bool
     rubric_counts: dict[str, int]
     duration_s: float
-    cost: GradeCost
+    cost: Totals
     summary: GradeSummary
     tree: GradedNode
 
@@ -177,7 +157,7 @@ async def grade_repo(
         reproduced=prepared.reproduction is not None,
         rubric_counts=category_counts(prepared.rubric),
         duration_s=duration,
-        cost=GradeCost.from_totals(model.totals),
+        cost=model.totals.model_copy(),
         summary=summarize(prepared.rubric, tree),
         tree=tree,
     )

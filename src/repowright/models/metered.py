@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from repowright.errors import BudgetExceeded
 from repowright.models.base import Model, ModelRequest, ModelResponse
 from repowright.models.pricing import PriceTable
@@ -23,8 +25,9 @@ class Budget:
     max_calls: int | None = None
 
 
-@dataclass
-class Totals:
+class Totals(BaseModel):
+    """Model usage of a run (or a grading): what `status`, reports and graded.json show."""
+
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
