@@ -104,13 +104,25 @@ async def test_unrepaired_plan_is_salvaged_and_says_so(tmp_path) -> None:
     assert "salvaged: rewrote unsafe path '/abs/evil.py' -> 'abs/evil.py'" in summary["auto_fixes"]
 
 
+async def test_unusable_repair_reply_falls_back_to_salvaging_the_last_draft(tmp_path) -> None:
+    unsafe = plan(files=[*PLAN["files"], file("/abs/evil.py")])
+    cut = ScriptedReply('{"files": [', finish_reason="length")
+    model = scripted(concept=[CONCEPTS], algorithm=[ALGORITHMS], plan=[unsafe], plan_repair=[cut])
+    ctx = make_ctx(tmp_path, model)
+    summary = await run_blueprint(ctx)
+    assert [r.tag for r in model.requests].count("plan_repair") == 3  # one call's attempts
+    assert summary["repair_rounds"] == 1
+    bp = Blueprint.model_validate(ctx.run.read_yaml("blueprint.yaml"))
+    assert "abs/evil.py" in [f.path for f in bp.files]
+
+
 async def test_unsalvageable_plan_fails_clearly_after_bounded_rounds(tmp_path) -> None:
     bad = plan(environment={"packages": [{"name": "not a package!"}]})
     model = scripted(concept=[CONCEPTS], algorithm=[ALGORITHMS], plan=[bad], plan_repair=[bad])
     ctx = make_ctx(tmp_path, model)
     with pytest.raises(BlueprintInvalid) as info:
         await run_blueprint(ctx)
-    assert "still invalid after 3 repair rounds" in str(info.value)
+    assert "still invalid after 3 repair round(s)" in str(info.value)
     assert "is not a plain package name" in str(info.value)
     assert [r.tag for r in model.requests].count("plan_repair") == 3
     assert not ctx.run.path("blueprint.yaml").exists()

@@ -89,22 +89,3 @@ def test_cache_key_depends_on_model_and_content() -> None:
     assert cache_key("m", req("a")) != cache_key("m", req("b"))
     assert cache_key("m", req("a")) != cache_key("n", req("a"))
     assert cache_key("m", req("a", tag="x")) == cache_key("m", req("a", tag="y"))
-
-
-def test_bound_schema_caps_strings_and_arrays_only_where_unbounded() -> None:
-    from repowright.models.bounded import bound_schema
-
-    schema = {
-        "type": "object",
-        "properties": {
-            "a": {"type": "string"},
-            "b": {"type": "array", "items": {"type": "string", "maxLength": 5}},
-            "c": {"type": "string", "enum": ["x", "y"]},
-            "d": {"type": "array", "maxItems": 3, "items": {"type": "integer"}},
-        },
-    }
-    bounded = bound_schema(schema, max_string=10, max_items=4)
-    props = bounded["properties"]
-    assert props["a"]["maxLength"] == 10 and props["b"]["maxItems"] == 4
-    assert props["b"]["items"]["maxLength"] == 5 and "maxLength" not in props["c"]
-    assert props["d"]["maxItems"] == 3 and "maxLength" not in schema["properties"]["a"]

@@ -79,6 +79,28 @@ async def test_no_applicable_edit_and_disabled_repair(tmp_path: Path) -> None:
     assert disabled.stop_reason.startswith("repair disabled") and idle.calls == 0
 
 
+async def test_unusable_repair_plan_stops_the_loop_and_keeps_applied_edits(
+    tmp_path: Path,
+) -> None:
+    repo, verifier = setup(tmp_path, UNDEFINED)
+    model = ScriptedModel(["not json"] * 3)
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 3)
+    assert outcome.stop_reason.startswith("no usable repair plan") and not outcome.rounds
+    assert [c for c in outcome.checks if c.status == "failed"], "the checks still fail"
+    half = ScriptedModel(
+        [
+            {"analysis": "two", "edits": [
+                {"file": "README.md", "search": "# mini", "replace": "# mini tool"},
+                {"file": "mini/core.py", "search": "return a + d", "replace": "return a + b"},
+            ]},
+            *["not json"] * 3,
+        ]
+    )  # fmt: skip
+    write_repo(repo, {"README.md": "# mini\n"})
+    record = await Repairer(half, repo).repair([], 1)
+    assert [(e.file, e.ok) for e in record.edits] == [("mini/core.py", False), ("README.md", True)]
+
+
 def test_context_uses_fresh_memory_and_reextracts_stale(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "repo", UNDEFINED)
     cli = MINI["mini/cli.py"]

@@ -1,9 +1,9 @@
 """The planning agent: concepts + algorithm catalog -> a Blueprint that passes validation.
 
 Each draft gets the deterministic fixes, then the validator; violations go back to the model
-with the exact error list for a bounded number of rounds. Then a lossy salvage pass (logged
-change by change) is tried; if even that cannot validate, the run fails with
-`BlueprintInvalid` naming what is still wrong.
+with the exact error list for a bounded number of rounds. Then (or as soon as a repair reply
+is unusable) a lossy salvage pass, logged change by change, is tried; if even that cannot
+validate, the run fails with `BlueprintInvalid` naming what is still wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from repowright.blueprint.schema import Blueprint
 from repowright.blueprint.validate import validate_blueprint
 from repowright.documents import Document
 from repowright.models.base import Model
-from repowright.models.structured import complete_structured
+from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat
 
 MAX_REPAIR_ROUNDS = 3
@@ -65,6 +65,7 @@ class PlanningAgent:
         )
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")
         violations: list[str] = []
+        asked = 0
         for round_ in range(self.max_repair_rounds + 1):
             bp, fixes = autofix_blueprint(draft.to_blueprint(), default_name=doc.title)
             violations = validate_blueprint(bp)
@@ -74,30 +75,33 @@ class PlanningAgent:
                 self.on_violations(round_, violations)
             if round_ == self.max_repair_rounds:
                 break
-            draft = await complete_structured(
-                self.model,
-                chat(
-                    "blueprint_plan_system",
-                    "blueprint_repair_user",
-                    violations=violations,
-                    blueprint_json=bp.model_dump_json(),
-                    limits=PLAN_LIMITS,
-                ),
-                BlueprintDraft,
-                tag="plan_repair",
-            )
+            asked += 1
+            try:
+                draft = await complete_structured(
+                    self.model,
+                    chat(
+                        "blueprint_plan_system",
+                        "blueprint_repair_user",
+                        violations=violations,
+                        blueprint_json=bp.model_dump_json(),
+                        limits=PLAN_LIMITS,
+                    ),
+                    BlueprintDraft,
+                    tag="plan_repair",
+                )
+            except StructuredOutputError:
+                break  # no usable repair: salvage the last draft rather than lose it
         salvaged, notes = salvage_blueprint(bp)
         salvaged, more = autofix_blueprint(salvaged, default_name=doc.title)
         remaining = validate_blueprint(salvaged)
         if not remaining:
             return PlanResult(
                 salvaged,
-                repair_rounds=self.max_repair_rounds,
+                repair_rounds=asked,
                 fixes=[f"salvaged: {n}" for n in notes] + more,
                 salvaged=True,
             )
         raise BlueprintInvalid(
-            f"the planner's blueprint is still invalid after {self.max_repair_rounds} repair "
-            "rounds",
+            f"the planner's blueprint is still invalid after {asked} repair round(s)",
             remaining,
         )

