@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import socket
@@ -22,6 +23,16 @@ def sandbox(tmp_path: Path) -> LocalSandbox:
     return LocalSandbox(
         tmp_path / "repo", state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs"
     )
+
+
+def test_throwaway_state_dir_goes_with_the_sandbox(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    sandbox = LocalSandbox(tmp_path / "repo", venv_cache=tmp_path / "venvs")
+    state = sandbox.state
+    assert state.name.startswith("repowright-sandbox-") and (state / "home").is_dir()
+    del sandbox
+    gc.collect()
+    assert not state.exists()
 
 
 async def run_py(sandbox: LocalSandbox, code: str, **limits: object):

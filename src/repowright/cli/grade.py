@@ -27,7 +27,7 @@ from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
 from repowright.runs.store import slugify
 from repowright.verify.sandbox_base import Sandbox
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Model spec, e.g. openai:gpt-4.1 or local.")

@@ -15,6 +15,7 @@ import sysconfig
 import tempfile
 import time
 import venv
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -61,8 +62,11 @@ class LocalSandbox:
         network_off: NetworkOff | None = None,
     ) -> None:
         self.root = root.resolve()
-        state = state_dir or Path(tempfile.mkdtemp(prefix="repowright-sandbox-"))
-        self.state = state.resolve()
+        if state_dir is None:
+            # A throwaway state dir goes with the sandbox (or at exit), like TemporaryDirectory.
+            state_dir = Path(tempfile.mkdtemp(prefix="repowright-sandbox-"))
+            weakref.finalize(self, shutil.rmtree, state_dir, ignore_errors=True)
+        self.state = state_dir.resolve()
         self.venv_cache = venv_cache or default_venv_cache()
         self._net = network_off or probe_network_off()
         self.home, self.tmp = self.state / "home", self.state / "tmp"
