@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 from repowright.blueprint.draft import BlueprintDraft
-from repowright.models.base import Message, ModelRequest
+from repowright.models.base import (
+    PROMPT_OVERHEAD,
+    Message,
+    ModelRequest,
+    WindowLimited,
+    fit_context_budget,
+)
 from repowright.models.bounded import (
     CHARS_PER_TOKEN,
     LADDER,
@@ -61,7 +67,7 @@ def test_fit_schema_shrinks_until_the_largest_reply_fits() -> None:
 
 async def test_bounded_model_sends_the_fitted_schema_and_its_limit() -> None:
     inner = ScriptedModel(['{"value": 1}', "plain"])
-    model = BoundedSchemas(inner, structured_max_tokens=2048)
+    model = BoundedSchemas(inner, structured_max_tokens=2048, context_window=8192)
     schema = BlueprintDraft.model_json_schema()
     msgs = [Message(role="user", content="q")]
     await model.complete(ModelRequest(messages=msgs, json_schema=schema))
@@ -70,3 +76,12 @@ async def test_bounded_model_sends_the_fitted_schema_and_its_limit() -> None:
     assert structured.max_tokens == 2048
     assert structured.json_schema == fit_schema(schema, 2048)
     assert plain.max_tokens is None and plain.json_schema is None
+
+
+def test_context_budget_leaves_room_for_the_reply_in_a_small_window() -> None:
+    small = BoundedSchemas(ScriptedModel([]), structured_max_tokens=4096, context_window=8192)
+    assert isinstance(small, WindowLimited)
+    fitted = fit_context_budget(12_000, small)
+    assert fitted + small.max_reply_tokens + PROMPT_OVERHEAD <= small.context_window
+    assert fit_context_budget(2_000, small) == 2_000, "a smaller budget is kept"
+    assert fit_context_budget(12_000, ScriptedModel([])) == 12_000, "unknown window: unchanged"

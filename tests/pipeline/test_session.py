@@ -8,14 +8,18 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from repowright.config import Settings
 from repowright.errors import BudgetExceeded, InputError
+from repowright.models.bounded import BoundedSchemas
+from repowright.pipeline import session
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
 from repowright.runs.events import ModelCalled, RunFinished
+from repowright.runs.progress import QuietProgress
 from repowright.runs.store import RunDir
 from tests.conftest import slow_script
 
@@ -36,6 +40,29 @@ async def test_happy_path_produces_every_artifact(tmp_path, demo_spec, demo_scri
         assert (run.root / name).is_file(), name
     assert (run.repo / "todo" / "store.py").is_file()
     assert run_state(run)["status"] == "verified"
+
+
+async def test_small_context_window_lowers_the_prompt_budget(
+    tmp_path, demo_spec, demo_script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = session.open_model
+
+    @asynccontextmanager
+    async def small_window(spec, settings, log_dir=None):
+        async with opened(spec, settings, log_dir) as raw:
+            yield BoundedSchemas(raw, structured_max_tokens=2048, context_window=4096)
+
+    notes: list[str] = []
+
+    class Recording(QuietProgress):
+        def info(self, message: str) -> None:
+            notes.append(message)
+
+    monkeypatch.setattr(session, "open_model", small_window)
+    run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
+    outcome = await drive(run, settings_for(demo_script), Recording())
+    assert outcome.status == "verified"
+    assert "context budget: 1000 tokens, to fit scripted:" in " ".join(notes)
 
 
 async def test_budget_stop_then_resume_with_higher_cap(tmp_path, demo_spec, demo_script) -> None:

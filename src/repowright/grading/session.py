@@ -8,7 +8,7 @@ where each grading begins and ends, and the report counts this grading's calls o
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +20,7 @@ from repowright.grading.graded import GradedNode, GradeSummary, summarize
 from repowright.grading.judge import Judge, JudgeConfig
 from repowright.grading.reproduce import Reproduction, load_reproduction
 from repowright.grading.rubric import RubricNode, category_counts, code_dev_only, load_rubric
-from repowright.models.base import Model
+from repowright.models.base import Model, fit_context_budget
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.retry import Retrying
 from repowright.runs.events import RunEvent
@@ -142,7 +142,9 @@ async def grade_repo(
         model,
         prepared.paper,
         addendum=prepared.addendum,
-        config=request.judge,
+        config=replace(
+            request.judge, context_budget=fit_context_budget(request.judge.context_budget, raw)
+        ),
         progress=progress or QuietProgress(),
     )
     tree = await judge.grade(prepared.rubric, request.repo, prepared.reproduction)

@@ -57,6 +57,27 @@ class Model(Protocol):
     async def complete(self, request: ModelRequest) -> ModelResponse: ...
 
 
+@runtime_checkable
+class WindowLimited(Protocol):
+    """A model whose context window is small enough that prompts must be sized to it."""
+
+    context_window: int
+    max_reply_tokens: int
+
+
+PROMPT_OVERHEAD = 1500
+"""Tokens a prompt spends beyond its budgeted content: instructions, schema, estimate slack."""
+MIN_CONTEXT_BUDGET = 1000
+
+
+def fit_context_budget(budget: int, model: object) -> int:
+    """`budget`, lowered where needed so a prompt plus the longest reply fit the model's window."""
+    if not isinstance(model, WindowLimited):
+        return budget
+    room = model.context_window - model.max_reply_tokens - PROMPT_OVERHEAD
+    return min(budget, max(MIN_CONTEXT_BUDGET, room))
+
+
 class ModelError(RepowrightError):
     """A model call failed in a way that retrying will not fix."""
 

@@ -93,13 +93,16 @@ def fit_schema(schema: dict[str, Any], max_tokens: int) -> dict[str, Any]:
 
 
 class BoundedSchemas:
-    """Wraps a model so structured requests carry a schema fitted to the reply's token limit."""
+    """Wraps a small-window model: structured requests carry a schema fitted to the reply's
+    token limit, and the window is declared so prompts are sized to leave room for it."""
 
-    def __init__(self, inner: Model, structured_max_tokens: int) -> None:
+    def __init__(self, inner: Model, structured_max_tokens: int, context_window: int) -> None:
         self.inner = inner
         self.name = inner.name
         self.structured_max_tokens = structured_max_tokens
         """Reply limit of a structured request that sets none; its schema is fitted to it."""
+        self.context_window = context_window
+        self.max_reply_tokens = structured_max_tokens
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         if request.json_schema is not None:

@@ -57,6 +57,6 @@ async def open_local_model(path: Path | None, log_dir: Path | None = None) -> As
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield BoundedSchemas(model, STRUCTURED_MAX_TOKENS)
+            yield BoundedSchemas(model, STRUCTURED_MAX_TOKENS, LOCAL_CONTEXT)
         finally:
             await model.aclose()

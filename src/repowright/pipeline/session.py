@@ -9,6 +9,7 @@ from typing import Any
 
 from repowright.config import Settings
 from repowright.errors import InputError
+from repowright.models.base import fit_context_budget
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.registry import default_spec, open_model
 from repowright.models.retry import Retrying
@@ -80,6 +81,10 @@ async def drive(run: RunDir, settings: Settings, progress: Progress | None = Non
             )
         )
     async with open_model(spec, settings, log_dir=run.root / "logs") as raw:
+        budget = fit_context_budget(settings.context_budget, raw)
+        if budget < settings.context_budget:
+            progress.info(f"context budget: {budget} tokens, to fit {raw.name}'s context window")
+            settings = settings.model_copy(update={"context_budget": budget})
         model = MeteredModel(
             Retrying(
                 raw,
