@@ -1,7 +1,8 @@
-from repowright.blueprint.schema import FileSpec, Symbol
+from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
 from repowright.generate.context import FileContext
 from repowright.generate.drift import detect_drift
 from repowright.generate.phase import strip_fence, unusable
+from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
 from repowright.memory.schema import InterfaceItem, MemoryEntry
 
 
@@ -48,3 +49,13 @@ def test_drift_missing_and_changed() -> None:
     drift = detect_drift(spec, entry)
     assert drift.missing == ["Model"]
     assert drift.changed == ["train: planned (cfg, steps) != actual (cfg)"]
+
+
+def test_a_hub_lists_a_bounded_number_of_its_planned_users() -> None:
+    hub = FileSpec(path="cfg.py", purpose="settings")
+    users = [
+        FileSpec(path=f"m{i:02d}.py", purpose="user", dependencies=["cfg.py"]) for i in range(30)
+    ]
+    bp = Blueprint(project_name="p", files=[hub, *users])
+    listed = [f.path for f in planned_dependents(bp, hub)]
+    assert listed == [f"m{i:02d}.py" for i in range(MAX_DEPENDENTS)]

@@ -72,6 +72,9 @@ async def test_files_memory_and_drift(tmp_path: Path) -> None:
     text = cli_prompt.messages[-1].content
     assert "def add(a, b)" in text and "missing mul" in text
     assert "return a + b" not in text  # CodeMem: interfaces, not source
+    script = next(r for r in model.requests if r.tag == "generate:reproduce.sh")
+    text = script.messages[-1].content
+    assert "### calc/cli.py" in text and "calc/ops.py" not in text  # direct dependencies only
 
 
 async def test_full_mode_sends_sources_and_none_sends_nothing(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Policy (deterministic): the file's own blueprint entry is always kept; when the rest does not
 fit, document segments go first (least relevant first), then reference snippets, then the
-planned interfaces of files that will depend on this one, then dependency memory (farthest
+planned interfaces of files that will depend on this one, then dependency memory (last
 dependency first). An entry is kept whole or dropped whole, never cut, and every drop is
 recorded so the run log says what the model did not see.
 """

@@ -1,6 +1,10 @@
-"""Assemble one file's prompt: its blueprint entry, CodeMem of its dependencies, the planned
-interfaces of its dependents, drift notes, relevant document segments and optional references.
-Nothing else from the repository goes in (except in the `full` ablation)."""
+"""Assemble one file's prompt: its blueprint entry, CodeMem of its direct dependencies, the
+planned purposes of its dependents, drift notes, relevant document segments and optional
+references. Nothing else from the repository goes in (except in the `full` ablation).
+
+Only direct dependencies: a dependency's real interface already names the types it takes and
+returns, and the transitive closure would grow with the repository, which is what CodeMem is
+there to prevent."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from repowright.prompts import chat
 
 SEGMENT_SHARE = 0.35
 """At most this share of the budget is offered to document segments before fitting."""
+MAX_DEPENDENTS = 12
+"""A hub module (config, utils) lists only this many of its planned users."""
 
 
 @dataclass
@@ -33,34 +39,22 @@ class PromptInputs:
     retry_note: str = ""
 
 
-def _dependency_order(bp: Blueprint, spec: FileSpec) -> list[str]:
-    """Direct dependencies first (in planned order), then their dependencies, breadth-first."""
-    seen: list[str] = []
-    frontier = list(spec.dependencies)
-    while frontier:
-        path = frontier.pop(0)
-        if path in seen or path == spec.path:
-            continue
-        seen.append(path)
-        try:
-            frontier.extend(bp.file(path).dependencies)
-        except KeyError:
-            continue
-    return seen
+def planned_dependents(bp: Blueprint, spec: FileSpec) -> list[FileSpec]:
+    """Planned files that import this one, at most `MAX_DEPENDENTS` (in planned order)."""
+    return [other for other in bp.files if spec.path in other.dependencies][:MAX_DEPENDENTS]
 
 
 def build_context(inp: PromptInputs) -> FileContext:
     ctx = FileContext()
     if inp.mode == "codemem":
-        for path in _dependency_order(inp.blueprint, inp.spec):
+        for path in dict.fromkeys(inp.spec.dependencies):
             if path in inp.memory:
                 entry = inp.memory[path]
                 ctx.add("dependencies", path, entry, entry.model_dump_json())
-        for other in inp.blueprint.files:
-            # Always the plan, never whether it is written yet: prompts must not depend on
-            # timing, or a resumed run would miss the response cache.
-            if inp.spec.path in other.dependencies:
-                ctx.add("dependents", other.path, other, other.model_dump_json())
+        # Always the plan, never whether it is written yet: prompts must not depend on
+        # timing, or a resumed run would miss the response cache.
+        for other in planned_dependents(inp.blueprint, inp.spec):
+            ctx.add("dependents", other.path, other, other.model_dump_json())
     elif inp.mode == "full":
         for path, source in inp.sources.items():
             if path != inp.spec.path:
