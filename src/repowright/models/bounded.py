@@ -99,14 +99,13 @@ class BoundedSchemas:
     def __init__(self, inner: Model, structured_max_tokens: int, context_window: int) -> None:
         self.inner = inner
         self.name = inner.name
-        self.structured_max_tokens = structured_max_tokens
+        self.max_reply_tokens = structured_max_tokens
         """Reply limit of a structured request that sets none; its schema is fitted to it."""
         self.context_window = context_window
-        self.max_reply_tokens = structured_max_tokens
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         if request.json_schema is not None:
-            limit = request.max_tokens or self.structured_max_tokens
+            limit = request.max_tokens or self.max_reply_tokens
             request = request.model_copy(
                 update={"json_schema": fit_schema(request.json_schema, limit), "max_tokens": limit}
             )
