@@ -67,7 +67,7 @@ def test_fit_schema_shrinks_until_the_largest_reply_fits() -> None:
 
 async def test_bounded_model_sends_the_fitted_schema_and_its_limit() -> None:
     inner = ScriptedModel(['{"value": 1}', "plain"])
-    model = BoundedSchemas(inner, structured_max_tokens=2048, context_window=8192)
+    model = BoundedSchemas(inner, max_reply_tokens=2048, context_window=8192)
     schema = BlueprintDraft.model_json_schema()
     msgs = [Message(role="user", content="q")]
     await model.complete(ModelRequest(messages=msgs, json_schema=schema))
@@ -79,7 +79,7 @@ async def test_bounded_model_sends_the_fitted_schema_and_its_limit() -> None:
 
 
 def test_context_budget_leaves_room_for_the_reply_in_a_small_window() -> None:
-    small = BoundedSchemas(ScriptedModel([]), structured_max_tokens=4096, context_window=8192)
+    small = BoundedSchemas(ScriptedModel([]), max_reply_tokens=4096, context_window=8192)
     assert isinstance(small, WindowLimited)
     fitted = fit_context_budget(12_000, small)
     assert fitted + small.max_reply_tokens + PROMPT_OVERHEAD <= small.context_window

@@ -50,7 +50,7 @@ async def test_small_context_window_lowers_the_prompt_budget(
     @asynccontextmanager
     async def small_window(spec, settings, log_dir=None):
         async with opened(spec, settings, log_dir) as raw:
-            yield BoundedSchemas(raw, structured_max_tokens=2048, context_window=4096)
+            yield BoundedSchemas(raw, max_reply_tokens=2048, context_window=4096)
 
     notes: list[str] = []
 

@@ -96,10 +96,10 @@ class BoundedSchemas:
     """Wraps a small-window model: structured requests carry a schema fitted to the reply's
     token limit, and the window is declared so prompts are sized to leave room for it."""
 
-    def __init__(self, inner: Model, structured_max_tokens: int, context_window: int) -> None:
+    def __init__(self, inner: Model, max_reply_tokens: int, context_window: int) -> None:
         self.inner = inner
         self.name = inner.name
-        self.max_reply_tokens = structured_max_tokens
+        self.max_reply_tokens = max_reply_tokens
         """Reply limit of a structured request that sets none; its schema is fitted to it."""
         self.context_window = context_window
 

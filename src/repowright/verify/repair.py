@@ -87,14 +87,14 @@ class Repairer:
                 Message(role="assistant", content=plan.model_dump_json()),
                 Message(role="user", content=retry),
             ]
+            results = [r for r in results if r.ok]  # the unmatched are recorded above
             try:
                 plan = await complete_structured(
                     self.model, messages, RepairPlan, tag="verify_repair_retry"
                 )
             except StructuredOutputError:
-                results = [r for r in results if r.ok]  # the unmatched are recorded above
                 break
-            results = [r for r in results if r.ok] + [apply_edit(self.repo, e) for e in plan.edits]
+            results += [apply_edit(self.repo, e) for e in plan.edits]
         record.edits += [_edit_record(r) for r in results]
         return record
 
