@@ -2,22 +2,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# llama-cpp-python builds llama.cpp from source: skip what repowright does not use so the
-# build fits a 2-core machine; pip caches the built wheel, so later installs reuse it.
-export CMAKE_ARGS ?= -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF
+# The local model's runtime (llama.cpp through llama-cpp-python) is built for a CPU baseline,
+# not for this machine's CPU, and cached per build flags: see tools/local-runtime.sh.
+# LLAMA_CPU=portable (default) | compat (x86-64 CPUs without AVX2) | native (this CPU only).
+export LLAMA_CPU ?= portable
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: demo demo-scripted test lint install clean
+.PHONY: demo demo-scripted test lint install runtime clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml Makefile tools/local-runtime.sh
+	bash tools/local-runtime.sh $(BIN)/python
 	$(BIN)/python -m pip install -e '.[dev,local]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Reinstall the local runtime alone, e.g. `make runtime LLAMA_CPU=compat` on an old CPU.
+runtime: $(BIN)/python
+	bash tools/local-runtime.sh $(BIN)/python
 
 demo: $(STAMP)
 	rm -rf runs/demo

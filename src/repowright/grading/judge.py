@@ -29,7 +29,7 @@ from repowright.grading.files import read_file as read_one
 from repowright.grading.graded import GradedNode, LeafGrade, assemble
 from repowright.grading.reproduce import LOG, SCRIPT, Reproduction
 from repowright.grading.rubric import RubricNode
-from repowright.models.base import AuthError, Model, ModelError
+from repowright.models.base import AuthError, Model, ModelError, ModelGone
 from repowright.models.structured import complete_structured
 from repowright.models.tokens import CHARS_PER_TOKEN, estimate_tokens
 from repowright.prompts import chat
@@ -150,7 +150,7 @@ class Judge:
             verdict = await complete_structured(
                 self.model, messages, LeafVerdict, tag=f"grading:leaf:{leaf.id}"
             )
-        except AuthError:
+        except (AuthError, ModelGone):
             raise
         except ModelError as exc:
             # One unanswerable leaf must not sink the whole grading; it is marked invalid.
@@ -196,7 +196,7 @@ class Judge:
             reply = await complete_structured(
                 self.model, messages, FileRanking, tag=f"grading:rank:{leaf.id}"
             )
-        except AuthError:
+        except (AuthError, ModelGone):
             raise
         except ModelError:
             return ranked

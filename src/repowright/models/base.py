@@ -94,6 +94,11 @@ class ContextLengthError(BadRequestError):
     pass
 
 
+class ModelGone(ModelError):
+    """The model's own server died or stopped answering: final for the run, never retried
+    (the run stays resumable once the cause is fixed)."""
+
+
 class TransientModelError(ModelError):
     """Rate limit, 5xx, timeout or connection error: safe to retry."""
 

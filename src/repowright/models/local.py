@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from repowright.errors import ConfigError
-from repowright.models.base import Model
+from repowright.models.base import Model, ModelRequest, ModelResponse
 from repowright.models.bounded import BoundedSchemas
 from repowright.models.local_server import LocalServer
 from repowright.models.openai_compat import OpenAICompatModel
@@ -41,6 +41,19 @@ def default_gguf_path() -> Path:
     return path
 
 
+class ServedModel:
+    """A model answered by a server repowright owns: each call is watched by the server's guard,
+    so a dead or hung server is a final error within seconds, never a retried connection error."""
+
+    def __init__(self, inner: Model, server: LocalServer) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.server = server
+
+    async def complete(self, request: ModelRequest) -> ModelResponse:
+        return await self.server.guard(self.inner.complete(request))
+
+
 @asynccontextmanager
 async def open_local_model(path: Path | None, log_dir: Path | None = None) -> AsyncIterator[Model]:
     """Start the server, yield a model talking to it, and stop the server whatever happens."""
@@ -57,6 +70,6 @@ async def open_local_model(path: Path | None, log_dir: Path | None = None) -> As
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield BoundedSchemas(model, STRUCTURED_MAX_TOKENS, LOCAL_CONTEXT)
+            yield BoundedSchemas(ServedModel(model, server), STRUCTURED_MAX_TOKENS, LOCAL_CONTEXT)
         finally:
             await model.aclose()

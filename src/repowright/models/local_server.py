@@ -1,8 +1,12 @@
-"""A llama.cpp OpenAI-compatible server owned by repowright: started, awaited, always stopped.
+"""A llama.cpp OpenAI-compatible server owned by repowright: started, watched, always stopped.
 
 The server runs as a child in its own process group. It is stopped when the owning block
 ends (normal exit, error or Ctrl-C), at interpreter exit, and, on Linux, by the kernel when
 the parent dies (PR_SET_PDEATHSIG), so even `kill -9` of repowright leaves no orphan.
+
+While a request is in flight (and while starting) the process is watched: a server that dies
+or stops making progress ends the request at once with a final `ModelGone` that says why,
+instead of connection errors that would be retried for minutes.
 """
 
 from __future__ import annotations
@@ -17,14 +21,23 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
 from repowright.errors import ConfigError
+from repowright.models.base import ModelGone
+from repowright.models.server_health import cpu_seconds, describe_exit, log_tail
 
 GGUF_MAGIC = b"GGUF"
 PORT_ENV = "REPOWRIGHT_LOCAL_PORT"
+POLL_S = 0.25
+EXIT_GRACE_S = 2.0
+"""After a failed request, how long to wait for the process to be seen gone (socket closes
+come a moment before the exit status)."""
+T = TypeVar("T")
 
 
 def validate_gguf(path: Path) -> Path:
@@ -70,11 +83,14 @@ class LocalServer:
         n_ctx: int = 8192,
         log_path: Path | None = None,
         startup_timeout_s: float = 180.0,
+        stall_s: float = 60.0,
     ) -> None:
         self.model_path = validate_gguf(model_path)
         self.n_ctx = n_ctx
         self.log_path = log_path
         self.startup_timeout_s = startup_timeout_s
+        self.stall_s = stall_s
+        """A server using no CPU for this long while it owes an answer has hung."""
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.started_in_s = 0.0
@@ -124,31 +140,71 @@ class LocalServer:
         return self.base_url
 
     async def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout_s
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                assert self.process is not None
-                if self.process.poll() is not None:
-                    raise ConfigError(
-                        f"the local model server exited with code {self.process.returncode} "
-                        f"while starting{self._log_tail()}"
-                    )
-                try:
-                    if (await client.get(f"{self.base_url}/models")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise ConfigError(
-            f"the local model server did not become ready in {self.startup_timeout_s:.0f}s"
-            f"{self._log_tail()}"
+        async def answered() -> None:
+            async with httpx.AsyncClient(timeout=2.0) as client:
+                while True:
+                    try:
+                        if (await client.get(f"{self.base_url}/models")).status_code == 200:
+                            return
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.2)
+
+        try:
+            await asyncio.wait_for(self.guard(answered(), "while starting"), self.startup_timeout_s)
+        except TimeoutError:
+            raise ModelGone(
+                f"the local model server did not become ready in {self.startup_timeout_s:.0f}s"
+                f"{log_tail(self.log_path)}"
+            ) from None
+
+    def failure(self, when: str) -> str | None:
+        """Why the server is gone (exit code or signal, advice, log tail), or None if it runs."""
+        proc = self.process
+        if proc is None or proc.poll() is None:
+            return None
+        return "the local model server " + describe_exit(
+            proc.returncode, proc.pid, self.log_path, when
         )
 
-    def _log_tail(self) -> str:
-        if not self.log_path or not self.log_path.exists():
-            return ""
-        lines = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
-        return ("; server log: " + " | ".join(lines)) if lines else ""
+    async def guard(self, work: Awaitable[T], when: str = "while answering") -> T:
+        """Await `work` while watching the server: if it dies, or uses no CPU for `stall_s`
+        while owing an answer, `work` is cancelled and a final `ModelGone` says why."""
+        task = asyncio.ensure_future(work)
+        progress = _Progress(self.process.pid if self.process else 0)
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=POLL_S)
+                if done:
+                    break
+                if (why := self.failure(when)) is not None:
+                    raise ModelGone(why)
+                if progress.idle_for() > self.stall_s:
+                    self.stop_now()
+                    raise ModelGone(
+                        f"the local model server stopped answering {when}: no progress in "
+                        f"{self.stall_s:.0f}s, so it was stopped{log_tail(self.log_path)}"
+                    )
+        finally:
+            if not task.done():
+                task.cancel()
+        try:
+            return task.result()
+        except Exception as exc:
+            if isinstance(exc, ModelGone):
+                raise
+            why = await self._gone_within(EXIT_GRACE_S, when)
+            if why is not None:
+                raise ModelGone(why) from exc
+            raise
+
+    async def _gone_within(self, seconds: float, when: str) -> str | None:
+        deadline = time.monotonic() + seconds
+        while (why := self.failure(when)) is None and time.monotonic() < deadline:
+            if self.process is None:
+                return None
+            await asyncio.sleep(0.05)
+        return why
 
     def stop_now(self) -> None:
         """SIGTERM the server's process group, then SIGKILL if it lingers."""
@@ -172,3 +228,20 @@ class LocalServer:
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop_now()
+
+
+class _Progress:
+    """Seconds since a process last used CPU (0 where that cannot be measured)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.cpu = cpu_seconds(pid) if pid else None
+        self.since = time.monotonic()
+
+    def idle_for(self) -> float:
+        now_cpu = cpu_seconds(self.pid) if self.pid else None
+        if now_cpu is None:
+            return 0.0
+        if self.cpu is None or now_cpu > self.cpu:
+            self.cpu, self.since = now_cpu, time.monotonic()
+        return time.monotonic() - self.since
