@@ -1,6 +1,6 @@
 """Embedded local model: server start time, time to first token, prompt/generation speed, memory.
 
-    python benchmarks/local_model.py [--model-path PATH.gguf] [--runs 3]
+    python benchmarks/local_model.py [--model NAME | PATH.gguf] [--runs 3]
 
 Speeds come from streamed chat completions through the same OpenAI client path the pipeline
 uses. Prompt throughput is prompt tokens / time to first token; generation throughput is
@@ -19,7 +19,7 @@ import openai
 from rich.console import Console
 from rich.table import Table
 
-from repowright.models.local import LOCAL_CONTEXT, default_gguf_path
+from repowright.models.local import local_context, local_weights
 from repowright.models.local_server import LocalServer
 
 PROMPTS = {
@@ -76,12 +76,14 @@ async def one(client: openai.AsyncOpenAI, prompt: str, max_tokens: int) -> dict[
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model-path", type=Path, default=None)
+    parser.add_argument(
+        "--model", default="", help="a catalogued name (qwen-coder-1.5b) or a GGUF path"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=128)
     args = parser.parse_args()
-    path = args.model_path or default_gguf_path()
-    server = LocalServer(path, n_ctx=LOCAL_CONTEXT)
+    path = local_weights(args.model)
+    server = LocalServer(path, n_ctx=local_context(path))
     async with server as base_url:
         client = openai.AsyncOpenAI(base_url=base_url, api_key="local")
         rows = []

