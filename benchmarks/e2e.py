@@ -1,0 +1,200 @@
+"""End-to-end benchmark: the pipeline on specs whose acceptance tests it never sees.
+
+    python benchmarks/e2e.py --model local:qwen-coder-1.5b [--specs rpn,lru]
+        [--ablate memory=none] [--ablate fix_rounds=0] [--ablate rag=off] [--out runs/e2e]
+    python benchmarks/e2e.py --check-specs     # acceptance tests against the reference solutions
+
+Each spec in `benchmarks/specs/<id>/` has `spec.md` (all the pipeline is given),
+`test_acceptance.py` (independent tests, copied into the generated repository only after the
+run has finished) and `reference/` (a hand-written solution that must pass them, so the tests
+themselves are checked). The baseline variant uses the run's defaults; each `--ablate
+KEY=VALUE` adds a variant that changes that one setting, so the table shows what CodeMem, the
+repair loop or CodeRAG each add. Acceptance tests run with pytest in repowright's sandbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from repowright.config import Settings
+from repowright.errors import RepowrightError
+from repowright.pipeline.session import create_run, drive
+from repowright.verify.sandbox import LocalSandbox
+from repowright.verify.sandbox_base import Limits
+
+SPECS_DIR = Path(__file__).with_name("specs")
+TEST_FILE = "test_acceptance.py"
+HIDDEN = ".acceptance"
+
+
+@dataclass
+class Score:
+    passed: int
+    total: int
+    note: str = ""
+
+
+@dataclass
+class Row:
+    variant: str
+    spec: str
+    verdict: str
+    score: Score
+    files: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    wall_s: float = 0.0
+
+
+def spec_ids(wanted: str | None) -> list[str]:
+    found = sorted(p.name for p in SPECS_DIR.iterdir() if (p / "spec.md").is_file())
+    if not wanted:
+        return found
+    chosen = [s.strip() for s in wanted.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(found))
+    if unknown:
+        raise SystemExit(f"unknown spec(s): {', '.join(unknown)}; known: {', '.join(found)}")
+    return chosen
+
+
+async def acceptance(repo: Path, spec: str, expected: int | None = None) -> Score:
+    """Run the spec's acceptance tests against `repo` in the sandbox; count passed items."""
+    hidden = repo / HIDDEN
+    shutil.rmtree(hidden, ignore_errors=True)
+    hidden.mkdir(parents=True)
+    shutil.copy(SPECS_DIR / spec / TEST_FILE, hidden / TEST_FILE)
+    (hidden / "pytest.ini").write_text("[pytest]\n")  # not the generated repo's own config
+    with tempfile.TemporaryDirectory() as state:
+        sandbox = LocalSandbox(repo, state_dir=Path(state))
+        result = await sandbox.run(
+            [sandbox.python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             "-c", f"{HIDDEN}/pytest.ini", "--rootdir", ".",
+             f"--junitxml={HIDDEN}/junit.xml", f"{HIDDEN}/{TEST_FILE}"],
+            limits=Limits(wall_s=300, memory_mb=4096),
+        )  # fmt: skip
+    junit = hidden / "junit.xml"
+    if not junit.is_file():
+        return Score(0, expected or 0, f"pytest did not run: {result.output[-200:]}")
+    suite = ET.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite[0]
+    counts = {k: int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped")}
+    passed = counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]
+    total = max(expected or 0, counts["tests"])  # a failed import collects fewer items
+    return Score(passed, total)
+
+
+async def expected_total(spec: str) -> int:
+    """How many test items the acceptance file has: collected against the reference."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        shutil.copytree(SPECS_DIR / spec / "reference", repo)
+        return (await acceptance(repo, spec)).total
+
+
+async def check_specs(specs: list[str]) -> bool:
+    """Every reference solution passes every acceptance test of its spec."""
+    table = Table(title="acceptance tests against the reference solutions")
+    for col in ("spec", "passed", "total"):
+        table.add_column(col, justify="right")
+    ok = True
+    for spec in specs:
+        with tempfile.TemporaryDirectory() as tmp:
+            repo = Path(tmp) / "repo"
+            shutil.copytree(SPECS_DIR / spec / "reference", repo)
+            score = await acceptance(repo, spec)
+        ok &= score.total > 0 and score.passed == score.total
+        table.add_row(spec, str(score.passed), str(score.total))
+    Console().print(table)
+    return ok
+
+
+async def run_one(variant: str, settings: Settings, spec: str, out: Path, total: int) -> Row:
+    start = time.monotonic()
+    run_dir = out / variant / spec
+    shutil.rmtree(run_dir, ignore_errors=True)
+    try:
+        run = create_run(SPECS_DIR / spec / "spec.md", None, settings, run_dir)
+        outcome = await drive(run, settings)
+    except RepowrightError as exc:
+        return Row(variant, spec, f"error: {str(exc)[:60]}", Score(0, total),
+                   wall_s=time.monotonic() - start)  # fmt: skip
+    wall = time.monotonic() - start
+    repo = run.repo
+    files = sum(1 for p in repo.rglob("*") if p.is_file()) if repo.exists() else 0
+    score = await acceptance(repo, spec, total) if repo.exists() else Score(0, total, "no repo")
+    t = outcome.totals
+    return Row(variant, spec, outcome.status, score, files, t.calls, t.prompt_tokens,
+               t.completion_tokens, wall)  # fmt: skip
+
+
+def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
+    out = {"baseline": base}
+    for item in ablations:
+        key, _, value = item.partition("=")
+        key = key.replace("-", "_")
+        if key not in Settings.model_fields or not value:
+            raise SystemExit(f"--ablate wants SETTING=VALUE (e.g. memory=none), got {item!r}")
+        out[f"{key}={value}"] = Settings.model_validate({**base.model_dump(), key: value})
+    return out
+
+
+def print_rows(rows: list[Row], model: str) -> None:
+    console = Console()
+    table = Table(title=f"e2e: {model}")
+    cols = ("variant", "spec", "verdict", "accept", "files", "calls", "prompt", "compl", "wall s")
+    for col in cols:
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(r.variant, r.spec, r.verdict, f"{r.score.passed}/{r.score.total}",
+                      str(r.files), str(r.calls), str(r.prompt_tokens),
+                      str(r.completion_tokens), f"{r.wall_s:.0f}")  # fmt: skip
+    console.print(table)
+    summary = Table(title="per variant")
+    for col in ("variant", "verified", "acceptance passed", "wall s"):
+        summary.add_column(col, justify="right")
+    for name in dict.fromkeys(r.variant for r in rows):
+        mine = [r for r in rows if r.variant == name]
+        passed = sum(r.score.passed for r in mine)
+        total = sum(r.score.total for r in mine)
+        verified = sum(r.verdict == "verified" for r in mine)
+        summary.add_row(name, f"{verified}/{len(mine)}",
+                        f"{passed}/{total} ({100 * passed / max(total, 1):.0f}%)",
+                        f"{sum(r.wall_s for r in mine):.0f}")  # fmt: skip
+    console.print(summary)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="local")
+    parser.add_argument("--specs", default=None, help="comma-separated spec ids (default all)")
+    parser.add_argument("--ablate", action="append", default=[], help="SETTING=VALUE")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("runs/e2e"))
+    parser.add_argument("--check-specs", action="store_true")
+    args = parser.parse_args()
+    specs = spec_ids(args.specs)
+    if args.check_specs:
+        raise SystemExit(0 if await check_specs(specs) else 1)
+    base = Settings(model=args.model, jobs=args.jobs)
+    rows = []
+    totals = {spec: await expected_total(spec) for spec in specs}
+    for name, settings in variants(base, args.ablate).items():
+        for spec in specs:
+            rows.append(await run_one(name, settings, spec, args.out, totals[spec]))
+            print_rows(rows[-1:], args.model)
+    print_rows(rows, args.model)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

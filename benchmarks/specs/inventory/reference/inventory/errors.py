@@ -1,0 +1,6 @@
+class InventoryError(Exception):
+    pass
+
+
+class OutOfStock(InventoryError):
+    pass

@@ -1,0 +1,32 @@
+"""The end-to-end benchmark's own honesty: its acceptance tests pass on the reference solutions
+and score nothing on an empty repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import e2e
+from repowright.config import Settings
+
+
+async def test_every_reference_solution_passes_its_acceptance_tests() -> None:
+    specs = e2e.spec_ids(None)
+    assert len(specs) >= 12
+    assert await e2e.check_specs(specs)
+
+
+async def test_an_empty_repository_scores_zero(tmp_path: Path) -> None:
+    total = await e2e.expected_total("rpn")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    score = await e2e.acceptance(repo, "rpn", total)
+    assert (score.passed, score.total) == (0, total)
+    assert total >= 10
+
+
+def test_ablations_change_one_setting_each() -> None:
+    base = Settings(model="scripted:x.json")
+    found = e2e.variants(base, ["memory=none", "fix-rounds=0"])
+    assert list(found) == ["baseline", "memory=none", "fix_rounds=0"]
+    assert found["memory=none"].memory == "none" and found["memory=none"].fix_rounds == 3
+    assert found["fix_rounds=0"].fix_rounds == 0
