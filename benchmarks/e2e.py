@@ -150,7 +150,7 @@ def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
 
 
 def print_rows(rows: list[Row], model: str) -> None:
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     table = Table(title=f"e2e: {model}")
     cols = ("variant", "spec", "verdict", "accept", "files", "calls", "prompt", "compl", "wall s")
     for col in cols:

@@ -3,15 +3,14 @@
     python fake_llama_server.py PORT MODE
 
 MODE: `ok` answers everything; `exit-at-start` prints a line and exits 3; `crash` answers
-/v1/models, then kills itself with SIGSEGV on the first completion; `hang` answers /v1/models
+/v1/models, then dies of a segmentation fault on the first completion; `hang` answers /v1/models
 and never answers a completion (using no CPU, like a deadlocked server).
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
-import os
-import signal
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,7 +47,7 @@ class Handler(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if MODE == "crash":
             print("about to crash", flush=True)
-            os.kill(os.getpid(), signal.SIGSEGV)
+            ctypes.string_at(0)  # a real, synchronous segmentation fault
         if MODE == "hang":
             print("hanging", flush=True)
             time.sleep(3600)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from repowright.models import local_server
 from repowright.models.base import Message, ModelGone, ModelRequest
 from repowright.models.local import ServedModel
-from repowright.models.local_server import LocalServer
+from repowright.models.local_server import LocalServer, pick_port
 from repowright.models.openai_compat import OpenAICompatModel
 from repowright.models.retry import Retrying
 from repowright.models.server_health import describe_exit, log_tail
@@ -93,3 +96,32 @@ def test_sigill_says_the_build_is_for_another_cpu_and_how_to_reinstall(tmp_path:
     assert describe_exit(1, 999_999, None) == "exited with code 1"
     assert "killed from outside" in describe_exit(-signal.SIGKILL, 999_999, None)
     assert log_tail(tmp_path / "missing.log") == ""
+
+
+async def test_a_port_taken_by_another_program_is_not_mistaken_for_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imposter = ThreadingHTTPServer(("127.0.0.1", 0), _AnswerEverything)
+    threading.Thread(target=imposter.serve_forever, daemon=True).start()
+    taken = imposter.server_address[1]
+    ports = iter([taken, pick_port()])
+    monkeypatch.setattr(local_server, "pick_port", lambda: next(ports))
+    server = FakeServer(tmp_path, "ok")
+    try:
+        async with server:
+            assert server.port != taken
+            await call_through(server)
+    finally:
+        imposter.shutdown()
+        imposter.server_close()
+
+
+class _AnswerEverything(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass

@@ -29,11 +29,19 @@ import httpx
 
 from repowright.errors import ConfigError
 from repowright.models.base import ModelGone
-from repowright.models.server_health import cpu_seconds, describe_exit, log_tail
+from repowright.models.server_health import (
+    cpu_seconds,
+    describe_exit,
+    log_tail,
+    owns_listener,
+    port_listeners,
+)
 
 GGUF_MAGIC = b"GGUF"
 PORT_ENV = "REPOWRIGHT_LOCAL_PORT"
 POLL_S = 0.25
+PORT_ATTEMPTS = 3
+"""Another program can take the chosen port before the server binds it: then a new port."""
 EXIT_GRACE_S = 2.0
 """After a failed request, how long to wait for the process to be seen gone (socket closes
 come a moment before the exit status)."""
@@ -92,6 +100,8 @@ class LocalServer:
         self.stall_s = stall_s
         """A server using no CPU for this long while it owes an answer has hung."""
         self.process: subprocess.Popen[bytes] | None = None
+        self.gone: str | None = None
+        """Why the server ended, once known: every later call fails with the same reason."""
         self.port = 0
         self.started_in_s = 0.0
 
@@ -113,11 +123,29 @@ class LocalServer:
             raise ConfigError(
                 "the local model needs llama-cpp-python: pip install 'repowright[local]'"
             )
-        self.port = pick_port()
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         begin = time.monotonic()
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            self.port = pick_port()
+            self._spawn()
+            try:
+                await self._wait_ready()
+                break
+            except ModelGone:
+                port_taken = bool(port_listeners(self.port))  # ours is gone; someone has it
+                self.stop_now()
+                if not port_taken or attempt == PORT_ATTEMPTS:
+                    raise
+                self.gone = None
+            except BaseException:
+                self.stop_now()
+                raise
+        self.started_in_s = time.monotonic() - begin
+        return self.base_url
+
+    def _spawn(self) -> None:
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
                 self.command(),
@@ -131,20 +159,14 @@ class LocalServer:
             if log is not subprocess.DEVNULL:
                 log.close()
         atexit.register(self.stop_now)
-        try:
-            await self._wait_ready()
-        except BaseException:
-            self.stop_now()
-            raise
-        self.started_in_s = time.monotonic() - begin
-        return self.base_url
 
     async def _wait_ready(self) -> None:
         async def answered() -> None:
             async with httpx.AsyncClient(timeout=2.0) as client:
                 while True:
                     try:
-                        if (await client.get(f"{self.base_url}/models")).status_code == 200:
+                        answer = await client.get(f"{self.base_url}/models")
+                        if answer.status_code == 200 and self._owns_port():
                             return
                     except httpx.TransportError:
                         pass
@@ -158,14 +180,18 @@ class LocalServer:
                 f"{log_tail(self.log_path)}"
             ) from None
 
+    def _owns_port(self) -> bool:
+        """False only when another process is known to be the one listening on our port."""
+        return self.process is None or owns_listener(self.process.pid, self.port) is not False
+
     def failure(self, when: str) -> str | None:
         """Why the server is gone (exit code or signal, advice, log tail), or None if it runs."""
         proc = self.process
-        if proc is None or proc.poll() is None:
-            return None
-        return "the local model server " + describe_exit(
-            proc.returncode, proc.pid, self.log_path, when
-        )
+        if self.gone is None and proc is not None and proc.poll() is not None:
+            self.gone = "the local model server " + describe_exit(
+                proc.returncode, proc.pid, self.log_path, when
+            )
+        return self.gone
 
     async def guard(self, work: Awaitable[T], when: str = "while answering") -> T:
         """Await `work` while watching the server: if it dies, or uses no CPU for `stall_s`
@@ -180,11 +206,12 @@ class LocalServer:
                 if (why := self.failure(when)) is not None:
                     raise ModelGone(why)
                 if progress.idle_for() > self.stall_s:
-                    self.stop_now()
-                    raise ModelGone(
+                    self.gone = (
                         f"the local model server stopped answering {when}: no progress in "
                         f"{self.stall_s:.0f}s, so it was stopped{log_tail(self.log_path)}"
                     )
+                    self.stop_now()
+                    raise ModelGone(self.gone)
         finally:
             if not task.done():
                 task.cancel()
@@ -202,7 +229,7 @@ class LocalServer:
         deadline = time.monotonic() + seconds
         while (why := self.failure(when)) is None and time.monotonic() < deadline:
             if self.process is None:
-                return None
+                return None  # stopped by its owner, not gone on its own
             await asyncio.sleep(0.05)
         return why
 

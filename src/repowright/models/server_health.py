@@ -80,3 +80,31 @@ def cpu_seconds(pid: int) -> float | None:
     fields = stat.rsplit(")", 1)[1].split()
     ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def port_listeners(port: int) -> set[str] | None:
+    """Inodes of the TCP sockets listening on `port` here, or None where /proc cannot tell."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            return None
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                inodes.add(fields[9])
+    return inodes
+
+
+def owns_listener(pid: int, port: int) -> bool | None:
+    """Whether process `pid` holds the socket listening on `port` (None: cannot tell), so a
+    readiness probe is never answered by another program that took the port first."""
+    inodes = port_listeners(port)
+    if inodes is None:
+        return None
+    try:
+        links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return None
+    return any(f"socket:[{inode}]" in links for inode in inodes)
