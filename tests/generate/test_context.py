@@ -1,7 +1,8 @@
 from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
+from repowright.generate.body import file_body
 from repowright.generate.context import FileContext
 from repowright.generate.drift import detect_drift
-from repowright.generate.phase import strip_fence, unusable
+from repowright.generate.phase import unusable
 from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
 from repowright.memory.schema import InterfaceItem, MemoryEntry
 
@@ -22,9 +23,9 @@ def test_budget_drops_whole_entries_in_policy_order() -> None:
     assert FileContext().fit(0).dropped == []
 
 
-def test_strip_fence_and_unusable_replies() -> None:
-    assert strip_fence("```python\nx = 1\n```") == "x = 1\n"
-    assert strip_fence("x = 1") == "x = 1\n"
+def test_file_body_and_unusable_replies() -> None:
+    assert file_body("a.py", "```python\nx = 1\n```") == "x = 1\n"
+    assert file_body("a.py", "x = 1") == "x = 1\n"
     assert unusable("a.py", "", "stop") == "the reply was empty"
     assert "token limit" in unusable("a.py", "x = 1\n", "length")
     assert "cut off" in unusable("a.py", "def f(:\n    return [1,\n", "stop")
@@ -59,3 +60,26 @@ def test_a_hub_lists_a_bounded_number_of_its_planned_users() -> None:
     bp = Blueprint(project_name="p", files=[hub, *users])
     listed = [f.path for f in planned_dependents(bp, hub)]
     assert listed == [f"m{i:02d}.py" for i in range(MAX_DEPENDENTS)]
+
+
+def test_import_line_names_the_real_module_path() -> None:
+    from repowright.generate.prompt import import_line
+
+    def entry(path: str, *names: str, exports: tuple[str, ...] = ()) -> MemoryEntry:
+        items = [
+            InterfaceItem(name=n, kind="class" if n[0].isupper() else "function") for n in names
+        ]
+        return MemoryEntry(path=path, purpose="p", interface=items, exports=list(exports))
+
+    assert import_line(entry("rpn/errors.py", "RPNError", "_hidden")) == (
+        "from rpn.errors import RPNError"
+    )
+    assert import_line(entry("src/pkg/__init__.py", exports=("run", "Config"))) == (
+        "from pkg import run, Config"
+    )
+    assert import_line(entry("wordfreq.py", "top_words", "main")) == (
+        "from wordfreq import top_words, main"
+    )
+    assert import_line(entry("pkg/__main__.py", "main")) == ""
+    assert import_line(entry("README.md")) == ""
+    assert import_line(entry("empty.py")) == ""

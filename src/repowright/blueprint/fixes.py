@@ -12,6 +12,7 @@ import sys
 
 from packaging.version import InvalidVersion, Version
 
+from repowright.blueprint.deliverables import add_named_deliverables
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.runs.store import slugify
@@ -22,15 +23,18 @@ _PY_IN_TEXT = re.compile(r"3\.\d{1,2}(?:\.\d{1,2})?")
 _NAME_AND_VERSION = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-\[\],]*)(?:\s*([<>=!~].*)|\s+(\d\S*))$")
 
 
-def autofix_blueprint(bp: Blueprint, default_name: str = "project") -> tuple[Blueprint, list[str]]:
+def autofix_blueprint(
+    bp: Blueprint, default_name: str = "project", document_text: str = ""
+) -> tuple[Blueprint, list[str]]:
     """A repaired copy of `bp` and one note per change made.
 
     Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
     paths, exact duplicate file entries, repeated or self dependencies, repeated references,
     empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
-    bare versions (`2.0` -> `==2.0`), `*`/`latest`, and standard-library modules listed as
-    packages.
+    bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
+    packages, and deliverables `document_text` names but the plan left out (entry points,
+    tests: `blueprint/deliverables.py`).
     """
     bp = bp.model_copy(deep=True)
     notes: list[str] = []
@@ -38,6 +42,7 @@ def autofix_blueprint(bp: Blueprint, default_name: str = "project") -> tuple[Blu
         bp.project_name = slugify(default_name)
         notes.append(f"project_name was empty; set to {bp.project_name!r}")
     _fix_paths(bp, notes)
+    add_named_deliverables(bp, document_text, notes)
     _fix_required_files(bp, notes)
     _fix_environment(bp, notes)
     return bp, notes

@@ -64,10 +64,11 @@ class PlanningAgent:
             limits=PLAN_LIMITS,
         )
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")
+        text = "\n".join([doc.abstract, *(seg.text for seg in doc.segments)])
         violations: list[str] = []
         asked = 0
         for round_ in range(self.max_repair_rounds + 1):
-            bp, fixes = autofix_blueprint(draft.to_blueprint(), default_name=doc.title)
+            bp, fixes = autofix_blueprint(draft.to_blueprint(), doc.title, text)
             violations = validate_blueprint(bp)
             if not violations:
                 return PlanResult(bp, repair_rounds=round_, fixes=fixes)
@@ -92,7 +93,7 @@ class PlanningAgent:
             except StructuredOutputError:
                 break  # no usable repair: salvage the last draft rather than lose it
         salvaged, notes = salvage_blueprint(bp)
-        salvaged, more = autofix_blueprint(salvaged, default_name=doc.title)
+        salvaged, more = autofix_blueprint(salvaged, doc.title, text)
         remaining = validate_blueprint(salvaged)
         if not remaining:
             return PlanResult(

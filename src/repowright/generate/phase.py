@@ -14,6 +14,7 @@ from typing import Any
 from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
 from repowright.documents import Document
+from repowright.generate.body import file_body
 from repowright.generate.drift import Drift, detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
@@ -27,17 +28,6 @@ from repowright.runs.store import atomic_write
 MAX_ATTEMPTS = 3
 DRIFT_FILE = "drift.json"
 REFERENCE_SHARE = 0.2
-
-
-def strip_fence(text: str) -> str:
-    """The file body: one surrounding Markdown code fence, if any, removed."""
-    lines = text.strip("\n").splitlines()
-    if lines and lines[0].lstrip().startswith("```"):
-        lines = lines[1:]
-        if lines and lines[-1].strip().startswith("```"):
-            lines = lines[:-1]
-    body = "\n".join(lines)
-    return body + "\n" if body.strip() else ""
 
 
 def unusable(path: str, text: str, finish_reason: str | None) -> str:
@@ -114,7 +104,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             reply = await ctx.model.complete(
                 ModelRequest(messages=messages, tag=f"generate:{path}")
             )
-            text = strip_fence(reply.text)
+            text = file_body(path, reply.text)
             problem = unusable(path, text, reply.finish_reason)
             if not problem:
                 break
@@ -161,4 +151,4 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
     }
 
 
-__all__ = ["run_generate", "strip_fence", "unusable"]
+__all__ = ["run_generate", "unusable"]

@@ -9,6 +9,7 @@ there to prevent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.documents import Document
@@ -23,6 +24,7 @@ SEGMENT_SHARE = 0.35
 """At most this share of the budget is offered to document segments before fitting."""
 MAX_DEPENDENTS = 12
 """A hub module (config, utils) lists only this many of its planned users."""
+PUBLIC_KINDS = ("function", "class", "constant", "export")
 
 
 @dataclass
@@ -42,6 +44,23 @@ class PromptInputs:
 def planned_dependents(bp: Blueprint, spec: FileSpec) -> list[FileSpec]:
     """Planned files that import this one, at most `MAX_DEPENDENTS` (in planned order)."""
     return [other for other in bp.files if spec.path in other.dependencies][:MAX_DEPENDENTS]
+
+
+def import_line(entry: MemoryEntry) -> str:
+    """The exact import statement for a written Python file's public names ('' if none), so a
+    file never guesses a module path (`rpn.errors` vs `rpn.RPNError`)."""
+    if not entry.path.endswith(".py"):
+        return ""
+    parts = list(PurePosixPath(entry.path).with_suffix("").parts)
+    if parts[0] == "src":
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or parts[-1] == "__main__":
+        return ""
+    public = [i.name for i in entry.interface if i.kind in PUBLIC_KINDS]
+    names = [n for n in entry.exports or public if "." not in n and not n.startswith("_")]
+    return f"from {'.'.join(parts)} import {', '.join(dict.fromkeys(names))}" if names else ""
 
 
 def build_context(inp: PromptInputs) -> FileContext:
@@ -73,13 +92,15 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
     ctx = build_context(inp)
     own = estimate_tokens(inp.spec.model_dump_json()) + estimate_tokens(inp.blueprint.summary)
     ctx.fit(max(0, inp.budget - own))
-    dep_paths = {e.path for e in ctx.values("dependencies") if isinstance(e, MemoryEntry)}
+    deps = [e for e in ctx.values("dependencies") if isinstance(e, MemoryEntry)]
+    dep_paths = {e.path for e in deps}
     messages = chat(
         "generate_system",
         "generate_user",
         blueprint=inp.blueprint,
         spec=inp.spec,
-        deps=[e for e in ctx.values("dependencies") if isinstance(e, MemoryEntry)],
+        deps=deps,
+        imports={e.path: import_line(e) for e in deps},
         sources=[v for v in ctx.values("dependencies") if isinstance(v, tuple)],
         dependents=ctx.values("dependents"),
         drift=[d for p, d in inp.drift.items() if p in dep_paths and d.any],

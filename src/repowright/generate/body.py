@@ -1,0 +1,36 @@
+"""The file a model meant, cut out of its reply: fences and surrounding prose removed.
+
+Small models wrap a file in a Markdown fence and often add a sentence before or after it, or
+end an unfenced file with a stray fence and an explanation. None of that belongs in a Python
+module or a shell script; a Markdown file keeps its own fences and only loses a wrapping one.
+"""
+
+from __future__ import annotations
+
+FENCE = "```"
+
+
+def file_body(path: str, text: str) -> str:
+    """The content to write to `path` from a model's reply (ends with one newline)."""
+    lines = text.strip("\n").splitlines()
+    fences = [i for i, line in enumerate(lines) if line.lstrip().startswith(FENCE)]
+    if path.lower().endswith((".md", ".markdown")):
+        body = _unwrap(lines) if fences[:1] == [0] else lines
+    elif not fences:
+        body = lines
+    elif len(fences) == 1 and lines[fences[0]].strip() == FENCE and fences[0] > 0:
+        body = lines[: fences[0]]  # code, then a stray closing fence and prose
+    else:
+        start = fences[0] + 1  # the first fenced block, whatever surrounds it
+        end = next((i for i in fences if i >= start), len(lines))
+        body = lines[start:end]
+    joined = "\n".join(body).strip("\n")
+    return joined + "\n" if joined.strip() else ""
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """A reply wholly wrapped in one fence: the inside (a Markdown file keeps inner fences)."""
+    inner = lines[1:]
+    if inner and inner[-1].strip() == FENCE:
+        inner = inner[:-1]
+    return inner

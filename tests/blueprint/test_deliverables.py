@@ -1,0 +1,50 @@
+"""Deliverables the document names are planned even when the planner forgot them."""
+
+from __future__ import annotations
+
+from repowright.blueprint.fixes import autofix_blueprint
+from repowright.blueprint.graph import topological_order
+from repowright.blueprint.schema import Blueprint, FileSpec
+
+SPEC = """A Python package `rpn`. `rpn/errors.py` defines RPNError; `rpn/calc.py` evaluate().
+`python -m rpn "3 4 +"` prints 7.0. Run the unit tests with `python -m pytest`.
+Tests with pytest, a README.md, and a reproduce.sh that runs the tests."""
+
+
+def plan(*paths: str) -> Blueprint:
+    return Blueprint(
+        project_name="rpn-calculator",
+        files=[FileSpec(path=p, purpose="x") for p in paths],
+    )
+
+
+def test_entry_point_and_tests_are_added_after_the_sources() -> None:
+    bp, notes = autofix_blueprint(
+        plan("rpn/calc.py", "rpn/errors.py", "rpn/__init__.py"), "x", SPEC
+    )
+    by_path = {f.path: f for f in bp.files}
+    main = by_path["rpn/__main__.py"]
+    assert set(main.dependencies) == {"rpn/calc.py", "rpn/errors.py", "rpn/__init__.py"}
+    tests = by_path["tests/test_rpn_calculator.py"]
+    assert set(tests.dependencies) == {"rpn/calc.py", "rpn/errors.py", "rpn/__init__.py"}
+    level = {p: i for i, paths in enumerate(topological_order(bp)) for p in paths}
+    assert level["rpn/__main__.py"] > level["rpn/calc.py"]
+    assert any("rpn/__main__.py" in n for n in notes)
+    assert "pytest/__main__.py" not in by_path  # `python -m pytest` is not ours
+
+
+def test_nothing_added_when_the_plan_has_them() -> None:
+    planned = plan("src/rpn/__init__.py", "src/rpn/__main__.py", "tests/test_calc.py")
+    bp, notes = autofix_blueprint(planned, "x", SPEC)
+    assert sorted(f.path for f in bp.files) == sorted(
+        ["src/rpn/__init__.py", "src/rpn/__main__.py", "tests/test_calc.py", "README.md",
+         "reproduce.sh"]
+    )  # fmt: skip
+    assert not any("the document names it" in n for n in notes)
+
+
+def test_a_named_script_is_planned_and_no_text_changes_nothing() -> None:
+    bp, _ = autofix_blueprint(plan("wordfreq_lib.py"), "x", "Run `python wordfreq.py FILE -n 3`.")
+    assert "wordfreq.py" in {f.path for f in bp.files}
+    bp, _ = autofix_blueprint(plan("a.py"), "x")
+    assert {f.path for f in bp.files} == {"a.py", "README.md", "reproduce.sh"}

@@ -1,0 +1,42 @@
+"""Replies become files: fences and the prose small models put around code never reach disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from repowright.generate.body import file_body
+
+CODE = "class RPNError(ValueError):\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        CODE,
+        f"```python\n{CODE}```",
+        f"```python\n{CODE}```\n\nThis file defines the `RPNError` class.",
+        f"# rpn/errors.py\n\n{CODE}```\n\nThis file defines the `RPNError` class, a ValueError.",
+        f"Here is the file:\n\n```python\n{CODE}```\nIt subclasses ValueError.",
+        f"```\n{CODE}```\n```python\nprint('usage example')\n```",
+    ],
+)
+def test_python_file_keeps_only_the_code(reply: str) -> None:
+    body = file_body("rpn/errors.py", reply)
+    assert body.endswith(CODE) and "```" not in body and "This file" not in body
+    compile(body, "errors.py", "exec")
+
+
+def test_shell_script_loses_fence_and_trailing_explanation() -> None:
+    reply = "#!/bin/bash\nset -e\npytest -q\n```\n\nThis script first runs the tests."
+    assert file_body("reproduce.sh", reply) == "#!/bin/bash\nset -e\npytest -q\n"
+
+
+def test_markdown_keeps_its_own_fences_and_loses_a_wrapping_one() -> None:
+    readme = "# rpn\n\n```bash\npython -m rpn '3 4 +'\n```\n"
+    assert file_body("README.md", readme) == readme
+    assert file_body("README.md", f"```markdown\n{readme}```") == readme
+
+
+def test_empty_reply_is_empty() -> None:
+    assert file_body("a.py", "```python\n```") == ""
+    assert file_body("a.py", "  \n") == ""
