@@ -21,6 +21,7 @@ from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
 from repowright.verify.dynamic import is_test_file
 from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
+from repowright.verify.import_fixes import fix_imports
 from repowright.verify.schema import Check, Finding
 
 EXCERPT_LINES = 40
@@ -71,11 +72,20 @@ class Repairer:
     match_retries: int = 1
 
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
+        fixes, findings = fix_imports(self.repo, findings)
+        record = RoundRecord(round=round_no)
+        record.edits += [
+            EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
+            for f in fixes
+        ]
+        if fixes and not findings:
+            record.analysis = "imports fixed deterministically"
+            return record
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
         results = [apply_edit(self.repo, e) for e in plan.edits]
-        record = RoundRecord(round=round_no, analysis=plan.analysis)
+        record.analysis = plan.analysis
         for _ in range(self.match_retries):
             failed = [r for r in results if not r.ok]
             if not failed:
