@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,14 +39,37 @@ def slow_script(script: Path, delay_s: float) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _adopt_orphans() -> None:
+    """Make this test process the subreaper of its descendants (Linux), so a server orphaned by
+    a dead CLI child is still found by `llama_server_pids` instead of escaping to init."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
 def llama_server_pids() -> set[int]:
-    """PIDs of running llama.cpp servers (to assert none is left behind)."""
-    pids = set()
+    """PIDs of llama.cpp servers started by this test process or its children (to assert none
+    is left behind); servers of other programs on the machine are not counted."""
+    parents: dict[int, int] = {}
+    servers = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
                 if b"llama_cpp.server" in (entry / "cmdline").read_bytes():
-                    pids.add(int(entry.name))
-            except OSError:
+                    servers.add(int(entry.name))
+            except (OSError, ValueError, IndexError):
                 continue
-    return pids
+    me = os.getpid()
+
+    def ours(pid: int) -> bool:
+        seen = set()
+        while pid > 1 and pid not in seen:
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    return {pid for pid in servers if ours(pid)}
