@@ -96,3 +96,10 @@ def test_context_window_follows_the_model_and_memory(tmp_path: Path) -> None:
     assert choose_context(facts, available_bytes=4 * 1024 * 1024 * 1024) == 16_384
     assert choose_context(facts, available_bytes=8 * 2**20) == 8 * 2**20 // 4 // 1024 // 256 * 256
     assert choose_context(facts, available_bytes=1) == MIN_CONTEXT
+
+
+def test_a_corrupt_gguf_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF\x03\x00\x00\x00garbage")
+    with pytest.raises(ConfigError, match="not a readable GGUF file"):
+        read_facts(bad, tmp_path / "meta")

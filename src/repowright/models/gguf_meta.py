@@ -49,8 +49,8 @@ def _read(path: Path) -> GgufFacts:
 
     try:
         fields = GGUFReader(path).fields
-    except (ValueError, OSError) as exc:
-        raise ConfigError(f"{path} is not a readable GGUF file: {exc}") from None
+    except Exception as exc:  # the reader raises many kinds on a corrupt or truncated file
+        raise ConfigError(f"{path} is not a readable GGUF file ({type(exc).__name__})") from None
 
     def get(key: str, default: object = None) -> object:
         field = fields.get(key)

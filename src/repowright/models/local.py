@@ -16,7 +16,7 @@ from pathlib import Path
 from repowright.models.base import Model, ModelRequest, ModelResponse
 from repowright.models.bounded import BoundedSchemas
 from repowright.models.gguf_meta import available_memory, choose_context, read_facts
-from repowright.models.local_server import LocalServer
+from repowright.models.local_server import LocalServer, validate_gguf
 from repowright.models.openai_compat import OpenAICompatModel
 from repowright.models.weights import CATALOG, DEFAULT_MODEL, models_dir, resolve_weights
 
@@ -61,7 +61,7 @@ class ServedModel:
 @asynccontextmanager
 async def open_local_model(rest: str = "", log_dir: Path | None = None) -> AsyncIterator[Model]:
     """Start the server, yield a model talking to it, and stop the server whatever happens."""
-    weights = local_weights(rest)
+    weights = validate_gguf(local_weights(rest))
     window = local_context(weights)
     log_path = log_dir / "local-server.log" if log_dir else None
     server = LocalServer(weights, n_ctx=window, log_path=log_path)
