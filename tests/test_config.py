@@ -26,6 +26,13 @@ def test_keys_are_refused_in_config(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         Settings.load(cwd=tmp_path)
 
 
+def test_max_tokens_is_a_setting_not_a_secret(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("repowright.config.USER_CONFIG", tmp_path / "none.toml")
+    monkeypatch.setenv("REPOWRIGHT_MAX_TOKENS", "5000")
+    assert Settings.load(cwd=tmp_path).max_tokens == 5000
+    assert Settings.load({"max_tokens": 10}, cwd=tmp_path).max_tokens == 10
+
+
 def test_invalid_values_are_one_line_errors(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("repowright.config.USER_CONFIG", tmp_path / "none.toml")
     monkeypatch.setenv("REPOWRIGHT_JOBS", "many")

@@ -64,7 +64,12 @@ class Settings(BaseModel):
                     [v.strip() for v in value.split(",") if v.strip()] if is_list else value
                 )
         data.update({k: v for k, v in (overrides or {}).items() if v is not None})
-        secret = [k for k in data if any(w in k.lower() for w in SECRET_WORDS)]
+        # A setting of ours (max_tokens) is never a key, whatever its name contains.
+        secret = [
+            k
+            for k in data
+            if k not in cls.model_fields and any(w in k.lower() for w in SECRET_WORDS)
+        ]
         if secret:
             raise ConfigError(
                 f"{', '.join(secret)}: API keys are read from the environment only "
