@@ -8,7 +8,7 @@ from repowright.memory.extract import ProjectIndex
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.repair import Repairer
-from repowright.verify.static import check_cross_imports
+from repowright.verify.static import check_cross_imports, check_lint
 from tests.verify.helpers import write_repo
 
 FILES = {
@@ -54,3 +54,27 @@ async def test_repair_round_makes_no_model_call_when_all_is_fixed(tmp_path: Path
     record = await Repairer(model, repo).repair(findings(repo), 1)
     assert record.applied == 2 and record.analysis == "imports fixed deterministically"
     assert all("without the model" in e.how for e in record.edits)
+
+
+def test_undefined_stdlib_modules_and_typing_names_are_imported(tmp_path: Path) -> None:
+    source = (
+        '"""Convert CSV."""\n'
+        "import csv\n\n\n"
+        "def main(rows: List[str]) -> None:\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    print(json.dumps(rows), parser, csv, json.loads('1'))\n"
+        "    return undefined_helper()\n"
+    )
+    repo = write_repo(tmp_path / "repo", {"csv2json.py": source})
+    lint = check_lint(repo, ProjectIndex(repo)).findings
+    assert len(lint) == 5  # List, argparse, json twice, undefined_helper
+    fixes, left = fix_imports(repo, lint)
+    assert [f.after for f in fixes] == ["from typing import List", "import argparse", "import json"]
+    assert [f.message for f in left] == ["Undefined name `undefined_helper`"]
+    fixed = (repo / "csv2json.py").read_text()
+    assert fixed.startswith(
+        '"""Convert CSV."""\nimport csv\nfrom typing import List\nimport argparse\nimport json\n'
+    )
+    assert [f.message for f in check_lint(repo, ProjectIndex(repo)).findings] == [
+        "Undefined name `undefined_helper`"
+    ]

@@ -2,13 +2,18 @@
 
 A name imported from the wrong project module (`from rpn.errors import RPNError` when the
 class lives in `rpn/exceptions.py`) has exactly one right answer when exactly one project
-module defines that name: import it from there. Small models often fail to propose even such a
-one-line edit; anything with more than one candidate is left to the model.
+module defines that name: import it from there. An undefined name that is a standard-library
+module (`argparse.ArgumentParser` with no `import argparse`) or a `typing` name has one answer
+too: import it. Small models often fail to propose even such a one-line edit; anything with
+more than one candidate is left to the model.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+import sys
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +21,7 @@ from repowright.memory.extract import ModuleInfo, ProjectIndex
 from repowright.verify.schema import Finding
 
 FIXABLE = {"ImportError", "ModuleNotFoundError"}
+_UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
 @dataclass
@@ -32,18 +38,51 @@ def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[ImportFix], l
     index = ProjectIndex(repo)
     fixes: list[ImportFix] = []
     left: list[Finding] = []
+    added: set[tuple[str, str]] = set()
     for finding in findings:
         fix = None
-        if finding.check == "cross_imports" and finding.code in FIXABLE and finding.line:
-            info = index.by_path.get(finding.file or "")
-            if info is not None and info.tree is not None:
-                fix = _rewrite(repo, info, index, finding.line)
+        info = index.by_path.get(finding.file or "")
+        undefined = _UNDEFINED.search(finding.message) if finding.code == "F821" else None
+        if info is None or info.tree is None or not finding.line:
+            pass
+        elif finding.check == "cross_imports" and finding.code in FIXABLE:
+            fix = _rewrite(repo, info, index, finding.line)
+        elif finding.check == "lint" and undefined:
+            if (info.path, undefined.group(1)) in added:
+                continue  # the same name elsewhere in the file: already imported
+            fix = _add_import(repo, info, undefined.group(1))
+            if fix is not None:
+                added.add((info.path, undefined.group(1)))
         if fix is None:
             left.append(finding)
         else:
             fixes.append(fix)
             index = ProjectIndex(repo)  # the file changed: later findings see the new source
     return fixes, left
+
+
+def _add_import(repo: Path, info: ModuleInfo, name: str) -> ImportFix | None:
+    """`import NAME` for a standard-library module, `from typing import NAME` for a typing
+    name, placed after the file's leading docstring and imports; None for any other name."""
+    assert info.tree is not None
+    if name in sys.stdlib_module_names:
+        statement = f"import {name}"
+    elif name in typing.__all__:
+        statement = f"from typing import {name}"
+    else:
+        return None
+    after = 0
+    for i, node in enumerate(info.tree.body):
+        docstring = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not (docstring or isinstance(node, ast.Import | ast.ImportFrom)):
+            break
+        after = node.end_lineno or node.lineno
+    lines = info.source.splitlines(keepends=True)
+    if after and not lines[after - 1].endswith("\n"):
+        lines[after - 1] += "\n"
+    lines.insert(after, statement + "\n")
+    (repo / info.path).write_text("".join(lines), encoding="utf-8")
+    return ImportFix(info.path, after + 1, f"undefined name {name}", statement)
 
 
 def _rewrite(repo: Path, info: ModuleInfo, index: ProjectIndex, line: int) -> ImportFix | None:
