@@ -19,10 +19,15 @@ _ASKS_FOR_TESTS = re.compile(r"\b(pytest|unit[- ]?tests?|tests? suite|tests)\b",
 _SOURCE_ROOTS = ("", "src/")
 
 
-def is_test(path: str) -> bool:
+def is_test_file(path: str) -> bool:
+    """Whether a repository path is part of its tests (planned here, run by verification)."""
     name = PurePosixPath(path).name
-    return path.endswith(".py") and (
-        name.startswith("test_") or name.endswith("_test.py") or "tests" in path.split("/")[:-1]
+    return (
+        path.startswith("tests/")
+        or "/tests/" in path
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
     )
 
 
@@ -38,7 +43,11 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
             _add(bp, script, f"Command-line script: `python {script}` as the document describes.",
                  notes)  # fmt: skip
     sources = _sources(bp)
-    if _ASKS_FOR_TESTS.search(text) and sources and not any(is_test(f.path) for f in bp.files):
+    if (
+        _ASKS_FOR_TESTS.search(text)
+        and sources
+        and not any(f.path.endswith(".py") and is_test_file(f.path) for f in bp.files)
+    ):
         name = re.sub(r"\W+", "_", bp.project_name.lower()).strip("_") or "project"
         _add(bp, f"tests/test_{name}.py",
              "pytest tests of the behaviour the document specifies, through the public "
@@ -55,7 +64,7 @@ def _add_main(bp: Blueprint, module: str, notes: list[str]) -> None:
         if inside:  # our own package (not `python -m pytest`)
             _add(bp, f"{root}{package}/__main__.py",
                  f"Command-line entry point: `python -m {module}`, as the document describes.",
-                 notes, [p for p in inside if not is_test(p)])  # fmt: skip
+                 notes, [p for p in inside if not is_test_file(p)])  # fmt: skip
             return
 
 
@@ -63,7 +72,9 @@ def _sources(bp: Blueprint) -> list[str]:
     return [
         f.path
         for f in bp.files
-        if f.path.endswith(".py") and not is_test(f.path) and not f.path.endswith("__main__.py")
+        if f.path.endswith(".py")
+        and not is_test_file(f.path)
+        and not f.path.endswith("__main__.py")
     ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint
 from repowright.memory.extract import ModuleInfo, ProjectIndex
 from repowright.verify import import_probe
@@ -41,17 +42,6 @@ class DynamicConfig:
 def _limits(wall_s: float, cfg: DynamicConfig) -> Limits:
     """Wall time, memory, and CPU time no more than every core busy for the whole wall time."""
     return Limits(wall_s=wall_s, cpu_s=wall_s * (os.cpu_count() or 1), memory_mb=cfg.memory_mb)
-
-
-def is_test_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return (
-        path.startswith("tests/")
-        or "/tests/" in path
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 def _importable(info: ModuleInfo, index: ProjectIndex) -> tuple[str, str | None] | None:

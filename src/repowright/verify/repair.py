@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint
 from repowright.memory.extract import ProjectIndex, current_entries, repo_files
 from repowright.memory.schema import MemoryEntry
@@ -19,7 +20,6 @@ from repowright.models.base import Message, Model
 from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
-from repowright.verify.dynamic import is_test_file
 from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.schema import Check, Finding
