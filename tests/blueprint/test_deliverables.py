@@ -34,12 +34,10 @@ def test_entry_point_and_tests_are_added_after_the_sources() -> None:
 
 
 def test_nothing_added_when_the_plan_has_them() -> None:
-    planned = plan("src/rpn/__init__.py", "src/rpn/__main__.py", "tests/test_calc.py")
-    bp, notes = autofix_blueprint(planned, "x", SPEC)
-    assert sorted(f.path for f in bp.files) == sorted(
-        ["src/rpn/__init__.py", "src/rpn/__main__.py", "tests/test_calc.py", "README.md",
-         "reproduce.sh"]
-    )  # fmt: skip
+    paths = ["src/rpn/__init__.py", "src/rpn/__main__.py", "src/rpn/calc.py", "src/rpn/errors.py",
+             "tests/test_calc.py"]  # fmt: skip
+    bp, notes = autofix_blueprint(plan(*paths), "x", SPEC)
+    assert sorted(f.path for f in bp.files) == sorted([*paths, "README.md", "reproduce.sh"])
     assert not any("the document names it" in n for n in notes)
 
 
@@ -48,3 +46,10 @@ def test_a_named_script_is_planned_and_no_text_changes_nothing() -> None:
     assert "wordfreq.py" in {f.path for f in bp.files}
     bp, _ = autofix_blueprint(plan("a.py"), "x")
     assert {f.path for f in bp.files} == {"a.py", "README.md", "reproduce.sh"}
+
+
+def test_files_the_document_names_are_planned() -> None:
+    text = "`calc/lexer.py`: tokenize. `calc/parser.py`: evaluate. `calc/__init__.py` re-exports."
+    bp, _ = autofix_blueprint(plan("calc/lexer.py", "calc/parser.py"), "x", text)
+    init = {f.path: f for f in bp.files}["calc/__init__.py"]
+    assert set(init.dependencies) == {"calc/lexer.py", "calc/parser.py"}

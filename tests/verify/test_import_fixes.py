@@ -78,3 +78,15 @@ def test_undefined_stdlib_modules_and_typing_names_are_imported(tmp_path: Path) 
     assert [f.message for f in check_lint(repo, ProjectIndex(repo)).findings] == [
         "Undefined name `undefined_helper`"
     ]
+
+
+def test_an_undefined_project_name_is_imported_from_its_only_home(tmp_path: Path) -> None:
+    files = {
+        "calc/__init__.py": "",
+        "calc/errors.py": "class CalcError(Exception):\n    pass\n",
+        "calc/lexer.py": "def tokenize(text):\n    raise CalcError(text)\n",
+    }
+    repo = write_repo(tmp_path / "repo", files)
+    fixes, left = fix_imports(repo, check_lint(repo, ProjectIndex(repo)).findings)
+    assert [f.after for f in fixes] == ["from calc.errors import CalcError"] and left == []
+    assert check_lint(repo, ProjectIndex(repo)).findings == []

@@ -15,6 +15,7 @@ from repowright.blueprint.schema import Blueprint, FileSpec
 
 _RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
 _RUN_SCRIPT = re.compile(r"\bpython3?\s+((?:[\w-]+/)*[\w-]+\.py)\b")
+_NAMED_FILE = re.compile(r"`((?:[\w-]+/)*[\w-]+\.py)`")
 _ASKS_FOR_TESTS = re.compile(r"\b(pytest|unit[- ]?tests?|tests? suite|tests)\b", re.IGNORECASE)
 _SOURCE_ROOTS = ("", "src/")
 
@@ -42,6 +43,13 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
         if script not in {f.path for f in bp.files} and not script.startswith("test"):
             _add(bp, script, f"Command-line script: `python {script}` as the document describes.",
                  notes)  # fmt: skip
+    for path in dict.fromkeys(_NAMED_FILE.findall(text)):
+        planned = {f.path for f in bp.files}
+        if not {path, f"src/{path}"} & planned and not is_test_file(path):
+            siblings = [p for p in _sources(bp) if p.rpartition("/")[0] == path.rpartition("/")[0]]
+            package_init = path.endswith("__init__.py")  # it re-exports its siblings
+            _add(bp, path, f"`{path}` as the document describes it.", notes,
+                 siblings if package_init else [])  # fmt: skip
     sources = _sources(bp)
     if (
         _ASKS_FOR_TESTS.search(text)

@@ -2,10 +2,10 @@
 
 A name imported from the wrong project module (`from rpn.errors import RPNError` when the
 class lives in `rpn/exceptions.py`) has exactly one right answer when exactly one project
-module defines that name: import it from there. An undefined name that is a standard-library
-module (`argparse.ArgumentParser` with no `import argparse`) or a `typing` name has one answer
-too: import it. Small models often fail to propose even such a one-line edit; anything with
-more than one candidate is left to the model.
+module defines that name: import it from there. An undefined name that exactly one project
+module defines, a standard-library module (`argparse.ArgumentParser` with no `import
+argparse`) or a `typing` name has one answer too: import it. Small models often fail to
+propose even such a one-line edit; anything with more than one candidate is left to the model.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[ImportFix], l
         elif finding.check == "lint" and undefined:
             if (info.path, undefined.group(1)) in added:
                 continue  # the same name elsewhere in the file: already imported
-            fix = _add_import(repo, info, undefined.group(1))
+            fix = _add_import(repo, info, undefined.group(1), index)
             if fix is not None:
                 added.add((info.path, undefined.group(1)))
         if fix is None:
@@ -61,11 +61,15 @@ def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[ImportFix], l
     return fixes, left
 
 
-def _add_import(repo: Path, info: ModuleInfo, name: str) -> ImportFix | None:
-    """`import NAME` for a standard-library module, `from typing import NAME` for a typing
-    name, placed after the file's leading docstring and imports; None for any other name."""
+def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) -> ImportFix | None:
+    """`from MODULE import NAME` when exactly one other project module defines NAME, `import
+    NAME` for a standard-library module, `from typing import NAME` for a typing name; placed
+    after the file's leading docstring and imports. None for any other name."""
     assert info.tree is not None
-    if name in sys.stdlib_module_names:
+    owners = [m for m, mod in index.modules.items() if name in mod.own and mod is not info]
+    if len(owners) == 1:
+        statement = f"from {owners[0]} import {name}"
+    elif name in sys.stdlib_module_names:
         statement = f"import {name}"
     elif name in typing.__all__:
         statement = f"from typing import {name}"
