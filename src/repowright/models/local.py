@@ -26,18 +26,18 @@ STRUCTURED_MAX_TOKENS = 4096
 """Structured replies get more room: their schema is fitted so that any valid reply fits."""
 
 
-def local_weights(rest: str) -> Path:
-    """The GGUF file named by what follows `local:` (nothing, a catalogued name, or a path)."""
-    if not rest:
-        return resolve_weights(DEFAULT_MODEL)
-    if rest in CATALOG or not ("/" in rest or rest.endswith(".gguf")):
-        return resolve_weights(rest)  # an unknown bare name is an error listing the names
-    return Path(rest).expanduser()
-
-
 def default_gguf_path() -> Path:
     """The default embedded model's checked weights."""
     return resolve_weights(DEFAULT_MODEL)
+
+
+def local_weights(rest: str) -> Path:
+    """The GGUF file named by what follows `local:` (nothing, a catalogued name, or a path)."""
+    if not rest:
+        return default_gguf_path()
+    if rest in CATALOG or not ("/" in rest or rest.endswith(".gguf")):
+        return resolve_weights(rest)  # an unknown bare name is an error listing the names
+    return Path(rest).expanduser()
 
 
 def local_context(weights: Path) -> int:

@@ -217,9 +217,9 @@ class LocalServer:
                 task.cancel()
         try:
             return task.result()
+        except ModelGone:
+            raise
         except Exception as exc:
-            if isinstance(exc, ModelGone):
-                raise
             why = await self._gone_within(EXIT_GRACE_S, when)
             if why is not None:
                 raise ModelGone(why) from exc
