@@ -53,3 +53,32 @@ def test_files_the_document_names_are_planned() -> None:
     bp, _ = autofix_blueprint(plan("calc/lexer.py", "calc/parser.py"), "x", text)
     init = {f.path: f for f in bp.files}["calc/__init__.py"]
     assert set(init.dependencies) == {"calc/lexer.py", "calc/parser.py"}
+
+
+def test_readme_and_reproduce_are_written_after_what_they_run() -> None:
+    bp, _ = autofix_blueprint(plan("rpn/calc.py", "rpn/__init__.py"), "x", SPEC)
+    by_path = {f.path: f for f in bp.files}
+    assert set(by_path["reproduce.sh"].dependencies) == {
+        "rpn/__main__.py", "tests/test_rpn_calculator.py"}  # fmt: skip
+    assert by_path["README.md"].dependencies == ["rpn/__main__.py"]  # tests are not usage
+    level = {p: i for i, paths in enumerate(topological_order(bp)) for p in paths}
+    assert level["reproduce.sh"] > level["tests/test_rpn_calculator.py"]
+
+
+def test_wiring_never_closes_a_cycle() -> None:
+    bp = plan("cli.py", "tests/test_cli.py")
+    bp.entry_points = ["cli.py"]
+    bp.files[1].dependencies = ["cli.py", "reproduce.sh"]  # a test that runs the script
+    bp.files.append(FileSpec(path="reproduce.sh", purpose="x"))
+    bp, _ = autofix_blueprint(bp, "x")
+    assert {f.path: f for f in bp.files}["reproduce.sh"].dependencies == ["cli.py"]
+    assert topological_order(bp)
+
+
+def test_a_package_gets_an_init_written_after_its_modules() -> None:
+    bp, notes = autofix_blueprint(plan("inventory/errors.py", "inventory/store.py"), "x")
+    init = {f.path: f for f in bp.files}["inventory/__init__.py"]
+    assert init.dependencies == ["inventory/errors.py", "inventory/store.py"]
+    assert any("inventory/__init__.py" in n for n in notes)
+    bp, notes = autofix_blueprint(plan("a.py", "tests/test_a.py"), "x")
+    assert not any(f.path.endswith("__init__.py") for f in bp.files)

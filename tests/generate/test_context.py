@@ -83,3 +83,15 @@ def test_import_line_names_the_real_module_path() -> None:
     assert import_line(entry("pkg/__main__.py", "main")) == ""
     assert import_line(entry("README.md")) == ""
     assert import_line(entry("empty.py")) == ""
+
+
+def test_file_kinds_and_how_a_script_runs_each_file() -> None:
+    from repowright.generate.prompt import file_kind, run_line
+
+    kinds = {p: file_kind(p) for p in ("reproduce.sh", "README.md", "pkg/__main__.py",
+                                        "tests/test_a.py", "pkg/a.py", "data.json")}  # fmt: skip
+    assert list(kinds.values()) == ["shell", "markdown", "main", "test", "python", "other"]
+    assert run_line("pkg/__main__.py") == "python -m pkg"
+    assert run_line("src/pkg/cli.py") == "python -m pkg.cli"
+    assert run_line("wordfreq.py") == "python wordfreq.py"
+    assert run_line("tests/test_a.py") == "python -m pytest -q tests/test_a.py"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from repowright.blueprint.graph import dependency_graph
 from repowright.blueprint.schema import Blueprint, FileSpec
 
 _RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
@@ -60,6 +61,75 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
         _add(bp, f"tests/test_{name}.py",
              "pytest tests of the behaviour the document specifies, through the public "
              "interface of the files it depends on.", notes, sources)  # fmt: skip
+
+
+def wire_harness(bp: Blueprint, harness: list[str]) -> None:
+    """Make each harness file (README, reproduce script) depend on what it runs: the entry
+    points, `__main__.py` files and tests. It is then written last, from their real
+    interfaces (its prompt shows how to run each one) instead of guessing commands. Only
+    ordering and context change, not what is built, so no note is made."""
+    paths = {f.path for f in bp.files}
+    runnable = [
+        f.path
+        for f in bp.files
+        if f.path.endswith(".py")
+        and (f.path in bp.entry_points or f.path.endswith("__main__.py") or is_test_file(f.path))
+    ]
+    for spec in bp.files:
+        if spec.path not in harness or spec.path not in paths:
+            continue
+        wanted = [
+            p
+            for p in runnable
+            if p not in spec.dependencies and spec.path not in _closure(bp, p) | {p}
+        ]
+        if spec.path.endswith(".md"):
+            wanted = [p for p in wanted if not is_test_file(p)]
+        spec.dependencies.extend(wanted)
+
+
+def wire_packages(bp: Blueprint, notes: list[str]) -> None:
+    """Every directory of source modules is a package with an `__init__.py` (added with a
+    note when missing), written after its modules so it can re-export what they really
+    define (`generate/reexport.py`)."""
+    sources = _sources(bp)
+    packages = {
+        str(parent)
+        for p in sources
+        if not p.startswith("/") and ".." not in PurePosixPath(p).parts
+        for parent in PurePosixPath(p).parents
+        if str(parent) not in (".", "src") and not is_test_file(f"{parent}/x.py")
+    }
+    planned = {f.path for f in bp.files}
+    for package in sorted(packages):
+        init = f"{package}/__init__.py"
+        if init not in planned:
+            _add(bp, init, f"Package `{package.removeprefix('src/')}`: re-exports its modules.",
+                 notes, [])  # fmt: skip
+            notes[-1] = f"added {init}: `{package}` has modules and no __init__.py"
+    for spec in bp.files:
+        if PurePosixPath(spec.path).name != "__init__.py":
+            continue
+        package = spec.path.rpartition("/")[0]
+        siblings = [p for p in sources if p.rpartition("/")[0] == package and p != spec.path]
+        spec.dependencies.extend(
+            p
+            for p in siblings
+            if p not in spec.dependencies and spec.path not in _closure(bp, p)
+        )
+
+
+def _closure(bp: Blueprint, path: str) -> set[str]:
+    """Every file `path` depends on, directly or not (a new edge must not close a cycle)."""
+    deps = dependency_graph(bp)
+    seen: set[str] = set()
+    todo = list(deps.get(path, []))
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(deps.get(dep, []))
+    return seen
 
 
 def _add_main(bp: Blueprint, module: str, notes: list[str]) -> None:

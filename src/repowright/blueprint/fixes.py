@@ -12,7 +12,7 @@ import sys
 
 from packaging.version import InvalidVersion, Version
 
-from repowright.blueprint.deliverables import add_named_deliverables
+from repowright.blueprint.deliverables import add_named_deliverables, wire_harness, wire_packages
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.runs.store import slugify
@@ -34,7 +34,9 @@ def autofix_blueprint(
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
     bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
     packages, and deliverables `document_text` names but the plan left out (entry points,
-    tests: `blueprint/deliverables.py`).
+    tests), a package directory without `__init__.py`; an `__init__.py` comes after its
+    modules, README / reproduce script after the entry points and tests they run
+    (`blueprint/deliverables.py`).
     """
     bp = bp.model_copy(deep=True)
     notes: list[str] = []
@@ -43,7 +45,9 @@ def autofix_blueprint(
         notes.append(f"project_name was empty; set to {bp.project_name!r}")
     _fix_paths(bp, notes)
     add_named_deliverables(bp, document_text, notes)
+    wire_packages(bp, notes)
     _fix_required_files(bp, notes)
+    wire_harness(bp, [README, bp.verification.reproduce_script])
     _fix_environment(bp, notes)
     return bp, notes
 

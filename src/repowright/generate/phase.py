@@ -18,6 +18,7 @@ from repowright.generate.body import file_body
 from repowright.generate.drift import Drift, detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
+from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
 from repowright.memory.extract import load_memory
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
@@ -74,8 +75,9 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
 
     async def generate(path: str) -> None:
         spec = bp.file(path)
+        own = reexport_source(spec, memory)
         references = None
-        if ctx.reference_provider is not None:
+        if ctx.reference_provider is not None and own is None:
             references = await ctx.reference_provider(
                 spec, int(settings.context_budget * REFERENCE_SHARE)
             )
@@ -84,8 +86,8 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             for p in memory
             if settings.memory == "full" and (run.repo / p).is_file()
         }
-        note, text, problem, attempts = "", "", "", 0
-        while attempts < MAX_ATTEMPTS:
+        note, text, problem, attempts, prompt_tokens, dropped = "", own or "", "", 0, 0, []
+        while own is None and attempts < MAX_ATTEMPTS:
             attempts += 1
             messages, fitted = build_messages(
                 PromptInputs(
@@ -104,6 +106,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             reply = await ctx.model.complete(
                 ModelRequest(messages=messages, tag=f"generate:{path}")
             )
+            prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
             text = file_body(path, reply.text)
             problem = unusable(path, text, reply.finish_reason)
             if not problem:
@@ -131,11 +134,12 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
                     path=path,
                     sha256=_sha(text),
                     attempts=attempts,
-                    prompt_tokens=reply.usage.prompt_tokens,
-                    dropped=fitted.dropped,
+                    prompt_tokens=prompt_tokens,
+                    dropped=dropped,
                 )
             )
-        ctx.progress.advance("generate", path + (f" (unusable: {problem})" if problem else ""))
+        how = f" (unusable: {problem})" if problem else " (re-exports only)" if own else ""
+        ctx.progress.advance("generate", path + how)
 
     try:
         deps = {f.path: list(f.dependencies) for f in bp.files}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.documents import Document
 from repowright.generate.context import FileContext
@@ -46,21 +47,53 @@ def planned_dependents(bp: Blueprint, spec: FileSpec) -> list[FileSpec]:
     return [other for other in bp.files if spec.path in other.dependencies][:MAX_DEPENDENTS]
 
 
+def module_name(path: str) -> str:
+    """The dotted module a repository `.py` path is imported as ('' for `__main__.py`)."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    parts = parts[1:] if parts and parts[0] == "src" else parts
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return "" if not parts or parts[-1] == "__main__" else ".".join(parts)
+
+
+def public_names(entry: MemoryEntry) -> list[str]:
+    """The names other files import from a written file: `__all__`, else its public symbols."""
+    public = [i.name for i in entry.interface if i.kind in PUBLIC_KINDS]
+    names = [n for n in entry.exports or public if "." not in n and not n.startswith("_")]
+    return list(dict.fromkeys(names))
+
+
 def import_line(entry: MemoryEntry) -> str:
     """The exact import statement for a written Python file's public names ('' if none), so a
     file never guesses a module path (`rpn.errors` vs `rpn.RPNError`)."""
-    if not entry.path.endswith(".py"):
-        return ""
-    parts = list(PurePosixPath(entry.path).with_suffix("").parts)
-    if parts[0] == "src":
-        parts = parts[1:]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    if not parts or parts[-1] == "__main__":
-        return ""
-    public = [i.name for i in entry.interface if i.kind in PUBLIC_KINDS]
-    names = [n for n in entry.exports or public if "." not in n and not n.startswith("_")]
-    return f"from {'.'.join(parts)} import {', '.join(dict.fromkeys(names))}" if names else ""
+    module = module_name(entry.path) if entry.path.endswith(".py") else ""
+    names = public_names(entry) if module else []
+    return f"from {module} import {', '.join(names)}" if names else ""
+
+
+def file_kind(path: str) -> str:
+    """What sort of file a path is, for the kind-specific rules in its prompt."""
+    if path.endswith(".sh"):
+        return "shell"
+    if path.lower().endswith((".md", ".markdown")):
+        return "markdown"
+    if not path.endswith(".py"):
+        return "other"
+    if is_test_file(path):
+        return "test"
+    return "main" if path.endswith("__main__.py") else "python"
+
+
+def run_line(path: str) -> str:
+    """The shell command that runs a Python file of the repository (for scripts and READMEs)."""
+    if is_test_file(path):
+        return f"python -m pytest -q {path}"
+    if "/" not in path:
+        return f"python {path}"
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    parts = parts[1:] if parts[0] == "src" else parts
+    parts = parts[:-1] if parts[-1] == "__main__" else parts
+    return f"python -m {'.'.join(parts)}"
 
 
 def build_context(inp: PromptInputs) -> FileContext:
@@ -94,13 +127,17 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
     ctx.fit(max(0, inp.budget - own))
     deps = [e for e in ctx.values("dependencies") if isinstance(e, MemoryEntry)]
     dep_paths = {e.path for e in deps}
+    kind = file_kind(inp.spec.path)
+    runs = kind in ("shell", "markdown")
     messages = chat(
         "generate_system",
         "generate_user",
         blueprint=inp.blueprint,
         spec=inp.spec,
         deps=deps,
-        imports={e.path: import_line(e) for e in deps},
+        kind=kind,
+        imports={e.path: "" if runs else import_line(e) for e in deps},
+        runs={e.path: run_line(e.path) if runs and e.path.endswith(".py") else "" for e in deps},
         sources=[v for v in ctx.values("dependencies") if isinstance(v, tuple)],
         dependents=ctx.values("dependents"),
         drift=[d for p, d in inp.drift.items() if p in dep_paths and d.any],

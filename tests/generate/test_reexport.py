@@ -1,0 +1,42 @@
+"""A package __init__ that only re-exports its modules is written from CodeMem, not the model."""
+
+from __future__ import annotations
+
+from repowright.blueprint.schema import FileSpec, Symbol
+from repowright.generate.reexport import reexport_source
+from repowright.memory.schema import InterfaceItem, MemoryEntry
+
+
+def entry(path: str, *names: str) -> MemoryEntry:
+    return MemoryEntry(
+        path=path, purpose="x", interface=[InterfaceItem(name=n, kind="function") for n in names]
+    )
+
+
+MEMORY = {
+    "calc/errors.py": entry("calc/errors.py", "CalcError"),
+    "calc/parser.py": entry("calc/parser.py", "evaluate", "CalcError", "_helper"),
+}
+
+
+def test_reexports_what_the_modules_define() -> None:
+    spec = FileSpec(
+        path="calc/__init__.py",
+        purpose='Re-exports the """API""".',
+        interface=[Symbol(name="evaluate"), Symbol(name="CalcError", kind="class")],
+        dependencies=["calc/errors.py", "calc/parser.py", "README.md"],
+    )
+    source = reexport_source(spec, MEMORY)
+    assert source is not None
+    compile(source, "calc/__init__.py", "exec")
+    assert "from calc.errors import CalcError\nfrom calc.parser import evaluate\n" in source
+    assert '__all__ = ["CalcError", "evaluate"]' in source
+
+
+def test_the_model_writes_an_init_with_code_of_its_own() -> None:
+    planned = FileSpec(path="calc/__init__.py", purpose="x", interface=[Symbol(name="main")],
+                       dependencies=list(MEMORY))  # fmt: skip
+    assert reexport_source(planned, MEMORY) is None
+    assert reexport_source(FileSpec(path="calc/util.py", purpose="x"), MEMORY) is None
+    empty = reexport_source(FileSpec(path="pkg/__init__.py", purpose=""), MEMORY)
+    assert empty == '"""Package exports."""\n\n'
