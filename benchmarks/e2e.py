@@ -10,6 +10,8 @@ run has finished) and `reference/` (a hand-written solution that must pass them,
 themselves are checked). The baseline variant uses the run's defaults; each `--ablate
 KEY=VALUE` adds a variant that changes that one setting, so the table shows what CodeMem, the
 repair loop or CodeRAG each add. Acceptance tests run with pytest in repowright's sandbox.
+`todo` is the demo's own spec (a link to examples/todo_cli.md): `--specs todo --ablate
+model=local:NAME` compares the embedded models on what `make demo` runs.
 """
 
 from __future__ import annotations

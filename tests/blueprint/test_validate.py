@@ -174,3 +174,21 @@ def test_autofix_leaves_unsafe_paths_and_cycles_alone() -> None:
     fixed, _ = autofix_blueprint(original)
     assert fixed.file("/abs.py") and fixed.file("a.py").dependencies == ["b.py"]
     assert validate_blueprint(fixed) == validate_blueprint(original)
+
+
+def test_dependencies_written_as_modules_are_resolved_or_dropped() -> None:
+    from repowright.blueprint.schema import Package
+
+    draft = with_files(
+        file("rpn/errors.py"), file("rpn/calc.py", ["rpn.errors", "csv", "numpy", "util"]),
+        file("main.py", ["calc.py", "rpn/errors"]),
+    )  # fmt: skip
+    draft.environment.packages = [Package(name="numpy", version=">=1.26")]
+    fixed, notes = autofix_blueprint(draft)
+    assert fixed.file("rpn/calc.py").dependencies == ["rpn/errors.py", "util"]
+    assert fixed.file("main.py").dependencies == ["rpn/calc.py", "rpn/errors.py"]
+    assert any("'csv' (a module, not a file)" in n for n in notes)
+    assert any("'rpn.errors' -> 'rpn/errors.py'" in n for n in notes)
+    assert [v.split(" (")[0] for v in validate_blueprint(fixed)] == [
+        "rpn/calc.py: dependency 'util' is not a file in the tree"
+    ]

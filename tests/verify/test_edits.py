@@ -60,7 +60,7 @@ def test_ambiguous_search_is_refused() -> None:
 
 
 def test_apply_creates_missing_file_and_refuses_overwrite(tmp_path: Path) -> None:
-    (tmp_path / "a.py").write_text("print(1)\n")
+    (tmp_path / "a.py").write_text("print(1)\nprint(2)\n")
     created = apply_edit(tmp_path, Edit(file="pkg/new.py", search="", replace="X = 1"))
     assert created.ok and created.how == "created"
     assert (tmp_path / "pkg/new.py").read_text() == "X = 1\n"
@@ -78,3 +78,33 @@ def test_unsafe_paths_are_refused(tmp_path: Path, path: str) -> None:
         safe_path(tmp_path, path)
     result = apply_edit(tmp_path, Edit(file=path, search="", replace="x"))
     assert not result.ok and "unsafe" in result.error
+
+
+MODULE = (
+    '"""Doc."""\n\nfrom __future__ import annotations\n\nimport os\n\n\n'
+    "def area(w, h):\n    return w * h\n"
+)
+
+
+def test_an_empty_search_of_imports_adds_them_under_the_existing_ones(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(MODULE)
+    result = apply_edit(tmp_path, Edit(file="m.py", search="", replace="import os\nimport json\n"))
+    assert result.ok and result.how == "imports added"
+    text = (tmp_path / "m.py").read_text()
+    assert text.startswith(
+        '"""Doc."""\n\nfrom __future__ import annotations\n\nimport os\nimport json\n'
+    )
+    assert text.count("import os") == 1 and "def area" in text
+
+
+def test_an_empty_search_with_a_complete_file_rewrites_it(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(MODULE)
+    whole = MODULE.replace("w * h", "abs(w * h)")
+    result = apply_edit(tmp_path, Edit(file="m.py", search="", replace=whole))
+    assert result.ok and result.how == "rewritten"
+    assert (tmp_path / "m.py").read_text() == whole
+    lost = apply_edit(tmp_path, Edit(file="m.py", search="", replace="def other():\n    pass\n"))
+    assert not lost.ok and "drop area" in lost.error
+    broken = apply_edit(tmp_path, Edit(file="m.py", search="", replace="def area(:\n"))
+    assert not broken.ok and "not valid Python" in broken.error
+    assert (tmp_path / "m.py").read_text() == whole

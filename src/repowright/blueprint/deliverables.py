@@ -113,9 +113,7 @@ def wire_packages(bp: Blueprint, notes: list[str]) -> None:
         package = spec.path.rpartition("/")[0]
         siblings = [p for p in sources if p.rpartition("/")[0] == package and p != spec.path]
         spec.dependencies.extend(
-            p
-            for p in siblings
-            if p not in spec.dependencies and spec.path not in _closure(bp, p)
+            p for p in siblings if p not in spec.dependencies and spec.path not in _closure(bp, p)
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
@@ -30,6 +31,7 @@ def autofix_blueprint(
 
     Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
     paths, exact duplicate file entries, repeated or self dependencies, repeated references,
+    dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped),
     empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
     bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
@@ -44,6 +46,7 @@ def autofix_blueprint(
         bp.project_name = slugify(default_name)
         notes.append(f"project_name was empty; set to {bp.project_name!r}")
     _fix_paths(bp, notes)
+    _resolve_references(bp, notes)
     add_named_deliverables(bp, document_text, notes)
     wire_packages(bp, notes)
     _fix_required_files(bp, notes)
@@ -87,6 +90,41 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
     for group in [*bp.components, *bp.plan]:
         group.files = list(dict.fromkeys(_clean(f) for f in group.files))
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
+
+
+def _resolve_references(bp: Blueprint, notes: list[str]) -> None:
+    """Dependencies written as a module rather than a path: `pkg.errors`, `errors.py` or
+    `pkg/errors` become the one tree file they name; an importable module outside the tree
+    (`csv`, a declared package) is not a file dependency and is dropped. A reference that
+    matches no file, or several, is left for the planner."""
+    paths = [f.path for f in bp.files]
+    external = set(sys.stdlib_module_names) | {
+        re.split(r"[\[<>=!~ ]", p.name.strip().lower().replace("-", "_"))[0]
+        for p in bp.environment.packages
+    }
+    for spec in bp.files:
+        kept = []
+        for dep in spec.dependencies:
+            new = dep if dep in paths else _named_file(dep, paths)
+            if new is None and dep.split(".")[0].lower().replace("-", "_") in external:
+                notes.append(f"{spec.path}: dropped dependency {dep!r} (a module, not a file)")
+                continue
+            if new is not None and new != dep:
+                notes.append(f"{spec.path}: dependency {dep!r} -> {new!r}")
+            kept.append(new or dep)
+        spec.dependencies = list(dict.fromkeys(kept))
+
+
+def _named_file(ref: str, paths: list[str]) -> str | None:
+    """The single tree file that `ref` names as a module or a bare file name, else None."""
+    ref = ref.strip()
+    dotted = ref.removesuffix(".py").replace(".", "/")
+    wanted = {f"{dotted}.py", f"{dotted}/__init__.py", f"src/{dotted}.py"}
+    found = [p for p in paths if p in wanted]
+    if not found and "/" not in ref:  # a bare file name
+        name = ref if ref.endswith(".py") else f"{ref}.py"
+        found = [p for p in paths if PurePosixPath(p).name == name]
+    return found[0] if len(found) == 1 else None
 
 
 def _fix_required_files(bp: Blueprint, notes: list[str]) -> None:

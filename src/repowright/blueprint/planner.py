@@ -66,6 +66,7 @@ class PlanningAgent:
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")
         text = "\n".join([doc.abstract, *(seg.text for seg in doc.segments)])
         violations: list[str] = []
+        previous: list[str] = []
         asked = 0
         for round_ in range(self.max_repair_rounds + 1):
             bp, fixes = autofix_blueprint(draft.to_blueprint(), doc.title, text)
@@ -74,8 +75,9 @@ class PlanningAgent:
                 return PlanResult(bp, repair_rounds=round_, fixes=fixes)
             if self.on_violations is not None:
                 self.on_violations(round_, violations)
-            if round_ == self.max_repair_rounds:
-                break
+            if round_ == self.max_repair_rounds or violations == previous:
+                break  # asking again with the same errors gets the same plan back
+            previous = violations
             asked += 1
             try:
                 draft = await complete_structured(

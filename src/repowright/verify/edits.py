@@ -7,6 +7,7 @@ is re-indented to where it lands. Anything ambiguous is refused with a useful er
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ class Edit(BaseModel):
     file: str = Field(description="Path of the file, relative to the repository root.")
     search: str = Field(
         description="Exact lines currently in the file to replace (copy them, with a little "
-        "context so they occur once). Empty only to create a new file or fill an empty one."
+        "context so they occur once). Empty: `replace` is a whole file (created or rewritten) "
+        "or only import lines to add at its top."
     )
     replace: str = Field(description="The new lines that take the place of `search`.")
 
@@ -56,10 +58,13 @@ def apply_edit(repo: Path, edit: Edit) -> EditResult:
     except ValueError as exc:
         return EditResult(edit, False, error=str(exc))
     if not edit.search.strip():
-        if path.exists() and path.read_text(encoding="utf-8", errors="replace").strip():
-            return EditResult(
-                edit, False, error=f"{edit.file} exists and is not empty: give a SEARCH block"
-            )
+        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        if current.strip():
+            new_text, how, error = fill_whole(edit.file, current, edit.replace)
+            if new_text is None:
+                return EditResult(edit, False, error=f"{edit.file}: {error}")
+            path.write_text(new_text, encoding="utf-8")
+            return EditResult(edit, True, how)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_with_newline(edit.replace), encoding="utf-8")
         return EditResult(edit, True, "created")
@@ -71,6 +76,70 @@ def apply_edit(repo: Path, edit: Edit) -> EditResult:
         return EditResult(edit, False, error=f"{edit.file}: {error}")
     path.write_text(new_text, encoding="utf-8")
     return EditResult(edit, True, how)
+
+
+def fill_whole(file: str, text: str, replace: str) -> tuple[str | None, str, str]:
+    """An empty SEARCH on a file that has content, read the way small models mean it: only
+    import lines are added under the module's docstring and existing imports; a complete new
+    version replaces the file. A fragment that would lose what the file defines is refused.
+    """
+    if file.endswith(".py"):
+        new = _parse(replace)
+        if new is None:
+            return None, "", "empty SEARCH with a replacement that is not valid Python"
+        if new.body and all(isinstance(n, ast.Import | ast.ImportFrom) for n in new.body):
+            return _add_imports(text, replace), "imports added", ""
+        old = _parse(text)
+        lost = sorted(_defined(old) - _defined(new)) if old is not None else []
+        if lost:
+            return (
+                None,
+                "",
+                (
+                    "an empty SEARCH replaces the whole file, and this replacement would drop "
+                    f"{', '.join(lost[:8])}: give a SEARCH block, or the complete file"
+                ),
+            )
+    if len(replace.strip()) < len(text.strip()) / 2:
+        return None, "", "exists and is not empty: give a SEARCH block, or the complete file"
+    return _with_newline(replace), "rewritten", ""
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def _defined(module: ast.Module) -> set[str]:
+    """Public top-level names a module defines (what other files may import from it)."""
+    names: set[str] = set()
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_")}
+
+
+def _add_imports(text: str, imports: str) -> str:
+    """`imports` placed after the docstring, `__future__` and existing imports at the top."""
+    lines = text.splitlines()
+    module = _parse(text)
+    at = 0
+    if module is not None:
+        for node in module.body:
+            is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            if not (is_doc and at == 0) and not isinstance(node, ast.Import | ast.ImportFrom):
+                break
+            at = node.end_lineno or at
+    have = {ln.strip() for ln in lines}
+    new = [ln for ln in _trim_blank(imports.splitlines()) if ln.strip() not in have]
+    out = lines[:at] + new + lines[at:]
+    return "\n".join(out) + "\n"
 
 
 def _with_newline(text: str) -> str:

@@ -1,0 +1,1 @@
+"""A tiny todo list."""
