@@ -10,7 +10,7 @@ import pytest
 
 from repowright.errors import ConfigError
 from repowright.models.gguf_meta import MIN_CONTEXT, choose_context, read_facts
-from repowright.models.weights import CATALOG, Weights, resolve_weights
+from repowright.models.weights import CATALOG, Weights, pending_assembly, resolve_weights
 
 CHUNKS = [b"GGUF" + b"a" * 96, b"b" * 100, b"c" * 37]
 
@@ -42,7 +42,9 @@ def fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sha256: str | No
 def test_chunks_are_assembled_once_into_the_cache(tmp_path, monkeypatch) -> None:
     name = fake_model(tmp_path, monkeypatch)
     cache = tmp_path / "models"
+    assert pending_assembly(name, cache) is CATALOG[name]  # announced before the first use
     path = resolve_weights(name, cache)
+    assert pending_assembly(name, cache) is None
     assert path == cache / "fake-coder.gguf"
     assert path.read_bytes() == b"".join(CHUNKS)
     mtime = path.stat().st_mtime_ns

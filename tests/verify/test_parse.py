@@ -30,6 +30,16 @@ def test_argparse_and_shell_errors(tmp_path: Path) -> None:
     assert (f.file, f.line, f.message) == ("reproduce.sh", 7, "trainer: command not found")
 
 
+def test_the_tail_of_a_failed_run_skips_warnings(tmp_path: Path) -> None:
+    out = (
+        "F.F\n2 failed, 1 passed in 0.05s\n"
+        "/venv/pytest_asyncio/plugin.py:306: PytestDeprecationWarning: option unset\n"
+        "  warnings.warn(PytestDeprecationWarning(_UNSET))\n"
+    )
+    f = traceback_finding(out, tmp_path, "smoke", "reproduce.sh")
+    assert f.message == "F.F | 2 failed, 1 passed in 0.05s"
+
+
 def test_timeout_located_by_faulthandler_dump(tmp_path: Path) -> None:
     dump = (
         "Fatal Python error: Aborted\n\nCurrent thread 0x1 (most recent call first):\n"

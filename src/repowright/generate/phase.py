@@ -20,6 +20,7 @@ from repowright.generate.events import FileGenerated, FileGenerationFailed, Inte
 from repowright.generate.prompt import PromptInputs, build_messages
 from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
+from repowright.generate.shell import tidy_shell
 from repowright.memory.extract import load_memory
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.models.base import ModelRequest
@@ -108,6 +109,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
             text = file_body(path, reply.text)
+            text = tidy_shell(text) if path.endswith(".sh") and text.strip() else text
             problem = unusable(path, text, reply.finish_reason)
             if not problem:
                 break

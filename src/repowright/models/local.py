@@ -18,7 +18,13 @@ from repowright.models.bounded import BoundedSchemas
 from repowright.models.gguf_meta import available_memory, choose_context, read_facts
 from repowright.models.local_server import LocalServer, validate_gguf
 from repowright.models.openai_compat import OpenAICompatModel
-from repowright.models.weights import CATALOG, DEFAULT_MODEL, models_dir, resolve_weights
+from repowright.models.weights import (
+    CATALOG,
+    DEFAULT_MODEL,
+    models_dir,
+    pending_assembly,
+    resolve_weights,
+)
 
 # A tiny model can ramble until the context is full; cap replies unless a step asks otherwise.
 DEFAULT_MAX_TOKENS = 2048
@@ -38,6 +44,18 @@ def local_weights(rest: str) -> Path:
     if rest in CATALOG or not ("/" in rest or rest.endswith(".gguf")):
         return resolve_weights(rest)  # an unknown bare name is an error listing the names
     return Path(rest).expanduser()
+
+
+def setup_note(spec: str) -> str:
+    """What a first run of `spec` does once before it can start ('' when nothing)."""
+    provider, _, rest = spec.partition(":")
+    weights = pending_assembly(rest or DEFAULT_MODEL) if provider == "local" else None
+    if weights is None:
+        return ""
+    return (
+        f"local:{weights.name}: assembling its weights once ({weights.size / 2**20:.0f} MiB) "
+        f"into {models_dir()}; later runs start at once"
+    )
 
 
 def local_context(weights: Path) -> int:

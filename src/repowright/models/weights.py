@@ -119,6 +119,17 @@ def resolve_weights(name: str, cache: Path | None = None) -> Path:
     return assemble(parts, target, weights)
 
 
+def pending_assembly(name: str, cache: Path | None = None) -> Weights | None:
+    """The catalogued model `name` when its first use will assemble its chunks (one-time
+    work worth announcing), else None."""
+    weights = CATALOG.get(name)
+    if weights is None or len(weights.parts) == 1:
+        return None
+    target = (cache or models_dir()) / weights.file_name
+    done = target.is_file() and target.stat().st_size == weights.size
+    return None if done else weights
+
+
 def assemble(parts: list[Path], target: Path, weights: Weights) -> Path:
     """Concatenate `parts` into `target` atomically; refuse a result whose hash is not pinned."""
     target.parent.mkdir(parents=True, exist_ok=True)

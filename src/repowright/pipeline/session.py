@@ -10,6 +10,7 @@ from typing import Any
 from repowright.config import Settings
 from repowright.errors import InputError
 from repowright.models.base import fit_context_budget
+from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.registry import default_spec, open_model
 from repowright.models.retry import Retrying
@@ -80,6 +81,8 @@ async def drive(run: RunDir, settings: Settings, progress: Progress | None = Non
                 input=run.read_json(RUN_FILE)["input"], model=spec, options=settings.model_dump()
             )
         )
+    if note := setup_note(spec):
+        progress.info(note)
     async with open_model(spec, settings, log_dir=run.root / "logs") as raw:
         budget = fit_context_budget(settings.context_budget, raw)
         if budget < settings.context_budget:

@@ -13,6 +13,8 @@ SHORT_FRAME = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): ", re.M)
 BASH_ERROR = re.compile(r"^(?P<file>[^\s:]+): line (?P<line>\d+): (?P<msg>.+)$", re.M)
 ARGPARSE_ERROR = re.compile(r"^(?P<prog>\S+): error: (?P<msg>.+)$", re.M)
 SECTION = re.compile(r"^_{3,} (?P<name>.+?) _{3,}$", re.M)
+WARNING = re.compile(r"\w+Warning\b|warnings\.warn\(")
+"""Warning lines (a host pytest plugin's deprecation notice) are not why a command failed."""
 SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<node>\S+)(?: - (?P<msg>.*))?$", re.M)
 
 
@@ -68,7 +70,7 @@ def traceback_finding(text: str, repo: Path, check: str, default_file: str | Non
             return Finding(
                 file=rel, line=int(m["line"]), message=m["msg"], check=check, code="ShellError"
             )
-    tail = [ln for ln in text.strip().splitlines() if ln.strip()][-3:]
+    tail = [ln for ln in text.strip().splitlines() if ln.strip() and not WARNING.search(ln)][-3:]
     return Finding(
         file=default_file, message=" | ".join(tail) or "failed without output", check=check
     )

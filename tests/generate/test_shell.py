@@ -1,0 +1,29 @@
+"""Generated shell scripts lose the mistakes that have one sensible fix."""
+
+from __future__ import annotations
+
+import subprocess
+
+from repowright.generate.shell import tidy_shell
+
+SCRIPT = """set -euo pipefail
+python -m pytest -q
+if [ "$1" == "--smoke" ]; then
+    python -m pytest -q tests/test_x.py --smoke
+    echo "smoke ${1}"
+fi
+"""
+
+
+def test_positional_arguments_are_defaulted_and_pytest_gets_no_smoke_flag() -> None:
+    fixed = tidy_shell(SCRIPT)
+    assert fixed.startswith("#!/usr/bin/env bash\nset -euo pipefail\n")
+    assert '[ "${1:-}" == "--smoke" ]' in fixed and 'echo "smoke ${1:-}"' in fixed
+    assert "python -m pytest -q tests/test_x.py\n" in fixed
+    runnable = fixed.replace("python -m pytest", "true")
+    assert subprocess.run(["bash", "-c", runnable, "x"]).returncode == 0  # no argument: fine
+
+
+def test_a_lenient_script_keeps_its_arguments() -> None:
+    text = '#!/bin/sh\necho "$1"\n'
+    assert tidy_shell(text) == text
