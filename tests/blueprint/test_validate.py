@@ -192,3 +192,11 @@ def test_dependencies_written_as_modules_are_resolved_or_dropped() -> None:
     assert [v.split(" (")[0] for v in validate_blueprint(fixed)] == [
         "rpn/calc.py: dependency 'util' is not a file in the tree"
     ]
+
+
+def test_an_algorithm_item_named_as_a_dependency_moves_to_covers() -> None:
+    draft = with_files(file("graphs.py", ["eq1", "alg1"], covers=["eq1"]))
+    fixed, notes = autofix_blueprint(draft, item_ids=frozenset({"eq1", "alg1"}))
+    assert fixed.file("graphs.py").dependencies == []
+    assert fixed.file("graphs.py").covers == ["eq1", "alg1"]
+    assert "graphs.py: 'alg1' moved from dependencies to covers" in notes

@@ -25,13 +25,17 @@ _NAME_AND_VERSION = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-\[\],]*)(?:\s*([<>=!
 
 
 def autofix_blueprint(
-    bp: Blueprint, default_name: str = "project", document_text: str = ""
+    bp: Blueprint,
+    default_name: str = "project",
+    document_text: str = "",
+    item_ids: frozenset[str] = frozenset(),
 ) -> tuple[Blueprint, list[str]]:
     """A repaired copy of `bp` and one note per change made.
 
     Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
     paths, exact duplicate file entries, repeated or self dependencies, repeated references,
-    dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped),
+    dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped) or
+    as an algorithm item id (`eq1`, one of `item_ids`: moved to `covers`),
     empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
     bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
@@ -46,7 +50,7 @@ def autofix_blueprint(
         bp.project_name = slugify(default_name)
         notes.append(f"project_name was empty; set to {bp.project_name!r}")
     _fix_paths(bp, notes)
-    _resolve_references(bp, notes)
+    _resolve_references(bp, notes, item_ids)
     add_named_deliverables(bp, document_text, notes)
     wire_packages(bp, notes)
     _fix_required_files(bp, notes)
@@ -92,7 +96,7 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
 
 
-def _resolve_references(bp: Blueprint, notes: list[str]) -> None:
+def _resolve_references(bp: Blueprint, notes: list[str], item_ids: frozenset[str]) -> None:
     """Dependencies written as a module rather than a path: `pkg.errors`, `errors.py` or
     `pkg/errors` become the one tree file they name; an importable module outside the tree
     (`csv`, a declared package) is not a file dependency and is dropped. A reference that
@@ -105,6 +109,10 @@ def _resolve_references(bp: Blueprint, notes: list[str]) -> None:
     for spec in bp.files:
         kept = []
         for dep in spec.dependencies:
+            if dep in item_ids and dep not in paths:
+                spec.covers = list(dict.fromkeys([*spec.covers, dep]))
+                notes.append(f"{spec.path}: {dep!r} moved from dependencies to covers")
+                continue
             new = dep if dep in paths else _named_file(dep, paths)
             if new is None and dep.split(".")[0].lower().replace("-", "_") in external:
                 notes.append(f"{spec.path}: dropped dependency {dep!r} (a module, not a file)")

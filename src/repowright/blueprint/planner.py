@@ -65,11 +65,12 @@ class PlanningAgent:
         )
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")
         text = "\n".join([doc.abstract, *(seg.text for seg in doc.segments)])
+        ids = frozenset(item.id for item in catalog.items)
         violations: list[str] = []
         previous: list[str] = []
         asked = 0
         for round_ in range(self.max_repair_rounds + 1):
-            bp, fixes = autofix_blueprint(draft.to_blueprint(), doc.title, text)
+            bp, fixes = autofix_blueprint(draft.to_blueprint(), doc.title, text, ids)
             violations = validate_blueprint(bp)
             if not violations:
                 return PlanResult(bp, repair_rounds=round_, fixes=fixes)
@@ -95,7 +96,7 @@ class PlanningAgent:
             except StructuredOutputError:
                 break  # no usable repair: salvage the last draft rather than lose it
         salvaged, notes = salvage_blueprint(bp)
-        salvaged, more = autofix_blueprint(salvaged, doc.title, text)
+        salvaged, more = autofix_blueprint(salvaged, doc.title, text, ids)
         remaining = validate_blueprint(salvaged)
         if not remaining:
             return PlanResult(
