@@ -57,7 +57,8 @@ def llama_server_pids() -> set[int]:
             try:
                 stat = (entry / "stat").read_text()
                 parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-                if b"llama_cpp.server" in (entry / "cmdline").read_bytes():
+                cmdline = (entry / "cmdline").read_bytes()
+                if b"llama_cpp.server" in cmdline or b"llama-server" in cmdline:
                     servers.add(int(entry.name))
             except (OSError, ValueError, IndexError):
                 continue

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install llama-cpp-python built for a CPU *baseline*, never for the build machine's own CPU.
+# Install llama.cpp built for a CPU *baseline*, never for the build machine's own CPU: the
+# llama-cpp-python wheel and llama.cpp's own `llama-server` (static, into the venv's bin/),
+# built from the same source release.
 #
 # usage: tools/local-runtime.sh PYTHON      (the Makefile calls it; LLAMA_CPU picks the baseline)
 #
@@ -48,3 +50,38 @@ if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   printf '%s\n' "$args" > "$dir/cmake-args.txt"
 fi
 "$py" -m pip install --force-reinstall --no-deps "$dir"/llama_cpp_python-*.whl
+
+# llama-server: several requests decoded together, JSON constrained without scanning the whole
+# vocabulary per token. Optional: without it repowright serves with llama-cpp-python's server.
+cpu_args=${args#"-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF"}
+server_dir="$cache/llama-server-$version-$level-$key"
+bin_dir=$(dirname "$py")
+if [ "${REPOWRIGHT_NO_LLAMA_SERVER:-}" = 1 ]; then
+  rm -f "$bin_dir/llama-server"
+  exit 0
+fi
+if [ ! -x "$server_dir/llama-server" ]; then
+  echo "building llama.cpp's llama-server $version for the '$level' CPU baseline (once per machine)"
+  stmp=$(mktemp -d)
+  trap 'rm -rf "$stmp" "${tmp:-}"' EXIT
+  command -v cmake >/dev/null || "$py" -m pip install --no-cache-dir -q cmake
+  cmake_bin=$(command -v cmake || echo "$bin_dir/cmake")
+  if "$py" -m pip download --no-cache-dir --no-deps --no-binary :all: -q -d "$stmp" \
+       "llama-cpp-python==$version" \
+     && tar xzf "$stmp"/llama_cpp_python-*.tar.gz -C "$stmp" \
+     && "$cmake_bin" -S "$stmp"/llama_cpp_python-*/vendor/llama.cpp -B "$stmp/build" \
+       -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF \
+       -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON \
+       -DLLAMA_BUILD_SERVER=ON $cpu_args >"$stmp/cmake.log" 2>&1 \
+     && "$cmake_bin" --build "$stmp/build" --target llama-server \
+       -j "${CMAKE_BUILD_PARALLEL_LEVEL:-2}" >>"$stmp/cmake.log" 2>&1; then
+    mkdir -p "$server_dir"
+    cp "$stmp/build/bin/llama-server" "$server_dir/llama-server"
+  else
+    tail -20 "$stmp/cmake.log" 2>/dev/null >&2
+    echo "warning: llama-server did not build; the local model will use llama-cpp-python's server (slower)" >&2
+    rm -f "$bin_dir/llama-server"
+    exit 0
+  fi
+fi
+install -m 755 "$server_dir/llama-server" "$bin_dir/llama-server"

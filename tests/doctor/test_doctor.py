@@ -52,6 +52,21 @@ def test_judge_accepts_a_portable_build() -> None:
     )
 
 
+def test_the_server_binary_must_start_on_this_cpu(tmp_path: Path) -> None:
+    from repowright.doctor.runtime import check_server
+
+    status, detail = check_server(None)
+    assert status == "ok" and "llama-cpp-python's server" in detail
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.write_text("#!/bin/sh\necho version: 1\n")
+    bad.write_text("#!/bin/sh\nkill -ILL $$\n")
+    for script in (good, bad):
+        script.chmod(0o755)
+    assert check_server(good) == ("ok", f"served by llama-server ({good})")
+    status, detail = check_server(bad)
+    assert status == "fail" and "SIGILL" in detail and "make runtime" in detail
+
+
 def test_doctor_json_lists_key_names_never_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret-value")
     ok = checks.Check(name="local model", status="ok", detail="fine")

@@ -11,7 +11,13 @@ from pydantic import BaseModel
 from repowright.errors import ConfigError
 from repowright.models import local
 from repowright.models.base import Message, ModelGone, ModelRequest
-from repowright.models.local_server import LocalServer, pick_port, validate_gguf
+from repowright.models.local_server import (
+    SERVER_ENV,
+    LocalServer,
+    pick_port,
+    server_program,
+    validate_gguf,
+)
 from repowright.models.structured import complete_structured
 from tests.conftest import llama_server_pids
 
@@ -41,6 +47,25 @@ def test_port_in_use_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pick_port() > 0
 
 
+def test_the_server_program_is_chosen_explicitly_or_found_beside_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weights = tmp_path / "m.gguf"
+    weights.write_bytes(b"GGUF" + b"\x00" * 16)
+    binary = tmp_path / "llama-server"
+    binary.write_text("#!/bin/sh\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv(SERVER_ENV, str(binary))
+    argv = LocalServer(weights, n_ctx=4096).command()
+    assert argv[0] == str(binary) and argv[argv.index("--parallel") + 1] == "2"
+    assert argv[argv.index("--ctx-size") + 1] == "4096" and "--kv-unified" in argv
+    monkeypatch.setenv(SERVER_ENV, "python")
+    assert LocalServer(weights).command()[1:3] == ["-m", "llama_cpp.server"]
+    monkeypatch.setenv(SERVER_ENV, str(tmp_path / "missing"))
+    with pytest.raises(ConfigError, match="not an executable file"):
+        LocalServer(weights)
+
+
 def test_local_specs_name_a_catalogued_model_or_a_path(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown local model 'nope'; use one of local:smollm2"):
         local.local_weights("nope")
@@ -54,7 +79,14 @@ class City(BaseModel):
 
 
 @pytest.mark.local_model
-async def test_real_server_schema_constrained_call_and_clean_stop(tmp_path: Path) -> None:
+@pytest.mark.parametrize("server", ["llama-server", "python"])
+async def test_real_server_schema_constrained_call_and_clean_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: str
+) -> None:
+    if server == "python":
+        monkeypatch.setenv(SERVER_ENV, "python")
+    elif server_program() is None:
+        pytest.skip("llama-server is not built here (make runtime builds it)")
     before = llama_server_pids()
     async with local.open_local_model("", log_dir=tmp_path) as model:
         reply = await complete_structured(

@@ -14,8 +14,14 @@ def todo(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
 
     def run(*args, ok=True):
-        done = subprocess.run([sys.executable, "-m", "todo", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "todo", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         if ok:
             assert done.returncode == 0, done.stderr
         return done

@@ -41,8 +41,9 @@ def check_keys() -> Check:
 
 
 def check_local_runtime() -> Check:
-    from repowright.doctor.runtime import check_runtime
+    from repowright.doctor.runtime import check_runtime, check_server
     from repowright.models.local import default_gguf_path
+    from repowright.models.local_server import server_program
 
     # Without a key the local model is the default, so a broken runtime blocks every run.
     required = not any(os.environ.get(var) for var in PROVIDER_KEYS)
@@ -59,6 +60,13 @@ def check_local_runtime() -> Check:
     except ConfigError as exc:
         return Check(name="local model", status=missing, detail=str(exc))
     status, detail = check_runtime(weights)
+    if status != "fail":
+        try:
+            server_status, server_detail = check_server(server_program())
+        except ConfigError as exc:
+            server_status, server_detail = "fail", str(exc)
+        detail += f"; {server_detail}"
+        status = "fail" if server_status == "fail" else status
     if status == "fail" and not required:
         status = "warn"
     return Check(name="local model", status=status, detail=detail)

@@ -78,3 +78,23 @@ def judge(
         )
     built_for = ", ".join(features) or "no SIMD extensions"
     return "ok", f"{name}: {speed}; llama.cpp built for {built_for}"
+
+
+def check_server(program: Path | None) -> tuple[str, str]:
+    """(status, detail) for the server the local model is served by: llama.cpp's own
+    `llama-server` must start on this CPU; without it llama-cpp-python's server is used."""
+    if program is None:
+        return "ok", (
+            "served by llama-cpp-python's server, one request at a time (llama-server is "
+            "faster: make runtime builds it)"
+        )
+    try:
+        done = subprocess.run(
+            [str(program), "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return "fail", f"{program} did not run: {exc}"
+    if done.returncode != 0:
+        why = describe_exit(done.returncode, 0, None, "printing its version")
+        return "fail", f"{program} {why}. Rebuild it: make runtime"
+    return "ok", f"served by llama-server ({program})"

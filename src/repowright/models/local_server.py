@@ -39,6 +39,11 @@ from repowright.models.server_health import (
 
 GGUF_MAGIC = b"GGUF"
 PORT_ENV = "REPOWRIGHT_LOCAL_PORT"
+SERVER_ENV = "REPOWRIGHT_LLAMA_SERVER"
+"""Path of a `llama-server` binary to use, or `python` for llama-cpp-python's server."""
+SLOTS = 2
+"""Requests llama-server decodes together (the pipeline runs up to `jobs` calls at once)."""
+PROMPT_CACHE_MIB = 1024
 POLL_S = 0.25
 PORT_ATTEMPTS = 3
 """Another program can take the chosen port before the server binds it: then a new port."""
@@ -75,6 +80,23 @@ def pick_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_program() -> Path | None:
+    """The `llama-server` binary to serve with (built by tools/local-runtime.sh into the
+    environment's bin directory), or None for llama-cpp-python's server.
+
+    llama.cpp's own server decodes several requests together and constrains JSON lazily (it
+    checks the sampled token against the grammar instead of the whole vocabulary), which
+    llama-cpp-python's server does not: see benchmarks/local_server.py.
+    """
+    wanted = os.environ.get(SERVER_ENV, "")
+    if wanted == "python":
+        return None
+    path = Path(wanted).expanduser() if wanted else Path(sys.executable).parent / "llama-server"
+    if wanted and not os.access(path, os.X_OK):
+        raise ConfigError(f"{SERVER_ENV}={wanted}: not an executable file")
+    return path if os.access(path, os.X_OK) else None
+
+
 def _die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -82,7 +104,8 @@ def _die_with_parent() -> None:
 
 
 class LocalServer:
-    """`python -m llama_cpp.server` on 127.0.0.1; use as `async with LocalServer(...) as url`."""
+    """llama.cpp's `llama-server` (or `python -m llama_cpp.server` where it is not built) on
+    127.0.0.1; use as `async with LocalServer(...) as url`."""
 
     def __init__(
         self,
@@ -104,6 +127,7 @@ class LocalServer:
         """Why the server ended, once known: every later call fails with the same reason."""
         self.port = 0
         self.started_in_s = 0.0
+        self.program = server_program()
 
     @property
     def base_url(self) -> str:
@@ -111,6 +135,14 @@ class LocalServer:
 
     def command(self) -> list[str]:
         threads = str(max(1, os.cpu_count() or 1))
+        if self.program is not None:
+            # One KV pool shared by the slots: each request may use the whole window.
+            return [
+                str(self.program), "--model", str(self.model_path),
+                "--host", "127.0.0.1", "--port", str(self.port),
+                "--ctx-size", str(self.n_ctx), "--parallel", str(SLOTS), "--kv-unified",
+                "--threads", threads, "--cache-ram", str(PROMPT_CACHE_MIB), "--no-webui",
+            ]  # fmt: skip
         return [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(self.model_path),
@@ -119,7 +151,7 @@ class LocalServer:
         ]  # fmt: skip
 
     async def start(self) -> str:
-        if importlib.util.find_spec("llama_cpp") is None:
+        if self.program is None and importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
                 "the local model needs llama-cpp-python: pip install 'repowright[local]'"
             )
