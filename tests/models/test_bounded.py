@@ -78,6 +78,17 @@ async def test_bounded_model_sends_the_fitted_schema_and_its_limit() -> None:
     assert plain.max_tokens is None and plain.json_schema is None
 
 
+async def test_a_capable_model_gets_loop_caps_only() -> None:
+    inner = ScriptedModel(['{"value": 1}'])
+    model = BoundedSchemas(inner, max_reply_tokens=8192, context_window=32768, fit=False)
+    schema = BlueprintDraft.model_json_schema()
+    await model.complete(ModelRequest(messages=[Message(role="user", content="q")],
+                                      json_schema=schema))  # fmt: skip
+    sent = inner.requests[0].json_schema
+    assert sent == bound_schema(schema)
+    assert worst_case_chars(sent) > worst_case_chars(fit_schema(schema, 8192))
+
+
 def test_context_budget_leaves_room_for_the_reply_in_a_small_window() -> None:
     small = BoundedSchemas(ScriptedModel([]), max_reply_tokens=4096, context_window=8192)
     assert isinstance(small, WindowLimited)

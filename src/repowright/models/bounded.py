@@ -96,17 +96,22 @@ class BoundedSchemas:
     """Wraps a small-window model: structured requests carry a schema fitted to the reply's
     token limit, and the window is declared so prompts are sized to leave room for it."""
 
-    def __init__(self, inner: Model, max_reply_tokens: int, context_window: int) -> None:
+    def __init__(
+        self, inner: Model, max_reply_tokens: int, context_window: int, *, fit: bool = True
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.max_reply_tokens = max_reply_tokens
         """Reply limit of a structured request that sets none; its schema is fitted to it."""
         self.context_window = context_window
+        self.fit = fit
+        """Fit caps to the worst case (a tiny model that loops), or only cap loops (`False`:
+        a capable model's plan is sized by the task, not by the worst case's product)."""
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         if request.json_schema is not None:
             limit = request.max_tokens or self.max_reply_tokens
-            request = request.model_copy(
-                update={"json_schema": fit_schema(request.json_schema, limit), "max_tokens": limit}
-            )
+            schema = request.json_schema
+            schema = fit_schema(schema, limit) if self.fit else bound_schema(schema)
+            request = request.model_copy(update={"json_schema": schema, "max_tokens": limit})
         return await self.inner.complete(request)

@@ -30,6 +30,11 @@ from repowright.models.weights import (
 DEFAULT_MAX_TOKENS = 2048
 STRUCTURED_MAX_TOKENS = 4096
 """Structured replies get more room: their schema is fitted so that any valid reply fits."""
+CAPABLE_WINDOW = 16384
+"""A model with at least this context window (the Qwen coders; not SmolLM2-135M) gets plans
+sized by the task: structured replies up to `CAPABLE_MAX_TOKENS`, lists and strings capped
+only against runaway loops instead of fitted to the worst case (about three files)."""
+CAPABLE_MAX_TOKENS = 8192
 
 
 def default_gguf_path() -> Path:
@@ -93,6 +98,12 @@ async def open_local_model(rest: str = "", log_dir: Path | None = None) -> Async
             default_max_tokens=DEFAULT_MAX_TOKENS,
         )
         try:
-            yield BoundedSchemas(ServedModel(model, server), STRUCTURED_MAX_TOKENS, window)
+            capable = window >= CAPABLE_WINDOW
+            yield BoundedSchemas(
+                ServedModel(model, server),
+                CAPABLE_MAX_TOKENS if capable else STRUCTURED_MAX_TOKENS,
+                window,
+                fit=not capable,
+            )
         finally:
             await model.aclose()
