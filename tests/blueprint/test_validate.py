@@ -180,7 +180,7 @@ def test_dependencies_written_as_modules_are_resolved_or_dropped() -> None:
     from repowright.blueprint.schema import Package
 
     draft = with_files(
-        file("rpn/errors.py"), file("rpn/calc.py", ["rpn.errors", "csv", "numpy", "util"]),
+        file("rpn/errors.py"), file("rpn/calc.py", ["rpn.errors", "csv", "numpy", "pytest", "util"]),
         file("main.py", ["calc.py", "rpn/errors"]),
     )  # fmt: skip
     draft.environment.packages = [Package(name="numpy", version=">=1.26")]

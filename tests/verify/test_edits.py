@@ -108,3 +108,12 @@ def test_an_empty_search_with_a_complete_file_rewrites_it(tmp_path: Path) -> Non
     broken = apply_edit(tmp_path, Edit(file="m.py", search="", replace="def area(:\n"))
     assert not broken.ok and "not valid Python" in broken.error
     assert (tmp_path / "m.py").read_text() == whole
+
+
+def test_a_misremembered_signature_replaces_the_one_definition_of_that_name() -> None:
+    text = "import sys\n\n\ndef main(\n    argv=None,\n):\n    return 0\n"
+    new, how, _ = replace_block(text, "def main(csv_text: str) -> None:", "def main(argv=None):")
+    assert how == "signature"
+    assert new == "import sys\n\n\ndef main(argv=None):\n    return 0\n"
+    other, _, error = replace_block(text, "def run(x):", "def run(x, y):")
+    assert other is None and "was not found" in error

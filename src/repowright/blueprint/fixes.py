@@ -7,6 +7,7 @@ violation, because guessing would silently change what the plan means.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from pathlib import PurePosixPath
@@ -114,13 +115,27 @@ def _resolve_references(bp: Blueprint, notes: list[str], item_ids: frozenset[str
                 notes.append(f"{spec.path}: {dep!r} moved from dependencies to covers")
                 continue
             new = dep if dep in paths else _named_file(dep, paths)
-            if new is None and dep.split(".")[0].lower().replace("-", "_") in external:
+            if new is None and _is_module(dep, external):
                 notes.append(f"{spec.path}: dropped dependency {dep!r} (a module, not a file)")
                 continue
             if new is not None and new != dep:
                 notes.append(f"{spec.path}: dependency {dep!r} -> {new!r}")
             kept.append(new or dep)
         spec.dependencies = list(dict.fromkeys(kept))
+
+
+def _is_module(ref: str, external: set[str]) -> bool:
+    """Whether `ref` names a module outside the tree: the standard library, a declared
+    package, or one importable here (`pytest`, `numpy`); never something path-like."""
+    if "/" in ref or ref.endswith((".py", ".sh", ".md", ".txt", ".json", ".yaml", ".toml")):
+        return False
+    top = ref.split(".")[0].strip().lower().replace("-", "_")
+    if not top.isidentifier():
+        return False
+    try:
+        return top in external or importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _named_file(ref: str, paths: list[str]) -> str | None:

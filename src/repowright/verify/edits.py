@@ -204,11 +204,34 @@ def _replace_fragment(text: str, search: str, replace: str) -> tuple[str | None,
     """A one-line SEARCH that is part of a line: match it with whitespace runs collapsed."""
     pattern = r"\s+".join(re.escape(tok) for tok in search.split())
     hits = list(re.finditer(pattern, text))
+    if not hits and (signature := _replace_signature(text, search, replace)) is not None:
+        return signature, "signature", ""
     if len(hits) != 1:
         where = "occurs several times" if hits else "was not found"
         return None, "", f"SEARCH text {where} (even ignoring whitespace): {search.strip()!r}"
     start, end = hits[0].span()
     return text[:start] + replace.strip() + text[end:], "whitespace", ""
+
+
+_DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)\b")
+
+
+def _replace_signature(text: str, search: str, replace: str) -> str | None:
+    """A misremembered `def f(...)` line whose replacement is a new `def f(...)` line: the
+    file's one definition of `f` gets the new signature (it may span several lines)."""
+    old, new = _DEF.match(search), _DEF.match(replace.strip("\n"))
+    if not old or not new or old[1] != new[1] or len(replace.strip().splitlines()) != 1:
+        return None
+    lines = text.splitlines()
+    starts = [i for i, ln in enumerate(lines) if (m := _DEF.match(ln)) and m[1] == old[1]]
+    if len(starts) != 1:
+        return None
+    start = end = starts[0]
+    while end < len(lines) - 1 and not lines[end].rstrip().endswith(":"):
+        end += 1  # the signature continues over several lines
+    indent = _indent(lines[start])
+    out = [*lines[:start], indent + replace.strip(), *lines[end + 1 :]]
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
