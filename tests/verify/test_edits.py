@@ -56,7 +56,10 @@ def test_failed_match_reports_the_closest_lines() -> None:
 
 def test_ambiguous_search_is_refused() -> None:
     text, _, error = replace_block("x = 1\nx = 1\n", "x = 1\n", "x = 2\n")
-    assert text is None and "2 times" in error
+    assert text is None and "2 places" in error
+    # The line a finding points at picks one of them.
+    text, _, _ = replace_block("x = 1\ny = 0\nx = 1\n", "x = 1\n", "x = 2\n", near=[3])
+    assert text == "x = 1\ny = 0\nx = 2\n"
 
 
 def test_apply_creates_missing_file_and_refuses_overwrite(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -52,7 +53,9 @@ def safe_path(repo: Path, file: str) -> Path:
     return target
 
 
-def apply_edit(repo: Path, edit: Edit) -> EditResult:
+def apply_edit(repo: Path, edit: Edit, near: Collection[int] = ()) -> EditResult:
+    """Apply one edit; `near` are the lines of this file that findings point at, which pick
+    among several places a SEARCH block matches."""
     try:
         path = safe_path(repo, edit.file)
     except ValueError as exc:
@@ -71,7 +74,7 @@ def apply_edit(repo: Path, edit: Edit) -> EditResult:
     if not path.is_file():
         return EditResult(edit, False, error=f"{edit.file} does not exist (empty SEARCH creates)")
     text = path.read_text(encoding="utf-8", errors="replace")
-    new_text, how, error = replace_block(text, edit.search, edit.replace)
+    new_text, how, error = replace_block(text, edit.search, edit.replace, near)
     if new_text is None:
         return EditResult(edit, False, error=f"{edit.file}: {error}")
     path.write_text(new_text, encoding="utf-8")
@@ -146,13 +149,14 @@ def _with_newline(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def replace_block(text: str, search: str, replace: str) -> tuple[str | None, str, str]:
-    """(new text, how, error): exact, then whitespace-insensitive lines, then similarity."""
+def replace_block(
+    text: str, search: str, replace: str, near: Collection[int] = ()
+) -> tuple[str | None, str, str]:
+    """(new text, how, error): exact, then whitespace-insensitive lines, then similarity. A
+    block found in several places is replaced where it covers one of the `near` lines."""
     count = text.count(search)
     if count == 1:
         return text.replace(search, replace, 1), "exact", ""
-    if count > 1:
-        return None, "", f"SEARCH text occurs {count} times; include more surrounding lines"
     lines = text.splitlines()
     wanted = _trim_blank(search.splitlines())
     if not wanted:
@@ -162,7 +166,14 @@ def replace_block(text: str, search: str, replace: str) -> tuple[str | None, str
     n = len(target)
     hits = [i for i in range(len(lines) - n + 1) if norm[i : i + n] == target]
     if len(hits) > 1:
-        return None, "", f"SEARCH lines match {len(hits)} places; include more surrounding lines"
+        pointed = [i for i in hits if any(i < line <= i + n for line in near)]
+        if len(pointed) != 1:
+            return (
+                None,
+                "",
+                (f"SEARCH lines match {len(hits)} places; include more surrounding lines"),
+            )
+        hits = pointed
     how = "whitespace"
     if not hits and len(wanted) == 1:
         return _replace_fragment(text, wanted[0], replace)

@@ -20,7 +20,7 @@ from repowright.models.base import Message, Model
 from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat, render
 from repowright.verify.deps import declared_requirements
-from repowright.verify.edits import EditResult, RepairPlan, apply_edit, safe_path
+from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.schema import Check, Finding
 
@@ -84,7 +84,15 @@ class Repairer:
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
-        results = [apply_edit(self.repo, e) for e in plan.edits]
+        near: dict[str, list[int]] = {}
+        for f in findings:
+            if f.file and f.line:
+                near.setdefault(f.file, []).append(f.line)
+
+        def apply(edit: Edit) -> EditResult:
+            return apply_edit(self.repo, edit, near.get(edit.file.strip(), []))
+
+        results = [apply(e) for e in plan.edits]
         record.analysis = plan.analysis
         for _ in range(self.match_retries):
             failed = [r for r in results if not r.ok]
@@ -104,7 +112,7 @@ class Repairer:
                 )
             except StructuredOutputError:
                 break
-            results += [apply_edit(self.repo, e) for e in plan.edits]
+            results += [apply(e) for e in plan.edits]
         record.edits += [_edit_record(r) for r in results]
         return record
 
