@@ -179,10 +179,10 @@ def test_autofix_leaves_unsafe_paths_and_cycles_alone() -> None:
 def test_dependencies_written_as_modules_are_resolved_or_dropped() -> None:
     from repowright.blueprint.schema import Package
 
+    deps = ["rpn.errors", "csv", "numpy", "pytest", "util"]
     draft = with_files(
-        file("rpn/errors.py"), file("rpn/calc.py", ["rpn.errors", "csv", "numpy", "pytest", "util"]),
-        file("main.py", ["calc.py", "rpn/errors"]),
-    )  # fmt: skip
+        file("rpn/errors.py"), file("rpn/calc.py", deps), file("main.py", ["calc.py", "rpn/errors"])
+    )
     draft.environment.packages = [Package(name="numpy", version=">=1.26")]
     fixed, notes = autofix_blueprint(draft)
     assert fixed.file("rpn/calc.py").dependencies == ["rpn/errors.py", "util"]

@@ -70,3 +70,25 @@ async def test_unrepaired_failure_is_not_verified(tmp_path: Path) -> None:
 def test_run_has_fix_rounds_flag() -> None:
     result = CliRunner().invoke(app, ["run", "--help"])
     assert result.exit_code == 0 and "--fix-rounds" in result.output
+
+
+async def test_a_static_error_only_in_tests_does_not_stop_the_code_running(tmp_path: Path) -> None:
+    broken = {**MINI, "tests/test_core.py": MINI["tests/test_core.py"] + "\n\ndef test_x():\n"
+              "    assert add(1, 2, 3) == 6\n"}  # fmt: skip
+    ctx = make_run(tmp_path, broken, ScriptedModel([]), fix_rounds=0)
+    await run_verify(ctx)
+    status = {
+        c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
+    }
+    assert status["call_arity"] == "failed" and status["tests"] == "failed"
+    assert status["import"] == status["smoke"] == "passed"
+    code = {
+        **MINI,
+        "mini/cli.py": MINI["mini/cli.py"].replace("add(int(sys.argv[1]), 2)", "add(1, 2, 3)"),
+    }
+    ctx = make_run(tmp_path / "again", code, ScriptedModel([]), fix_rounds=0)
+    await run_verify(ctx)
+    status = {
+        c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
+    }
+    assert status["call_arity"] == "failed" and status["smoke"] == "skipped"

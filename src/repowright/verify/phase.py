@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint
 from repowright.config import Settings
 from repowright.memory.extract import ProjectIndex, load_memory
@@ -56,7 +57,7 @@ class Verifier:
         static = await asyncio.to_thread(
             run_static, self.repo, index, self.blueprint, self.drift_path
         )
-        blocked = sorted(c.name for c in static if c.status == "failed" and c.name in GATING)
+        blocked = sorted(c.name for c in static if _blocks(c))
         if blocked:
             why = f"not run: static checks failed ({', '.join(blocked)}); fix those first"
             skipped = [
@@ -67,6 +68,19 @@ class Verifier:
             *static,
             *await run_dynamic(self.sandbox, self.repo, index, self.blueprint, self.config),
         ]
+
+
+def _blocks(check: Check) -> bool:
+    """A failed gating check stops the dynamic checks, unless every finding is in a test file:
+    then the code itself can still be imported and run, and what it does is worth knowing."""
+    return (
+        check.status == "failed"
+        and check.name in GATING
+        and (
+            not check.findings
+            or any(not f.file or not is_test_file(f.file) for f in check.findings)
+        )
+    )
 
 
 def dynamic_config(settings: Settings) -> DynamicConfig:
