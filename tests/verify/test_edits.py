@@ -120,3 +120,10 @@ def test_a_misremembered_signature_replaces_the_one_definition_of_that_name() ->
     assert new == "import sys\n\n\ndef main(argv=None):\n    return 0\n"
     other, _, error = replace_block(text, "def run(x):", "def run(x, y):")
     assert other is None and "was not found" in error
+
+
+def test_an_edit_that_breaks_the_syntax_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("def f(x):\n    return x\n")
+    bad = apply_edit(tmp_path, Edit(file="m.py", search="def f(x):", replace="def f(x)"))
+    assert not bad.ok and "invalid Python" in bad.error and "unchanged" in bad.error
+    assert (tmp_path / "m.py").read_text() == "def f(x):\n    return x\n"

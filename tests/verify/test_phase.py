@@ -92,3 +92,14 @@ async def test_a_static_error_only_in_tests_does_not_stop_the_code_running(tmp_p
         c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
     }
     assert status["call_arity"] == "failed" and status["smoke"] == "skipped"
+
+
+async def test_a_repair_that_makes_things_worse_is_undone(tmp_path: Path) -> None:
+    wrong = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    worse = {"edits": [{"file": "mini/core.py", "search": "a - b", "replace": "a + c"}]}
+    ctx = make_run(tmp_path, wrong, ScriptedModel([worse]), fix_rounds=1)
+    summary = await run_verify(ctx)
+    verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
+    assert (ctx.run.repo / "mini/core.py").read_text() == wrong["mini/core.py"]
+    assert "restored as it was before repair" in verdict.stop_reason
+    assert summary["failed_checks"] == ["tests"]  # the checks of the restored files

@@ -77,8 +77,22 @@ def apply_edit(repo: Path, edit: Edit, near: Collection[int] = ()) -> EditResult
     new_text, how, error = replace_block(text, edit.search, edit.replace, near)
     if new_text is None:
         return EditResult(edit, False, error=f"{edit.file}: {error}")
+    if broken := _breaks_syntax(edit.file, text, new_text):
+        return EditResult(edit, False, error=f"{edit.file}: {broken}; the file is unchanged")
     path.write_text(new_text, encoding="utf-8")
     return EditResult(edit, True, how)
+
+
+def _breaks_syntax(file: str, before: str, after: str) -> str:
+    """Why `after` is invalid Python when `before` was valid ('' otherwise): an edit must not
+    turn a runnable module into one that no longer compiles."""
+    if not file.endswith(".py") or _parse(before) is None:
+        return ""
+    try:
+        ast.parse(after)
+    except SyntaxError as exc:
+        return f"the edit would leave invalid Python ({exc.msg}, line {exc.lineno})"
+    return ""
 
 
 def fill_whole(file: str, text: str, replace: str) -> tuple[str | None, str, str]:

@@ -19,6 +19,7 @@ from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Message, Model
 from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat, render
+from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
@@ -41,6 +42,8 @@ class RoundRecord(BaseModel):
     edits: list[EditRecord] = Field(default_factory=list)
     resolved: list[str] = Field(default_factory=list)
     new: list[str] = Field(default_factory=list)
+    snapshot: Snapshot | None = Field(default=None, exclude=True)
+    """The repository after this round (kept only while the loop runs)."""
 
     @property
     def applied(self) -> int:
@@ -232,8 +235,32 @@ async def repair_loop(
     max_rounds: int,
     on_round: Callable[[RoundRecord], None] = lambda record: None,
 ) -> LoopOutcome:
-    """Verify; while something fails and rounds remain, repair and verify again."""
+    """Verify; while something fails and rounds remain, repair and verify again. Ends on the
+    best repository seen: a loop that made things worse restores it (`verify/best.py`)."""
     checks = await verify()
+    best = Snapshot.take(repairer.repo, checks, 0) if repairer is not None else None
+    outcome = await _rounds(checks, verify, repairer, max_rounds, on_round)
+    if best is None:
+        return outcome
+    for record in outcome.rounds:  # the snapshot after each round, as the loop left it
+        if record.snapshot is not None and score(record.snapshot.checks) < score(best.checks):
+            best = record.snapshot
+        record.snapshot = None
+    if score(best.checks) < score(outcome.checks):
+        best.restore(repairer.repo)
+        when = f"after round {best.round}" if best.round else "before repair"
+        outcome.checks = best.checks
+        outcome.stop_reason += f"; later rounds made it worse, so it was restored as it was {when}"
+    return outcome
+
+
+async def _rounds(
+    checks: list[Check],
+    verify: Callable[[], Awaitable[list[Check]]],
+    repairer: Repairer | None,
+    max_rounds: int,
+    on_round: Callable[[RoundRecord], None],
+) -> LoopOutcome:
     seen = {error_signature(checks): 0}
     fixed: list[str] = []
     records: list[RoundRecord] = []
@@ -253,6 +280,7 @@ async def repair_loop(
             return LoopOutcome(checks, fixed, records, "the model proposed no applicable edit")
         before = {f.key(): f for f in failing}
         checks = await verify()
+        record.snapshot = Snapshot.take(repairer.repo, checks, round_no)
         after = {f.key(): f for f in failing_findings(checks)}
         record.resolved = [f.label() for k, f in before.items() if k not in after]
         record.new = [f.label() for k, f in after.items() if k not in before]
