@@ -28,6 +28,9 @@ def reexport_source(spec: FileSpec, memory: dict[str, MemoryEntry]) -> str | Non
         for d in spec.dependencies
         if d in memory and d.endswith(".py") and d.startswith(f"{package}/") and module_name(d)
     ]
+    # A name defined twice comes from the module that depends on fewer others (`errors.py`,
+    # not the parser that redefines its exception).
+    modules.sort(key=lambda entry: len(entry.depends_on))
     lines: list[str] = []
     exported: list[str] = []
     for entry in modules:
