@@ -15,7 +15,7 @@ from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
 from repowright.documents import Document
 from repowright.generate.body import file_body
-from repowright.generate.drift import Drift, detect_drift
+from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
 from repowright.generate.reexport import reexport_source
@@ -62,9 +62,10 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
     )
     order = [path for level in topological_order(bp) for path in level]
     memory = load_memory(run.path(MEMORY_FILE))
-    drift: dict[str, Drift] = {}
-    if run.path(DRIFT_FILE).exists():
-        drift = {d["path"]: Drift.model_validate(d) for d in run.read_json(DRIFT_FILE)}
+    # Recomputed from the memory log, not read from drift.json: a run killed mid-step never
+    # wrote that file, and a prompt missing a drift note would miss the response cache.
+    known = {f.path: f for f in bp.files}
+    drift = {p: d for p, e in memory.items() if p in known and (d := detect_drift(known[p], e)).any}
     generated = {e.path: e.sha256 for e in run.events if isinstance(e, FileGenerated)}
     done = {
         p
@@ -122,6 +123,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
         memory[path] = entry
         append_entry(run.path(MEMORY_FILE), entry)
         found = detect_drift(spec, entry)
+        drift.pop(path, None)
         if found.any:
             drift[path] = found
             run.events.append(

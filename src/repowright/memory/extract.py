@@ -14,7 +14,10 @@ from pydantic import ValidationError
 
 from repowright.memory.schema import InterfaceItem, MemoryEntry
 
-SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".tox"}
+SKIP_DIRS = {
+    ".git", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".tox", ".pytest_cache",
+    ".ruff_cache",
+}  # fmt: skip
 
 
 def repo_files(repo: Path, suffix: str = "") -> list[Path]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from repowright.blueprint.coverage import Coverage
 from repowright.blueprint.review import COVERAGE_FILE
+from repowright.memory.extract import repo_files
 from repowright.models.metered import Totals
 from repowright.pipeline.context import RunContext
 from repowright.prompts import render
@@ -17,7 +18,7 @@ async def run_report(ctx: RunContext) -> dict[str, Any]:
     run = ctx.run
     verdict = Verdict.model_validate(run.read_json("verdict.json"))
     totals = Totals.from_events(run.events)
-    files = sorted(str(p.relative_to(run.repo)) for p in run.repo.rglob("*") if p.is_file())
+    files = [p.relative_to(run.repo).as_posix() for p in repo_files(run.repo)]
     coverage = (
         Coverage.model_validate(run.read_json(COVERAGE_FILE))
         if run.path(COVERAGE_FILE).exists()
