@@ -72,26 +72,24 @@ def test_run_has_fix_rounds_flag() -> None:
     assert result.exit_code == 0 and "--fix-rounds" in result.output
 
 
+def statuses(ctx: RunContext) -> dict[str, str]:
+    return {
+        c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
+    }
+
+
 async def test_a_static_error_only_in_tests_does_not_stop_the_code_running(tmp_path: Path) -> None:
-    broken = {**MINI, "tests/test_core.py": MINI["tests/test_core.py"] + "\n\ndef test_x():\n"
-              "    assert add(1, 2, 3) == 6\n"}  # fmt: skip
-    ctx = make_run(tmp_path, broken, ScriptedModel([]), fix_rounds=0)
+    extra = "\n\ndef test_x():\n    assert add(1, 2, 3) == 6\n"
+    in_tests = {**MINI, "tests/test_core.py": MINI["tests/test_core.py"] + extra}
+    ctx = make_run(tmp_path, in_tests, ScriptedModel([]), fix_rounds=0)
     await run_verify(ctx)
-    status = {
-        c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
-    }
-    assert status["call_arity"] == "failed" and status["tests"] == "failed"
+    status = statuses(ctx)
+    assert status["call_arity"] == status["tests"] == "failed"
     assert status["import"] == status["smoke"] == "passed"
-    code = {
-        **MINI,
-        "mini/cli.py": MINI["mini/cli.py"].replace("add(int(sys.argv[1]), 2)", "add(1, 2, 3)"),
-    }
-    ctx = make_run(tmp_path / "again", code, ScriptedModel([]), fix_rounds=0)
+    in_code = {**MINI, "mini/cli.py": MINI["mini/cli.py"].replace("int(sys.argv[1]), 2", "1, 2, 3")}
+    ctx = make_run(tmp_path / "again", in_code, ScriptedModel([]), fix_rounds=0)
     await run_verify(ctx)
-    status = {
-        c.name: c.status for c in Verdict.model_validate(ctx.run.read_json("verdict.json")).checks
-    }
-    assert status["call_arity"] == "failed" and status["smoke"] == "skipped"
+    assert statuses(ctx)["call_arity"] == "failed" and statuses(ctx)["smoke"] == "skipped"
 
 
 async def test_a_repair_that_makes_things_worse_is_undone(tmp_path: Path) -> None:
