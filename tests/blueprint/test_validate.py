@@ -200,3 +200,13 @@ def test_an_algorithm_item_named_as_a_dependency_moves_to_covers() -> None:
     assert fixed.file("graphs.py").dependencies == []
     assert fixed.file("graphs.py").covers == ["eq1", "alg1"]
     assert "graphs.py: 'alg1' moved from dependencies to covers" in notes
+
+
+def test_python_listed_as_a_package_is_dropped() -> None:
+    from repowright.blueprint.schema import Package
+
+    draft = with_files()
+    draft.environment.packages = [Package(name="python", version=">=2.0"), Package(name="numpy")]
+    fixed, notes = autofix_blueprint(draft)
+    assert [p.name for p in fixed.environment.packages] == ["numpy"]
+    assert "dropped 'python' from packages: it is environment.python" in notes

@@ -7,6 +7,7 @@ import subprocess
 from repowright.generate.shell import tidy_shell
 
 SCRIPT = """set -euo pipefail
+cd "$(dirname "$0")"
 python -m pytest -q
 if [ "$1" == "--smoke" ]; then
     python -m pytest -q tests/test_x.py --smoke
@@ -20,6 +21,7 @@ def test_positional_arguments_are_defaulted_and_pytest_gets_no_smoke_flag() -> N
     assert fixed.startswith("#!/usr/bin/env bash\nset -euo pipefail\n")
     assert '[ "${1:-}" == "--smoke" ]' in fixed and 'echo "smoke ${1:-}"' in fixed
     assert "python -m pytest -q tests/test_x.py\n" in fixed
+    assert 'cd "$(dirname "$0")"' in fixed  # $0 is always set
     runnable = fixed.replace("python -m pytest", "true")
     assert subprocess.run(["bash", "-c", runnable, "x"]).returncode == 0  # no argument: fine
 

@@ -21,6 +21,7 @@ from repowright.runs.store import slugify
 
 DEFAULT_PYTHON = "3.11"
 ANY_VERSION = {"*", "any", "latest"}
+INTERPRETER = {"python", "python3", "cpython"}
 _PY_IN_TEXT = re.compile(r"3\.\d{1,2}(?:\.\d{1,2})?")
 _NAME_AND_VERSION = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-\[\],]*)(?:\s*([<>=!~].*)|\s+(\d\S*))$")
 
@@ -197,7 +198,9 @@ def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
         after = f"{pkg.name}{pkg.version}"
         if after != before:
             notes.append(f"package {before!r} -> {after!r}")
-        if pkg.name.lower() in sys.stdlib_module_names:
+        if pkg.name.lower() in INTERPRETER:
+            notes.append(f"dropped {pkg.name!r} from packages: it is environment.python")
+        elif pkg.name.lower() in sys.stdlib_module_names:
             notes.append(f"dropped {pkg.name!r} from packages: it is in the standard library")
         elif pkg in kept:
             notes.append(f"dropped a repeated package entry {pkg.name!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _STRICT = re.compile(r"^\s*set\s+-\w*u", re.M)
-_POSITIONAL = re.compile(r"\$(\d)\b|\$\{(\d)\}")
+_POSITIONAL = re.compile(r"\$([1-9])\b|\$\{([1-9])\}")
 _PYTEST = re.compile(r"\bpytest\b")
 
 
