@@ -95,6 +95,7 @@ async def test_truncated_reply_is_regenerated(tmp_path: Path) -> None:
     await run_generate(ctx)
     calls = [r for r in model.requests if r.tag == "generate:calc/ops.py"]
     assert len(calls) == 2 and "cut off" in calls[1].messages[-1].content
+    assert [c.temperature for c in calls] == [0.0, 0.4]  # the retry samples
     assert (ctx.run.repo / "calc/ops.py").read_text() == FILES["calc/ops.py"]
     done = [e for e in ctx.run.events if isinstance(e, FileGenerated)]
     assert next(e for e in done if e.path == "calc/ops.py").attempts == 2

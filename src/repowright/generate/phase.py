@@ -28,6 +28,7 @@ from repowright.pipeline.context import RunContext
 from repowright.runs.store import atomic_write
 
 MAX_ATTEMPTS = 3
+RETRY_TEMPERATURE = 0.4
 DRIFT_FILE = "drift.json"
 REFERENCE_SHARE = 0.2
 
@@ -105,8 +106,11 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
                     retry_note=note,
                 )
             )
+            # A retry samples (the greedy reply that looped until the token limit would loop
+            # again, and an identical request would only be answered from the cache).
+            temperature = 0.0 if attempts == 1 else RETRY_TEMPERATURE * (attempts - 1)
             reply = await ctx.model.complete(
-                ModelRequest(messages=messages, tag=f"generate:{path}")
+                ModelRequest(messages=messages, temperature=temperature, tag=f"generate:{path}")
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
             text = file_body(path, reply.text)
