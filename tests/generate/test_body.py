@@ -40,3 +40,12 @@ def test_markdown_keeps_its_own_fences_and_loses_a_wrapping_one() -> None:
 def test_empty_reply_is_empty() -> None:
     assert file_body("a.py", "```python\n```") == ""
     assert file_body("a.py", "  \n") == ""
+
+
+def test_a_cut_off_test_module_keeps_its_complete_tests() -> None:
+    from repowright.generate.body import whole_tests
+
+    cut = "from x import f\n\n\ndef test_a():\n    assert f(1)\n\n\ndef test_b():\n    assert f(2"
+    assert whole_tests(cut) == "from x import f\n\n\ndef test_a():\n    assert f(1)\n"
+    assert whole_tests("from x import f\n\n\ndef test_a(:\n") is None
+    assert whole_tests("import os\n\nX = (1,") is None  # no test survives

@@ -7,6 +7,8 @@ module or a shell script; a Markdown file keeps its own fences and only loses a 
 
 from __future__ import annotations
 
+import ast
+
 FENCE = "```"
 
 
@@ -34,3 +36,22 @@ def _unwrap(lines: list[str]) -> list[str]:
     if inner and inner[-1].strip() == FENCE:
         inner = inner[:-1]
     return inner
+
+
+def whole_tests(text: str) -> str | None:
+    """A cut-off test module trimmed to its complete top-level statements, when at least one
+    test function survives (a small model that lists test after test until the token limit
+    wrote a usable file; the unfinished last test is the only loss), else None."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line and not line[0].isspace()]
+    for end in reversed(starts):
+        head = "\n".join(lines[:end]).rstrip()
+        try:
+            tree = ast.parse(head)
+        except SyntaxError:
+            continue
+        tests = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")
+        ]
+        return head + "\n" if tests else None
+    return None

@@ -11,10 +11,11 @@ import ast
 import hashlib
 from typing import Any
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
 from repowright.documents import Document
-from repowright.generate.body import file_body
+from repowright.generate.body import file_body, whole_tests
 from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
@@ -116,6 +117,8 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             text = file_body(path, reply.text)
             text = tidy_shell(text) if path.endswith(".sh") and text.strip() else text
             problem = unusable(path, text, reply.finish_reason)
+            if problem and is_test_file(path) and (trimmed := whole_tests(text)):
+                text, problem = trimmed, ""
             if not problem:
                 break
             note = (
