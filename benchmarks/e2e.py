@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import shutil
 import tempfile
 import time
@@ -123,7 +124,7 @@ async def check_specs(specs: list[str]) -> bool:
 
 async def run_one(variant: str, settings: Settings, spec: str, out: Path, total: int) -> Row:
     start = time.monotonic()
-    run_dir = out / variant / spec
+    run_dir = out / re.sub(r"[^\w.=-]", "_", variant) / spec  # no ':' (PATH) in a venv path
     shutil.rmtree(run_dir, ignore_errors=True)
     try:
         run = create_run(SPECS_DIR / spec / "spec.md", None, settings, run_dir)

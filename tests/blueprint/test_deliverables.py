@@ -82,3 +82,11 @@ def test_a_package_gets_an_init_written_after_its_modules() -> None:
     assert any("inventory/__init__.py" in n for n in notes)
     bp, notes = autofix_blueprint(plan("a.py", "tests/test_a.py"), "x")
     assert not any(f.path.endswith("__init__.py") for f in bp.files)
+
+
+def test_a_module_the_document_runs_but_the_plan_lacks_is_planned() -> None:
+    text = "`python -m todo add x` adds an item. Run `python -m pytest` and `python -m http.server`."
+    bp, notes = autofix_blueprint(plan("TodoManager.py", "TodoCLI.py"), "x", text)
+    by_path = {f.path: f for f in bp.files}
+    assert by_path["todo/__main__.py"].dependencies == ["TodoManager.py", "TodoCLI.py"]
+    assert not any(p.startswith(("pytest/", "http/")) for p in by_path)

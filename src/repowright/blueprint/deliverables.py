@@ -8,7 +8,9 @@ them generated after those files).
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from pathlib import PurePosixPath
 
 from repowright.blueprint.graph import dependency_graph
@@ -142,6 +144,20 @@ def _add_main(bp: Blueprint, module: str, notes: list[str]) -> None:
                  f"Command-line entry point: `python -m {module}`, as the document describes.",
                  notes, [p for p in inside if not is_test_file(p)])  # fmt: skip
             return
+    if "." not in module and not _importable(module) and _sources(bp):
+        # The document runs a module the plan does not have at all: its entry point, over
+        # the modules the plan has (`wire_packages` then adds the package's __init__.py).
+        _add(bp, f"{package}/__main__.py",
+             f"Command-line entry point: `python -m {module}`, as the document describes.",
+             notes, _sources(bp))  # fmt: skip
+
+
+def _importable(module: str) -> bool:
+    """A module that exists outside the plan (`pytest`, `http.server`, `venv`)."""
+    try:
+        return module in sys.stdlib_module_names or importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _sources(bp: Blueprint) -> list[str]:
