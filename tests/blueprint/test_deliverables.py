@@ -85,8 +85,8 @@ def test_a_package_gets_an_init_written_after_its_modules() -> None:
 
 
 def test_a_module_the_document_runs_but_the_plan_lacks_is_planned() -> None:
-    text = "`python -m todo add x` adds an item. Run `python -m pytest` and `python -m http.server`."
-    bp, notes = autofix_blueprint(plan("TodoManager.py", "TodoCLI.py"), "x", text)
+    text = "`python -m todo add x` adds an item. `python -m pytest`, `python -m http.server`."
+    bp, _ = autofix_blueprint(plan("TodoManager.py", "TodoCLI.py"), "x", text)
     by_path = {f.path: f for f in bp.files}
     assert by_path["todo/__main__.py"].dependencies == ["TodoManager.py", "TodoCLI.py"]
     assert not any(p.startswith(("pytest/", "http/")) for p in by_path)
