@@ -90,10 +90,9 @@ def run_line(path: str) -> str:
         return f"python -m pytest -q {path}"
     if "/" not in path:
         return f"python {path}"
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    parts = parts[1:] if parts[0] == "src" else parts
-    parts = parts[:-1] if parts[-1] == "__main__" else parts
-    return f"python -m {'.'.join(parts)}"
+    if path.endswith("/__main__.py"):  # `python -m` runs the package
+        return f"python -m {module_name(path.rpartition('/')[0] + '/__init__.py')}"
+    return f"python -m {module_name(path)}"
 
 
 def build_context(inp: PromptInputs) -> FileContext:
