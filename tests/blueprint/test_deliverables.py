@@ -90,3 +90,11 @@ def test_a_module_the_document_runs_but_the_plan_lacks_is_planned() -> None:
     by_path = {f.path: f for f in bp.files}
     assert by_path["todo/__main__.py"].dependencies == ["TodoManager.py", "TodoCLI.py"]
     assert not any(p.startswith(("pytest/", "http/")) for p in by_path)
+
+
+def test_entry_points_written_as_commands_become_the_files_they_run() -> None:
+    draft = plan("src/todo/store.py", "train.py")
+    draft.entry_points = ['python -m todo add "buy milk"', "python train.py --smoke", "serve"]
+    bp, notes = autofix_blueprint(draft, "x", "`python -m todo list` lists items.")
+    assert bp.entry_points == ["src/todo/__main__.py", "train.py", "serve"]
+    assert any("-> 'train.py'" in n for n in notes)

@@ -53,8 +53,11 @@ async def test_happy_path_writes_every_artifact(tmp_path) -> None:
         "uncovered": [],
     }
     plan_prompt = last_user_message(next(r for r in model.requests if r.tag == "plan"))
-    assert 'eq1 equation "Adam update" [s1]' in plan_prompt
-    assert "optimizer [s1]: Adam update" in plan_prompt
+    # Sections by title: a bracketed id (`[s2-requirements]`) was taken for a file path.
+    assert 'eq1 equation "Adam update" (section "Method")' in plan_prompt
+    assert 'optimizer (section "Method"): Adam update' in plan_prompt
+    assert "[s1]" not in plan_prompt
+
     algo_prompt = last_user_message(next(r for r in model.requests if r.tag == "algorithm"))
     assert "[s1] Method" in algo_prompt and "learning rate 0.001" in algo_prompt
 

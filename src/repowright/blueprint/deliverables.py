@@ -65,6 +65,26 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
              "interface of the files it depends on.", notes, sources)  # fmt: skip
 
 
+def resolve_entry_points(bp: Blueprint, notes: list[str]) -> None:
+    """Entry points written as the command that runs them (`python -m todo add x`,
+    `python train.py --smoke`) become the planned file that command runs; one note each."""
+    paths = {f.path for f in bp.files}
+    resolved = []
+    for entry in bp.entry_points:
+        target = entry
+        if entry not in paths:
+            wanted = list(_RUN_SCRIPT.findall(entry))
+            for module in _RUN_MODULE.findall(entry):
+                package = module.replace(".", "/")
+                wanted += [f"{package}/__main__.py", f"{package}.py"]
+            found = [f"{root}{w}" for w in wanted for root in _SOURCE_ROOTS]
+            target = next((p for p in found if p in paths), entry)
+            if target != entry:
+                notes.append(f"entry point {entry!r} -> {target!r} (the file it runs)")
+        resolved.append(target)
+    bp.entry_points = list(dict.fromkeys(resolved))
+
+
 def wire_harness(bp: Blueprint, harness: list[str]) -> None:
     """Make each harness file (README, reproduce script) depend on what it runs: the entry
     points, `__main__.py` files and tests. It is then written last, from their real

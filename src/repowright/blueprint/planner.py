@@ -61,6 +61,7 @@ class PlanningAgent:
             concepts=concepts,
             items=catalog.items,
             env_segments=env_segments,
+            titles={seg.section_id: seg.title for seg in doc.segments},
             limits=PLAN_LIMITS,
         )
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")

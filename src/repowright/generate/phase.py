@@ -21,7 +21,7 @@ from repowright.generate.events import FileGenerated, FileGenerationFailed, Inte
 from repowright.generate.prompt import PromptInputs, build_messages
 from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
-from repowright.generate.shell import tidy_shell
+from repowright.generate.tidy import tidy
 from repowright.memory.extract import load_memory
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.models.base import ModelRequest
@@ -114,8 +114,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
                 ModelRequest(messages=messages, temperature=temperature, tag=f"generate:{path}")
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
-            text = file_body(path, reply.text)
-            text = tidy_shell(text) if path.endswith(".sh") and text.strip() else text
+            text = tidy(path, file_body(path, reply.text))
             problem = unusable(path, text, reply.finish_reason)
             if problem and is_test_file(path) and (trimmed := whole_tests(text)):
                 text, problem = trimmed, ""

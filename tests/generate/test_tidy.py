@@ -1,10 +1,10 @@
-"""Generated shell scripts lose the mistakes that have one sensible fix."""
+"""Generated shell scripts and requirement files lose the mistakes that have one sensible fix."""
 
 from __future__ import annotations
 
 import subprocess
 
-from repowright.generate.shell import tidy_shell
+from repowright.generate.tidy import tidy, tidy_shell
 
 SCRIPT = """set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,3 +29,16 @@ def test_positional_arguments_are_defaulted_and_pytest_gets_no_smoke_flag() -> N
 def test_a_lenient_script_keeps_its_arguments() -> None:
     text = '#!/bin/sh\necho "$1"\n'
     assert tidy_shell(text) == text
+
+
+def test_requirements_keep_only_what_pip_can_install() -> None:
+    text = (
+        "python>=3.8\nnumpy>=1.24  # arrays\njson\n-r base.txt\n"
+        "This file lists the dependencies.\npytest\n"
+    )
+    assert tidy("requirements.txt", text) == "numpy>=1.24  # arrays\n-r base.txt\npytest\n"
+
+
+def test_other_files_are_left_alone() -> None:
+    assert tidy("notes.txt", "python>=3.8\n") == "python>=3.8\n"
+    assert tidy("run.sh", "") == ""
