@@ -88,6 +88,18 @@ async def test_full_mode_sends_sources_and_none_sends_nothing(tmp_path: Path) ->
     assert "def add" not in prompt.messages[-1].content
 
 
+async def test_a_test_file_sees_the_code_it_tests(tmp_path: Path) -> None:
+    test_file = FileSpec(path="tests/test_ops.py", purpose="tests", dependencies=["calc/ops.py"])
+    bp = BP.model_copy(update={"files": [*BP.files, test_file]})
+    files = {**FILES, "tests/test_ops.py": "from calc.ops import add\n"}
+    model = ScriptedModel(lambda r: f"```\n{files[r.tag.removeprefix('generate:')]}```")
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    ctx.run.write_yaml("blueprint.yaml", bp)
+    await run_generate(ctx)
+    text = next(r for r in model.requests if r.tag == "generate:tests/test_ops.py")
+    assert "return a + b" in text.messages[-1].content and "capsys" in text.messages[-1].content
+
+
 async def test_truncated_reply_is_regenerated(tmp_path: Path) -> None:
     cut = ScriptedReply("def add(a, b):\n    return (a +", finish_reason="length")
     model = ScriptedModel(by_path({"calc/ops.py": [cut]}))

@@ -85,10 +85,15 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             references = await ctx.reference_provider(
                 spec, int(settings.context_budget * REFERENCE_SHARE)
             )
+        # Full mode shows every written file; CodeMem shows a test file the code it tests
+        # (tests written from signatures alone guess return values and output formats).
+        shown = memory if settings.memory == "full" else []
+        if settings.memory == "codemem" and is_test_file(path):
+            shown = [p for p in spec.dependencies if p in memory and p.endswith(".py")]
         sources = {
             p: (run.repo / p).read_text(encoding="utf-8")
-            for p in memory
-            if settings.memory == "full" and (run.repo / p).is_file()
+            for p in shown
+            if (run.repo / p).is_file()
         }
         note, text, problem, attempts, prompt_tokens, dropped = "", own or "", "", 0, 0, []
         while own is None and attempts < MAX_ATTEMPTS:

@@ -106,6 +106,8 @@ def build_context(inp: PromptInputs) -> FileContext:
         # timing, or a resumed run would miss the response cache.
         for other in planned_dependents(inp.blueprint, inp.spec):
             ctx.add("dependents", other.path, other, other.model_dump_json())
+        for path, source in inp.sources.items():  # a test file's code under test
+            ctx.add("dependencies", path, (path, source), source)
     elif inp.mode == "full":
         for path, source in inp.sources.items():
             if path != inp.spec.path:
