@@ -43,6 +43,9 @@ class Settings(BaseModel):
     sandbox_memory_mb: int | None = Field(
         default=4096, ge=64, description="Address-space limit for generated code (none: off)."
     )
+    sandbox: Literal["auto", "bwrap", "namespaces", "docker", "none"] = Field(
+        default="auto", description="Isolation for generated code (auto: the strongest here)."
+    )
     sandbox_install: Literal["auto", "never"] = Field(
         default="auto", description="Install declared requirements into an isolated venv."
     )

@@ -19,6 +19,12 @@ class ConfigError(RepowrightError):
     """Invalid configuration or model spec."""
 
 
+class SandboxError(RepowrightError):
+    """Generated code cannot be run safely here: no sandbox backend, or one that leaks secrets."""
+
+    exit_code = 4
+
+
 class BudgetExceeded(RepowrightError):
     """A cost/token/call cap was reached; the run stops cleanly at a checkpoint."""
 

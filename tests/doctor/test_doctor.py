@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 from repowright.cli.app import app
 from repowright.doctor import checks
 from repowright.doctor.runtime import build_features, cpu_flags, judge
-from repowright.verify.isolation import NetworkOff, probe_network_off
-from repowright.verify.probe import probe_isolation
 
 runner = CliRunner()
 NATIVE_INFO = (
@@ -93,17 +91,6 @@ def test_doctor_fails_when_a_required_check_fails(monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 1
     assert "fail  local model" in result.output and "SIGILL" in result.output
-
-
-def test_isolation_is_reported_only_where_the_escape_failed() -> None:
-    none = probe_isolation(NetworkOff("", "test"))
-    assert none is not None
-    assert not none.network and not none.filesystem and not none.secrets
-    assert "network NOT isolated" in none.describe()
-    net = probe_network_off()
-    if net.method:
-        probed = probe_isolation(net)
-        assert probed is not None and probed.network
 
 
 @pytest.mark.local_model

@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(grade_cli, "local_sandbox", FakeSandbox)
+    monkeypatch.setattr(grade_cli, "local_sandbox", lambda root, backend="auto": FakeSandbox(root))
     for var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"):
         monkeypatch.delenv(var, raising=False)
     app = typer.Typer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import repowright
 from repowright.memory.extract import ProjectIndex
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
 from repowright.verify.sandbox import LocalSandbox
@@ -69,3 +70,25 @@ async def test_no_tests_and_no_smoke_are_skipped_with_reasons(tmp_path: Path) ->
     assert status["tests"] == ("skipped", "no tests generated")
     assert status["smoke"] == ("skipped", "the blueprint gives no smoke command")
     assert status["install"][0] == "skipped" and "no third-party" in status["install"][1]
+
+
+async def test_checks_run_nothing_from_repowrights_own_files(tmp_path: Path) -> None:
+    """Installed under /home, /root or /tmp, repowright is hidden from the sandbox: the import
+    probe goes in as source, not as a path (a path made every import check fail)."""
+    files = {"mini/__init__.py": "", "mini/core.py": MINI["mini/core.py"]}
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    commands: list[list[str]] = []
+    run = sandbox.run
+
+    async def recording(command: Sequence[str], **kwargs: object) -> ExecResult:
+        commands.append(list(command))
+        return await run(command, **kwargs)  # type: ignore[arg-type]
+
+    sandbox.run = recording  # type: ignore[method-assign]
+    checks = await run_dynamic(
+        sandbox, repo, ProjectIndex(repo), blueprint_for(files, smoke=""), DynamicConfig()
+    )
+    assert {c.name: c.status for c in checks}["import"] == "passed"
+    own = str(Path(repowright.__file__).parent)
+    assert commands and not any(arg.startswith(own) for cmd in commands for arg in cmd)

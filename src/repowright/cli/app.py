@@ -40,6 +40,13 @@ MaxTokens = Annotated[int | None, typer.Option(help="Stop cleanly past this many
 MaxCalls = Annotated[int | None, typer.Option(help="Stop cleanly past this many model calls.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+SandboxOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Isolation for generated code: auto (default: the strongest here), bwrap, "
+        "namespaces, docker or none."
+    ),
+]
 
 
 def _progress(quiet: bool, as_json: bool) -> Progress:
@@ -113,6 +120,7 @@ def run(
         bool | None, typer.Option("--review", help="Stop after the blueprint for editing.")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse responses.")] = False,
+    sandbox: SandboxOpt = None,
     quiet: Quiet = False,
     as_json: JsonOut = False,
 ) -> None:
@@ -131,6 +139,7 @@ def run(
             "fix_rounds": fix_rounds,
             "review": review,
             "cache": False if no_cache else None,
+            "sandbox": sandbox,
         }
     )
     run_dir = create_run(input, spec, settings, out_dir)
@@ -147,13 +156,20 @@ def resume(
     max_cost: MaxCost = None,
     max_tokens: MaxTokens = None,
     max_calls: MaxCalls = None,
+    sandbox: SandboxOpt = None,
     quiet: Quiet = False,
     as_json: JsonOut = False,
 ) -> None:
     """Continue a run from its last completed step (after a crash, Ctrl-C, budget or review)."""
     run = RunDir.open(run_dir)
     settings = load_settings(
-        run, {"max_cost": max_cost, "max_tokens": max_tokens, "max_calls": max_calls}
+        run,
+        {
+            "max_cost": max_cost,
+            "max_tokens": max_tokens,
+            "max_calls": max_calls,
+            "sandbox": sandbox,
+        },
     )
     progress = _progress(quiet, as_json)
     outcome = _guarded(run.root, lambda: drive(run, settings, progress))

@@ -43,11 +43,11 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output."
 JsonOut = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
 
 
-def local_sandbox(root: Path) -> Sandbox:
+def local_sandbox(root: Path, backend: str = "auto") -> Sandbox:
     """The default sandbox; imported here only, so grading never depends on it otherwise."""
     from repowright.verify.sandbox import LocalSandbox
 
-    return LocalSandbox(root)
+    return LocalSandbox(root, backend=backend)
 
 
 def _spec(settings: Settings, progress: Progress, override: str | None = None) -> str:
@@ -150,15 +150,19 @@ def _print_report(report: GradeReport) -> None:
 def reproduce(
     repo: Annotated[Path, typer.Argument(help="A repository with reproduce.sh.")],
     timeout: Annotated[float, typer.Option(min=1, help="Wall-clock limit in seconds.")] = 3600.0,
-    memory_mb: Annotated[int | None, typer.Option(help="Memory limit in MB.")] = None,
+    memory_mb: Annotated[int, typer.Option(min=64, help="Memory limit in MB.")] = 8192,
     network: Annotated[bool, typer.Option("--network", help="Allow network access.")] = False,
+    sandbox: Annotated[
+        str, typer.Option(help="auto (the strongest here), bwrap, namespaces, docker or none.")
+    ] = "auto",
 ) -> None:
     """Run `bash reproduce.sh` in the sandbox; writes reproduce.log and reproduce.json."""
     if not repo.is_dir():
         raise InputError(f"repository not found: {repo}")
-    sandbox = local_sandbox(repo)
     record = asyncio.run(
-        run_reproduce(sandbox, timeout_s=timeout, memory_mb=memory_mb, network=network)
+        run_reproduce(
+            local_sandbox(repo, sandbox), timeout_s=timeout, memory_mb=memory_mb, network=network
+        )
     )
     state = "timed out" if record.timed_out else f"exit code {record.returncode}"
     out.print(
@@ -192,7 +196,7 @@ def bench(
     config = BenchConfig(
         out=out_dir or Path("runs") / f"bench-{slugify(papers_dir.resolve().name)}",
         settings=settings,
-        sandbox_factory=local_sandbox,
+        sandbox_factory=functools.partial(local_sandbox, backend=settings.sandbox),
         judge=JudgeConfig(concurrency=concurrency, context_budget=settings.context_budget),
         code_dev=code_dev,
         reproduce_timeout_s=reproduce_timeout,

@@ -73,13 +73,26 @@ def check_local_runtime() -> Check:
 
 
 def check_sandbox() -> Check:
-    from repowright.verify.isolation import probe_network_off
-    from repowright.verify.probe import probe_isolation
+    """The backend `auto` picks, probed with the escape attempts; the others' availability."""
+    import asyncio
+    import tempfile
 
-    found = probe_isolation(probe_network_off())
-    if found is None:
-        return Check(name="sandbox", status="warn", detail="isolation could not be probed here")
-    return Check(name="sandbox", status="ok" if found.complete else "warn", detail=found.describe())
+    from repowright.errors import SandboxError
+    from repowright.verify.backends import BACKENDS, make_backend
+    from repowright.verify.sandbox import LocalSandbox
+
+    others = "; ".join(
+        f"{name}: {make_backend(name).unavailable() or 'available'}"
+        for name in BACKENDS
+        if name != "none"
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="repowright-doctor-") as repo:
+            found = asyncio.run(LocalSandbox(Path(repo)).check_isolation())
+    except SandboxError as exc:
+        return Check(name="sandbox", status="fail", detail=f"{exc} ({others})")
+    status: Status = "ok" if found.complete else "warn"
+    return Check(name="sandbox", status=status, detail=f"{found.describe()} ({others})")
 
 
 def check_disk(path: Path) -> Check:

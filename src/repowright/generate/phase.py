@@ -91,9 +91,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
         if settings.memory == "codemem" and is_test_file(path):
             shown = [p for p in spec.dependencies if p in memory and p.endswith(".py")]
         sources = {
-            p: (run.repo / p).read_text(encoding="utf-8")
-            for p in shown
-            if (run.repo / p).is_file()
+            p: (run.repo / p).read_text(encoding="utf-8") for p in shown if (run.repo / p).is_file()
         }
         note, text, problem, attempts, prompt_tokens, dropped = "", own or "", "", 0, 0, []
         while own is None and attempts < MAX_ATTEMPTS:

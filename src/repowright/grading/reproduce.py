@@ -8,6 +8,7 @@ changed; `reproduce.json` records that list with the exit code, duration and tim
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -69,7 +70,7 @@ async def run_reproduce(
     sandbox: Sandbox,
     *,
     timeout_s: float = 3600.0,
-    memory_mb: int | None = None,
+    memory_mb: int | None = 8192,
     network: bool = False,
 ) -> Reproduction:
     """Run `bash reproduce.sh` in the sandbox's root; write reproduce.log and reproduce.json."""
@@ -78,7 +79,8 @@ async def run_reproduce(
         raise InputError(f"no {SCRIPT} in {root}: nothing to reproduce")
     (root / LOG).unlink(missing_ok=True)
     before = manifest(root)
-    limits = Limits(wall_s=timeout_s, memory_mb=memory_mb, network=network)
+    cpu_s = timeout_s * (os.cpu_count() or 1)  # every core busy for the whole wall time
+    limits = Limits(wall_s=timeout_s, cpu_s=cpu_s, memory_mb=memory_mb, network=network)
     result = await sandbox.run(
         ["bash", "-c", f"bash {SCRIPT} > {LOG} 2>&1"], limits=limits, cwd="."
     )

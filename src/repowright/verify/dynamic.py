@@ -108,7 +108,9 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
     if not specs:
         return _dynamic("import", "skipped", "no importable modules (tests and entry points only)")
     by_module = {s[0]: info for info in index.by_path.values() if (s := _importable(info, index))}
-    cmd = [sandbox.python, import_probe.__file__, str(cfg.import_timeout_s), json.dumps(specs)]
+    # Its source, not its path: repowright's own files may be hidden from the sandbox.
+    source = Path(import_probe.__file__).read_text(encoding="utf-8")
+    cmd = [sandbox.python, "-c", source, str(cfg.import_timeout_s), json.dumps(specs)]
     wall = cfg.import_timeout_s * len(specs) + 30
     result = await sandbox.run(cmd, limits=Limits(wall_s=wall, memory_mb=cfg.memory_mb))
     records = [

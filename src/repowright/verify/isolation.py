@@ -1,18 +1,18 @@
-"""What the local sandbox can enforce on this machine: a clean environment, a network off
-switch (bubblewrap or `unshare`, probed once), and resource limits applied before exec."""
+"""What every sandbox backend shares: a clean environment and resource limits applied in
+the child before exec."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
-import shutil
-import subprocess
+import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 SECRET_MARKERS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH", "COOKIE")
+PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
 PIP_PASSTHROUGH = ("http_proxy", "https_proxy", "no_proxy", "ssl_cert_file", "requests_ca_bundle")
 
 
@@ -67,70 +67,23 @@ def pip_env(base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-@dataclass(frozen=True)
-class NetworkOff:
-    """How to start a process without network: a command prefix, or none available."""
-
-    method: str  # "bwrap" | "unshare -n" | "unshare -rn" | ""
-    reason: str = ""
-
-    def prefix(self, writable: list[Path], readable: list[Path] | None = None) -> list[str]:
-        if self.method == "bwrap":
-            args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-            args += ["--tmpfs", "/tmp"]  # private and thrown away; binds below stay visible
-            for path in readable or []:
-                args += ["--ro-bind", str(path), str(path)]
-            for path in writable:
-                args += ["--bind", str(path), str(path)]
-            return [*args, "--unshare-net", "--die-with-parent", "--"]
-        return [*self.method.split(), "--"] if self.method else []
-
-    def describe(self) -> str:
-        if self.method == "bwrap":
-            return (
-                "network off and filesystem read-only except the repo, the sandbox dir and a "
-                "private /tmp (bwrap)"
-            )
-        if self.method:
-            return (
-                f"network off ({self.method}: private network namespace, loopback down); "
-                "filesystem NOT isolated (no bubblewrap): writes are confined only by "
-                "convention (cwd in the repo, HOME/TMPDIR in the sandbox dir)"
-            )
-        return (
-            f"network NOT isolated ({self.reason}); filesystem NOT isolated: writes are "
-            "confined only by convention (cwd in the repo, HOME/TMPDIR in the sandbox dir)"
-        )
-
-
-def _works(cmd: list[str]) -> bool:
-    try:
-        done = subprocess.run(cmd, capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
-
-
-@cache
-def probe_network_off() -> NetworkOff:
-    """Find the strongest way to run without network here; probed once per process."""
-    if shutil.which("bwrap") and _works([*NetworkOff("bwrap").prefix([]), "true"]):
-        return NetworkOff("bwrap")
-    if shutil.which("unshare"):
-        order = ["unshare -n", "unshare -rn"] if os.geteuid() == 0 else ["unshare -rn"]
-        for method in order:
-            if _works([*method.split(), "--", "true"]):
-                return NetworkOff(method)
-        return NetworkOff("", "unshare is present but not permitted here")
-    return NetworkOff("", "neither bwrap nor unshare is available")
-
-
 def limit_setter(
-    cpu_s: float | None, memory_mb: int | None, file_mb: int | None
+    cpu_s: float | None,
+    memory_mb: int | None,
+    file_mb: int | None,
+    nproc: int | None = None,
+    join: Callable[[], None] | None = None,
 ) -> Callable[[], None]:
-    """A preexec function: runs in the child after fork, before exec."""
+    """A preexec function: runs in the child after fork, before exec.
+
+    Besides the limits, the child is killed when repowright dies (`PR_SET_PDEATHSIG`), which
+    the backends pass on to the whole sandbox (`--kill-child`, `--die-with-parent`); `join`
+    moves it into its pids cgroup."""
 
     def apply() -> None:
+        if join is not None:
+            join()
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if cpu_s is not None:
             soft = max(1, int(cpu_s))
@@ -141,5 +94,7 @@ def limit_setter(
         if file_mb is not None:
             size = file_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        if nproc is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
     return apply

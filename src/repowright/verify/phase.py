@@ -104,7 +104,7 @@ def load_blueprint(path: Path) -> Blueprint | None:
 async def run_verify(ctx: RunContext) -> dict[str, Any]:
     run = ctx.run
     factory: Callable[[Path], Sandbox] = ctx.sandbox_factory or (
-        lambda repo: LocalSandbox(repo, state_dir=run.path("sandbox"))
+        lambda repo: LocalSandbox(repo, state_dir=run.path("sandbox"), backend=ctx.settings.sandbox)
     )
     sandbox = factory(run.repo)
     blueprint = load_blueprint(run.path("blueprint.yaml"))

@@ -1,10 +1,12 @@
-"""The local sandbox: generated code runs in its own virtualenv, with a clean environment,
-resource limits, a process-group kill on timeout and (where the OS allows) no network."""
+"""The local sandbox: generated code runs in its own virtualenv, inside the strongest backend
+this machine has (`verify/backends.py`), with a clean environment, resource limits and a kill
+of everything it started when the command ends. What it isolates is probed, not assumed."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import fcntl
 import hashlib
 import os
@@ -19,19 +21,32 @@ import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from repowright.verify.isolation import (
-    NetworkOff,
-    clean_env,
-    is_secret_name,
-    limit_setter,
-    pip_env,
-    probe_network_off,
-)
+from repowright.errors import SandboxError
+from repowright.verify.backends import INSTALL_HINT, Backend, Mounts, choose_backend
+from repowright.verify.cgroup import PidsCgroup, nproc_limit
+from repowright.verify.isolation import clean_env, is_secret_name, limit_setter, pip_env
+from repowright.verify.probe import Isolation, probe_sandbox
 from repowright.verify.sandbox_base import ExecResult, Limits
 
 MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
 OK_MARKER = ".repowright-ok"
 INSTALL_LIMITS = Limits(wall_s=1800, memory_mb=None, network=True, file_size_mb=None)
+PROVIDER_KEYS = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENROUTER_API_KEY",
+    "GROQ_API_KEY",
+    "TOGETHER_API_KEY",
+    "MISTRAL_API_KEY",
+    "GEMINI_API_KEY",
+    "DEEPSEEK_API_KEY",
+)
+_probed: dict[str, Isolation] = {}
+_IN_PROBE: contextvars.ContextVar[bool] = contextvars.ContextVar("in_probe", default=False)
+
+
+class SandboxRefused(SandboxError):
+    """Generated code would see secrets: no backend isolates them and a provider key is set."""
 
 
 def default_venv_cache() -> Path:
@@ -59,7 +74,7 @@ class LocalSandbox:
         *,
         state_dir: Path | None = None,
         venv_cache: Path | None = None,
-        network_off: NetworkOff | None = None,
+        backend: str | Backend = "auto",
     ) -> None:
         self.root = root.resolve()
         if state_dir is None:
@@ -68,22 +83,28 @@ class LocalSandbox:
             weakref.finalize(self, shutil.rmtree, state_dir, ignore_errors=True)
         self.state = state_dir.resolve()
         self.venv_cache = venv_cache or default_venv_cache()
-        self._net = network_off or probe_network_off()
+        self.backend = choose_backend(backend) if isinstance(backend, str) else backend
+        self.backend_name = self.backend.name
+        self.explicit_none = backend == "none"
         self.home, self.tmp = self.state / "home", self.state / "tmp"
-        for path in (self.home, self.tmp):
+        self.view_root = self.state / ".root"  # where the namespaces backend builds its view
+        self.site = self.state / "site"  # packages installed for a backend's own interpreter
+        for path in (self.home, self.tmp, self.view_root):
             path.mkdir(parents=True, exist_ok=True)
         self._venv = self._light_venv()
         self.environment = "a light venv over the host interpreter's packages (no install)"
+        self.isolation: Isolation | None = None
+        self._probe_lock = asyncio.Lock()
 
     @property
     def python(self) -> str:
-        return str(self._venv / "bin" / "python")
+        return "python3" if self.backend.own_python else str(self._venv / "bin" / "python")
 
     def _light_venv(self) -> Path:
         target = self.state / "hostenv"
         if not (target / OK_MARKER).exists():
             venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(target)
-            paths = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+            paths = _host_site_paths()
             site = Path(
                 sysconfig.get_path("purelib", vars={"base": str(target), "platbase": str(target)})
             )
@@ -95,6 +116,9 @@ class LocalSandbox:
         env = clean_env(self.home, self.tmp, [str(self._venv / "bin")])
         env["VIRTUAL_ENV"] = str(self._venv)
         roots = [self.root, self.root / "src"]
+        if self.backend.own_python:  # the image's interpreter, PATH, and packages in state
+            del env["PATH"], env["VIRTUAL_ENV"]
+            roots.append(self.site)
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in roots if p.is_dir())
         env.update({k: v for k, v in (extra or {}).items() if not is_secret_name(k)})
         return env
@@ -111,11 +135,44 @@ class LocalSandbox:
         workdir = (self.root / cwd).resolve()
         if not workdir.is_relative_to(self.root):
             raise ValueError(f"cwd {cwd!r} leaves the repository")
-        extra = [] if self._venv.is_relative_to(self.state) else [self._venv]
-        prefix = [] if limits.network else self._net.prefix([self.root, self.state], extra)
-        return await execute(
-            list(command), prefix=prefix, cwd=workdir, env=self._env(env), limits=limits
+        if self.isolation is None and not _IN_PROBE.get():
+            await self.check_isolation()
+        environ = self._env(env)
+        argv = self.backend.wrap(
+            command, mounts=self._mounts(), cwd=workdir, limits=limits, env=environ
         )
+        try:
+            client = {**environ, **self.backend.client_env()}
+            return await execute(argv, cwd=workdir, env=client, limits=limits, shown=list(command))
+        finally:
+            self.backend.finish(argv)
+
+    async def check_isolation(self) -> Isolation:
+        """Probe the backend once per process; refuse when secrets would be exposed."""
+        async with self._probe_lock:
+            if self.backend_name not in _probed:
+                token = _IN_PROBE.set(True)  # the probe's own command runs unprobed
+                try:
+                    _probed[self.backend_name] = await probe_sandbox(self, list(self._env({})))
+                finally:
+                    _IN_PROBE.reset(token)
+        self.isolation = _probed[self.backend_name]
+        exposed = [k for k in PROVIDER_KEYS if os.environ.get(k)]
+        if not self.isolation.secrets and exposed and not self.explicit_none:
+            raise SandboxRefused(
+                f"refusing to run generated code: sandbox {self.backend_name!r} does not keep "
+                f"{', '.join(exposed)} away from it (probed). To fix it, {INSTALL_HINT}; or "
+                "pass --sandbox none to run it anyway"
+            )
+        return self.isolation
+
+    def _mounts(self) -> Mounts:
+        readable = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
+        readable |= {Path(p).resolve() for p in _host_site_paths()}
+        if not self._venv.is_relative_to(self.state):
+            readable.add(self._venv.resolve())
+        kept = sorted(p for p in readable if p.exists())
+        return Mounts((self.root, self.state), tuple(kept), self.view_root)
 
     async def install(
         self, requirements: Sequence[str], *, limits: Limits | None = None
@@ -124,6 +181,12 @@ class LocalSandbox:
         if not reqs:
             return ExecResult(command=["pip", "install"], returncode=0, stdout="nothing to install")
         limits = limits or INSTALL_LIMITS
+        if self.backend.own_python:  # into the sandbox's own folder, by the image's pip
+            self.site.mkdir(exist_ok=True)
+            pip = [self.python, "-m", "pip", "install", "-q", "--target", str(self.site), *reqs]
+            result = await self.run(pip, limits=limits)
+            self.environment = f"the {self.backend_name} image's python + {len(reqs)} installed"
+            return result
         target = self.venv_cache / requirements_key(reqs)
         self.venv_cache.mkdir(parents=True, exist_ok=True)
         async with _file_lock(target.with_suffix(".lock")):
@@ -140,14 +203,14 @@ class LocalSandbox:
         env = pip_env(clean_env(self.home, self.tmp, []))
         base = getattr(sys, "_base_executable", sys.executable)
         made = await execute(
-            [base, "-m", "venv", str(target)], prefix=[], cwd=self.state, env=env, limits=limits
+            [base, "-m", "venv", str(target)], cwd=self.state, env=env, limits=limits
         )
         if not made.ok:
             return made
         req_file = self.state / "requirements.lock.txt"
         req_file.write_text("\n".join(reqs) + "\n")
         pip = [str(target / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(req_file)]
-        result = await execute(pip, prefix=[], cwd=self.state, env=env, limits=limits)
+        result = await execute(pip, cwd=self.state, env=env, limits=limits)
         if result.ok:
             (target / OK_MARKER).touch()
         else:
@@ -160,11 +223,21 @@ class LocalSandbox:
         self.environment = f"isolated venv {target.name} ({how}; {len(reqs)} requirements)"
 
     def isolation_report(self) -> str:
-        return (
-            f"{self._net.describe()}; clean environment (allowlist, no API keys or tokens); "
-            "limits: wall time with process-group kill, CPU (RLIMIT_CPU), memory (RLIMIT_AS); "
-            f"python: {self.environment}"
+        probed = self.isolation.describe() if self.isolation else "sandbox not probed yet"
+        warning = (
+            "NO SANDBOX (--sandbox none): generated code ran unisolated. "
+            if (self.backend_name == "none")
+            else ""
         )
+        return (
+            f"{warning}{probed}; clean environment (allowlist, no API keys or tokens); limits: "
+            "wall time, CPU (RLIMIT_CPU), memory (RLIMIT_AS), processes (pids cgroup or "
+            f"RLIMIT_NPROC), output tail; python: {self.environment}"
+        )
+
+
+def _host_site_paths() -> set[str]:
+    return {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
 
 
 @contextlib.asynccontextmanager
@@ -186,16 +259,42 @@ async def _file_lock(path: Path):  # type: ignore[no-untyped-def]
 async def execute(
     command: list[str],
     *,
-    prefix: list[str],
     cwd: Path,
     env: Mapping[str, str],
     limits: Limits,
+    shown: list[str] | None = None,
 ) -> ExecResult:
-    """Run one command in its own session; kill its whole process group at the wall limit."""
+    """Run one command in its own session, in a pids cgroup where one can be made; kill its
+    whole process group at the wall limit and everything left in the cgroup at the end.
+    `shown` is the command as the caller wrote it (without the backend's wrapping)."""
+    cgroup, nproc = None, None
+    if limits.processes is not None:
+        try:
+            cgroup = PidsCgroup(limits.processes)
+        except OSError:
+            nproc = nproc_limit(limits.processes)
+    try:
+        return await _execute(command, cwd, env, limits, shown or command, cgroup, nproc)
+    finally:
+        if cgroup is not None:
+            cgroup.remove()
+
+
+async def _execute(
+    command: list[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    shown: list[str],
+    cgroup: PidsCgroup | None,
+    nproc: int | None,
+) -> ExecResult:
     start = time.monotonic()
+    setter = limit_setter(
+        limits.cpu_s, limits.memory_mb, limits.file_size_mb, nproc, cgroup.join if cgroup else None
+    )
     try:
         proc = await asyncio.create_subprocess_exec(
-            *prefix,
             *command,
             cwd=cwd,
             env=dict(env),
@@ -203,10 +302,10 @@ async def execute(
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=limit_setter(limits.cpu_s, limits.memory_mb, limits.file_size_mb),
+            preexec_fn=setter,
         )
     except OSError as exc:
-        return ExecResult(command=command, returncode=127, stderr=f"cannot start: {exc}")
+        return ExecResult(command=shown, returncode=127, stderr=f"cannot start: {exc}")
     assert proc.stdout and proc.stderr
     tail = limits.output_tail_chars
     readers = asyncio.gather(_tail(proc.stdout, tail), _tail(proc.stderr, tail))
@@ -229,7 +328,7 @@ async def execute(
     code = proc.returncode
     cpu_signals = {-signal.SIGXCPU, 128 + signal.SIGXCPU}
     return ExecResult(
-        command=command,
+        command=shown,
         returncode=None if timed_out else code,
         stdout=stdout,
         stderr=stderr

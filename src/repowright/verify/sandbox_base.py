@@ -35,6 +35,7 @@ class Limits(BaseModel):
     output_tail_chars: int = 20_000
     network: bool = False
     file_size_mb: int | None = 1024
+    processes: int | None = 512
 
 
 @runtime_checkable
