@@ -31,22 +31,12 @@ from repowright.verify.sandbox_base import ExecResult, Limits
 MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
 OK_MARKER = ".repowright-ok"
 INSTALL_LIMITS = Limits(wall_s=1800, memory_mb=None, network=True, file_size_mb=None)
-PROVIDER_KEYS = (
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "OPENROUTER_API_KEY",
-    "GROQ_API_KEY",
-    "TOGETHER_API_KEY",
-    "MISTRAL_API_KEY",
-    "GEMINI_API_KEY",
-    "DEEPSEEK_API_KEY",
-)
 _probed: dict[str, Isolation] = {}
 _IN_PROBE: contextvars.ContextVar[bool] = contextvars.ContextVar("in_probe", default=False)
 
 
 class SandboxRefused(SandboxError):
-    """Generated code would see secrets: no backend isolates them and a provider key is set."""
+    """Generated code would see secrets: no backend isolates them and a key or token is set."""
 
 
 def default_venv_cache() -> Path:
@@ -157,7 +147,7 @@ class LocalSandbox:
                 finally:
                     _IN_PROBE.reset(token)
         self.isolation = _probed[self.backend_name]
-        exposed = [k for k in PROVIDER_KEYS if os.environ.get(k)]
+        exposed = sorted(k for k, v in os.environ.items() if v and is_secret_name(k))
         if not self.isolation.secrets and exposed and not self.explicit_none:
             raise SandboxRefused(
                 f"refusing to run generated code: sandbox {self.backend_name!r} does not keep "
