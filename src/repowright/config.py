@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from repowright.errors import ConfigError
+from repowright.models.pricing import PriceTable
 
 ENV_PREFIX = "REPOWRIGHT_"
 USER_CONFIG = Path("~/.config/repowright/repowright.toml")
@@ -23,9 +24,16 @@ SECRET_WORDS = ("key", "token", "secret", "password")
 
 class Settings(BaseModel):
     model: str = Field(default="", description="Model spec; empty = choose automatically.")
-    max_cost: float | None = Field(default=None, description="Stop the run past this many USD.")
-    max_tokens: int | None = Field(default=None, description="Stop past this many tokens.")
-    max_calls: int | None = Field(default=None, description="Stop past this many model calls.")
+    max_cost: float | None = Field(
+        default=None, ge=0, description="Never spend more than this many USD."
+    )
+    max_tokens: int | None = Field(default=None, ge=1, description="Never use more tokens.")
+    max_calls: int | None = Field(default=None, ge=1, description="Never make more calls.")
+    price: str | None = Field(
+        default=None,
+        pattern=r"^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$",
+        description="USD per million prompt,completion tokens for a model with no known price.",
+    )
     cache: bool = True
     jobs: int = Field(default=4, ge=1, le=64)
     context_budget: int = Field(default=12_000, ge=1_000)
@@ -52,6 +60,14 @@ class Settings(BaseModel):
     review: bool = False
     request_timeout_s: float = 600.0
     max_retries: int = Field(default=5, ge=0, le=20)
+
+    def prices(self, model_name: str) -> PriceTable:
+        """The price table, with `price` (if given) for `model_name`, the model in use."""
+        table = PriceTable.default()
+        if self.price:
+            prompt, completion = (float(v) for v in self.price.split(","))
+            table = table.with_price(model_name, prompt, completion)
+        return table
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None, cwd: Path | None = None) -> Settings:

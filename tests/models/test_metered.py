@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from repowright.errors import BudgetExceeded
+from repowright.errors import BudgetExceeded, ConfigError
 from repowright.models.base import Message, ModelRequest, Usage
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals, cache_key
 from repowright.models.pricing import PriceTable
-from repowright.models.scripted import ScriptedModel
+from repowright.models.scripted import ScriptedModel, ScriptedReply
 from repowright.runs.events import ModelCalled
 from repowright.runs.store import EventLog
 
@@ -57,14 +58,45 @@ def test_price_lookup_exact_prefix_and_free() -> None:
 
 @pytest.mark.parametrize(
     ("budget", "calls_allowed"),
-    [(Budget(max_calls=2), 2), (Budget(max_tokens=1), 1), (Budget(max_cost=0.0), 0)],
+    [
+        (Budget(max_calls=2), 2),
+        (Budget(max_tokens=1), 0),  # even one reply could pass it
+        (Budget(max_cost=0.0), 0),
+    ],
 )
-async def test_budget_stops_before_the_next_call(tmp_path, budget, calls_allowed) -> None:
+async def test_budget_stops_before_the_call_that_could_pass_it(
+    tmp_path, budget, calls_allowed
+) -> None:
     model, inner = metered(tmp_path, ["x"] * 5, name="openai:gpt-4.1", budget=budget)
     with pytest.raises(BudgetExceeded):
         for i in range(5):
             await model.complete(req(f"call {i}"))
     assert inner.calls == calls_allowed
+    assert model.in_flight.calls == 0 and model.in_flight.tokens == 0  # bookings released
+
+
+async def test_parallel_calls_never_pass_a_cap_together(tmp_path: Path) -> None:
+    slow = [ScriptedReply("x", delay_s=0.05)] * 8  # all eight are in flight together
+    for i, budget in enumerate((Budget(max_calls=1), Budget(max_cost=0.1))):
+        (tmp_path / str(i)).mkdir()
+        model, inner = metered(tmp_path / str(i), slow, name="openai:gpt-4.1",
+                               budget=budget)  # fmt: skip
+        results = await asyncio.gather(
+            *(model.complete(req(f"call {i}")) for i in range(8)), return_exceptions=True
+        )
+        made = [r for r in results if not isinstance(r, BaseException)]
+        assert len(made) == inner.calls == 1, budget
+        assert all(isinstance(r, BudgetExceeded) for r in results if r not in made)
+        assert model.totals.cost_usd <= (budget.max_cost or 1.0)
+
+
+def test_a_cost_cap_needs_a_price(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--price"):
+        metered(tmp_path, ["x"], name="acme:mystery", budget=Budget(max_cost=1.0))
+    priced = PriceTable.default().with_price("acme:mystery", 1.0, 2.0)
+    model, _ = metered(tmp_path, ["x"], name="acme:mystery", budget=Budget(max_cost=1.0),
+                       prices=priced)  # fmt: skip
+    assert model.prices.lookup("acme:mystery") == (1.0, 2.0)
 
 
 async def test_cache_answers_repeats_without_calling(tmp_path: Path) -> None:

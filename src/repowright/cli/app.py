@@ -38,6 +38,10 @@ ModelOpt = Annotated[
 MaxCost = Annotated[float | None, typer.Option(help="Stop cleanly past this many USD.")]
 MaxTokens = Annotated[int | None, typer.Option(help="Stop cleanly past this many tokens.")]
 MaxCalls = Annotated[int | None, typer.Option(help="Stop cleanly past this many model calls.")]
+Price = Annotated[
+    str | None,
+    typer.Option(help="IN,OUT: USD per million prompt/completion tokens, for an unpriced model."),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 SandboxOpt = Annotated[
@@ -97,6 +101,7 @@ def run(
     max_cost: MaxCost = None,
     max_tokens: MaxTokens = None,
     max_calls: MaxCalls = None,
+    price: Price = None,
     jobs: Annotated[int | None, typer.Option(help="Files generated in parallel.")] = None,
     context_budget: Annotated[
         int | None, typer.Option(help="Hard token budget of each file's generation prompt.")
@@ -131,6 +136,7 @@ def run(
             "max_cost": max_cost,
             "max_tokens": max_tokens,
             "max_calls": max_calls,
+            "price": price,
             "jobs": jobs,
             "context_budget": context_budget,
             "memory": memory,
@@ -156,6 +162,7 @@ def resume(
     max_cost: MaxCost = None,
     max_tokens: MaxTokens = None,
     max_calls: MaxCalls = None,
+    price: Price = None,
     sandbox: SandboxOpt = None,
     quiet: Quiet = False,
     as_json: JsonOut = False,
@@ -168,6 +175,7 @@ def resume(
             "max_cost": max_cost,
             "max_tokens": max_tokens,
             "max_calls": max_calls,
+            "price": price,
             "sandbox": sandbox,
         },
     )

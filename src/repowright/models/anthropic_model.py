@@ -9,6 +9,7 @@ from typing import Any
 import anthropic
 
 from repowright.models.base import (
+    DEFAULT_REPLY_TOKENS,
     AuthError,
     BadRequestError,
     ContextLengthError,
@@ -18,8 +19,6 @@ from repowright.models.base import (
     TransientModelError,
     Usage,
 )
-
-DEFAULT_MAX_TOKENS = 8192
 
 
 class AnthropicModel:
@@ -46,7 +45,7 @@ class AnthropicModel:
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
         kwargs: dict[str, Any] = {
             "model": self.model,
-            "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS,
+            "max_tokens": request.max_tokens or DEFAULT_REPLY_TOKENS,
             "messages": [
                 {"role": m.role, "content": m.content}
                 for m in request.messages

@@ -25,6 +25,10 @@ class Usage(BaseModel):
         return self.prompt_tokens + self.completion_tokens
 
 
+DEFAULT_REPLY_TOKENS = 8192
+"""The reply limit of a request that sets none, for every provider: budgets reserve it."""
+
+
 class ModelRequest(BaseModel):
     """Everything that determines a reply; also the cache key material."""
 

@@ -11,11 +11,21 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from repowright.errors import BudgetExceeded
-from repowright.models.base import Model, ModelRequest, ModelResponse
+from repowright.errors import BudgetExceeded, ConfigError
+from repowright.models.base import (
+    DEFAULT_REPLY_TOKENS,
+    Model,
+    ModelRequest,
+    ModelResponse,
+    Usage,
+)
 from repowright.models.pricing import PriceTable
+from repowright.models.tokens import estimate_tokens
 from repowright.runs.events import ModelCalled, RunEvent
 from repowright.runs.store import EventLog, atomic_write
+
+PROMPT_MARGIN = 1.5
+"""Prompt estimates are scaled up so a reservation is never below what the call will use."""
 
 
 @dataclass
@@ -87,7 +97,13 @@ class ResponseCache:
 
 
 class MeteredModel:
-    """Checks budgets before each call, logs every call, and answers repeats from the cache."""
+    """Reserves budget before each call, logs every call, and answers repeats from the cache.
+
+    A call starts only when what is spent, plus what calls in flight may still spend, plus
+    this call's worst case (its prompt and its longest reply) stays within every cap; calls
+    made in parallel therefore never pass a cap together. `--max-cost` needs a price: a model
+    without one is refused at the start instead of running uncapped.
+    """
 
     def __init__(
         self,
@@ -107,24 +123,49 @@ class MeteredModel:
         self.prices = prices or PriceTable.default()
         self.warn = warn
         self.totals = Totals.from_events(log)
+        self.in_flight = Totals()
+        if self.budget.max_cost is not None and self.prices.lookup(self.name) is None:
+            raise ConfigError(
+                f"--max-cost cannot be enforced: no price is known for {self.name}. Give one "
+                "with --price IN,OUT (USD per million prompt and completion tokens)"
+            )
 
-    def check_budget(self) -> None:
-        b, t = self.budget, self.totals
-        if b.max_calls is not None and t.calls >= b.max_calls:
-            raise BudgetExceeded(f"call budget reached ({t.calls}/{b.max_calls} calls)")
-        if b.max_tokens is not None and t.tokens >= b.max_tokens:
-            raise BudgetExceeded(f"token budget reached ({t.tokens}/{b.max_tokens} tokens)")
-        if b.max_cost is not None and t.cost_usd >= b.max_cost:
-            raise BudgetExceeded(f"cost budget reached (${t.cost_usd:.4f}/${b.max_cost:.2f})")
+    def reserve(self, request: ModelRequest) -> Totals:
+        """Book this call's worst case, or raise `BudgetExceeded` if it could pass a cap."""
+        text = "".join(m.content for m in request.messages)
+        prompt = int(estimate_tokens(text) * PROMPT_MARGIN) + 16
+        reply = request.max_tokens or DEFAULT_REPLY_TOKENS
+        cost = self.prices.cost(self.name, Usage(prompt_tokens=prompt, completion_tokens=reply))
+        want = Totals(calls=1, prompt_tokens=prompt, completion_tokens=reply, cost_usd=cost or 0.0)
+        b, t, r = self.budget, self.totals, self.in_flight
+        if b.max_calls is not None and t.calls + r.calls + 1 > b.max_calls:
+            raise BudgetExceeded(
+                f"call budget reached ({t.calls} made, {r.calls} in flight, cap {b.max_calls})"
+            )
+        if b.max_tokens is not None and t.tokens + r.tokens + want.tokens > b.max_tokens:
+            raise BudgetExceeded(
+                f"token budget reached ({t.tokens} used, {r.tokens} reserved by calls in flight;"
+                f" the next call may need {want.tokens} of the {b.max_tokens})"
+            )
+        if b.max_cost is not None and t.cost_usd + r.cost_usd + want.cost_usd > b.max_cost:
+            raise BudgetExceeded(
+                f"cost budget reached (${t.cost_usd:.4f} spent, ${r.cost_usd:.4f} in flight; the"
+                f" next call may cost ${want.cost_usd:.4f} of the ${b.max_cost:.4f})"
+            )
+        _shift(r, want, +1)
+        return want
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         key = cache_key(self.name, request)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             self._record(request, hit, key, cached=True)
             return hit.model_copy(update={"cached": True})
-        self.check_budget()
+        booked = self.reserve(request)  # no await between the check and the booking
         start = time.monotonic()
-        response = await self.inner.complete(request)
+        try:
+            response = await self.inner.complete(request)
+        finally:
+            _shift(self.in_flight, booked, -1)
         response.latency_s = response.latency_s or time.monotonic() - start
         response.cost_usd = self.prices.cost(self.name, response.usage)
         if response.cost_usd is None and self.prices.first_unknown(self.name):
@@ -149,3 +190,10 @@ class MeteredModel:
         )
         self.log.append(event)
         self.totals.add(event)
+
+
+def _shift(totals: Totals, amount: Totals, sign: int) -> None:
+    totals.calls += sign * amount.calls
+    totals.prompt_tokens += sign * amount.prompt_tokens
+    totals.completion_tokens += sign * amount.completion_tokens
+    totals.cost_usd += sign * amount.cost_usd

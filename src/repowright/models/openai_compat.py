@@ -8,6 +8,7 @@ from typing import Any, Literal
 import openai
 
 from repowright.models.base import (
+    DEFAULT_REPLY_TOKENS,
     AuthError,
     BadRequestError,
     ContextLengthError,
@@ -34,7 +35,7 @@ class OpenAICompatModel:
         timeout: float = 600.0,
         name: str | None = None,
         json_mode: JsonMode = "json_schema",
-        default_max_tokens: int | None = None,
+        default_max_tokens: int = DEFAULT_REPLY_TOKENS,
     ) -> None:
         self.model = model
         self.name = name or model
@@ -61,9 +62,7 @@ class OpenAICompatModel:
             "messages": [m.model_dump() for m in request.messages],
             "temperature": request.temperature,
         }
-        max_tokens = request.max_tokens or self.default_max_tokens
-        if max_tokens is not None:
-            kwargs["max_tokens"] = max_tokens
+        kwargs["max_tokens"] = request.max_tokens or self.default_max_tokens
         fmt = self._response_format(request)
         if fmt is not None:
             kwargs["response_format"] = fmt

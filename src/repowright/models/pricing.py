@@ -22,10 +22,17 @@ class PriceTable:
         models = {k: (float(v[0]), float(v[1])) for k, v in data["models"].items()}
         return cls(models=models, free_prefixes=tuple(data.get("free", {}).get("prefixes", [])))
 
+    def with_price(self, model: str, prompt: float, completion: float) -> PriceTable:
+        """A copy that prices `model` exactly (USD per million prompt/completion tokens)."""
+        models = {**self.models, model: (prompt, completion)}
+        return PriceTable(models=models, free_prefixes=self.free_prefixes)
+
     def lookup(self, model: str) -> tuple[float, float] | None:
         """Per-1M-token prices for `model` (provider prefix and OpenRouter vendor stripped)."""
         if model.startswith(self.free_prefixes):
             return (0.0, 0.0)
+        if model in self.models:
+            return self.models[model]
         bare = model.split(":", 1)[-1].rsplit("/", 1)[-1].split("#")[-1]
         if bare in self.models:
             return self.models[bare]

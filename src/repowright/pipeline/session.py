@@ -99,6 +99,7 @@ async def drive(run: RunDir, settings: Settings, progress: Progress | None = Non
             run.events,
             budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
             cache=ResponseCache(run.cache_dir) if settings.cache else None,
+            prices=settings.prices(raw.name),
             warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
         )
         ctx = RunContext(
