@@ -19,6 +19,7 @@ from repowright.models.local_server import (
     validate_gguf,
 )
 from repowright.models.structured import complete_structured
+from repowright.models.weights import DEFAULT_MODEL
 from tests.conftest import llama_server_pids
 
 
@@ -70,7 +71,7 @@ def test_local_specs_name_a_catalogued_model_or_a_path(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown local model 'nope'; use one of local:smollm2"):
         local.local_weights("nope")
     assert local.local_weights(f"{tmp_path}/m.gguf") == tmp_path / "m.gguf"
-    assert local.local_weights("") == local.local_weights("smollm2-135m")
+    assert local.local_weights("") == local.local_weights(DEFAULT_MODEL)
 
 
 class City(BaseModel):
@@ -88,7 +89,7 @@ async def test_real_server_schema_constrained_call_and_clean_stop(
     elif server_program() is None:
         pytest.skip("llama-server is not built here (make runtime builds it)")
     before = llama_server_pids()
-    async with local.open_local_model("", log_dir=tmp_path) as model:
+    async with local.open_local_model("smollm2-135m", log_dir=tmp_path) as model:
         reply = await complete_structured(
             model, [Message(role="user", content="Name a city and its population.")], City
         )

@@ -18,7 +18,7 @@ SPEC = "A Python module `adder.py` with a function add(a, b) that returns a + b.
 @pytest.mark.local_model
 async def test_pipeline_with_local_model(tmp_path) -> None:
     before = llama_server_pids()
-    settings = Settings(model="local", jobs=2, fix_rounds=1)
+    settings = Settings(model="local:smollm2-135m", jobs=2, fix_rounds=1)
     run = create_run(None, SPEC, settings, tmp_path / "run")
     outcome = await drive(run, settings)
     assert outcome.status in {"verified", "failed"}

@@ -41,7 +41,9 @@ def _model_calls(run: Path) -> int:
 def test_server_killed_mid_run_exits_2_fast_then_resume_completes(tmp_path: Path) -> None:
     run = tmp_path / "run"
     before = llama_server_pids()
-    proc = _cli("run", "--spec", SPEC, "--model", "local", "--out", str(run), cwd=tmp_path)
+    proc = _cli(
+        "run", "--spec", SPEC, "--model", "local:smollm2-135m", "--out", str(run), cwd=tmp_path
+    )
     deadline = time.monotonic() + 300
     while _model_calls(run) < 1 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -76,7 +76,9 @@ CATALOG: dict[str, Weights] = {
         ),
     )
 }
-DEFAULT_MODEL = "smollm2-135m"
+DEFAULT_MODEL = "qwen-coder-1.5b"
+"""What `local` serves: the catalogued model that made `make demo` verify fastest on 2 cores
+(benchmarks/e2e.py --specs todo, README)."""
 
 
 def models_dir() -> Path:
