@@ -70,3 +70,21 @@ def test_budget_stop_exit_code_and_resume(tmp_path: Path, demo_spec, demo_script
     assert "call budget reached" in stopped.output and "resume" in stopped.output
     resumed = runner.invoke(app, ["resume", str(out), "--max-calls", "50", "--quiet"])
     assert resumed.exit_code == 0, resumed.output
+
+
+def test_a_run_that_cannot_start_leaves_nothing_behind(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--spec", "x", "--model", "openai:gpt-4.1", "-o", str(out)])
+    assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+    assert not out.exists() and "resume" not in result.output
+
+
+def test_resuming_a_finished_run_changes_nothing(tmp_path: Path, demo_spec, demo_script) -> None:
+    out = tmp_path / "run"
+    args = ["run", str(demo_spec), "--out", str(out), "--model", f"scripted:{demo_script}"]
+    assert runner.invoke(app, [*args, "--quiet"]).exit_code == 0
+    before = (out / "events.jsonl").read_text()
+    again = runner.invoke(app, ["resume", str(out), "--quiet"])
+    assert again.exit_code == 0, again.output
+    after = (out / "events.jsonl").read_text()
+    assert after.count('"run_finished"') == before.count('"run_finished"') == 1

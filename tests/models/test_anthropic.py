@@ -78,3 +78,14 @@ async def test_errors_are_classified(status: int, expected: type[Exception]) -> 
             await model.complete(ModelRequest(messages=[Message(role="user", content="q")]))
     finally:
         server.shutdown()
+
+
+async def test_a_reply_cut_off_at_max_tokens_reads_as_length() -> None:
+    cut = {**message([{"type": "text", "text": "def f(:"}]), "stop_reason": "max_tokens"}
+    server, url = serve([(200, cut)], [])
+    try:
+        model = AnthropicModel("claude-test", api_key="k", base_url=url)
+        reply = await model.complete(ModelRequest(messages=[Message(role="user", content="q")]))
+    finally:
+        server.shutdown()
+    assert reply.finish_reason == "length"  # generate regenerates a file cut off this way

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from repowright import __version__
 from repowright.cli.common import err, handle_errors
 from repowright.config import Settings
 from repowright.errors import RepowrightError
-from repowright.pipeline.session import create_run, drive, load_settings, run_state
+from repowright.pipeline.session import create_run, drive, has_progress, load_settings, run_state
 from repowright.runs.progress import ConsoleProgress, JsonProgress, Progress, QuietProgress
 from repowright.runs.store import RunDir
 
@@ -151,7 +152,7 @@ def run(
     run_dir = create_run(input, spec, settings, out_dir)
     progress = _progress(quiet, as_json)
     progress.info(f"run directory: {run_dir.root}")
-    outcome = _guarded(run_dir.root, lambda: drive(run_dir, settings, progress))
+    outcome = _guarded(run_dir.root, lambda: drive(run_dir, settings, progress), fresh=True)
     _finish(outcome.status, outcome.run_dir, as_json, quiet)
 
 
@@ -205,16 +206,22 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _guarded(run_dir: Path, make: Any) -> Any:
-    """Run the coroutine; on Ctrl-C or a stop, say how to resume instead of a traceback."""
+def _guarded(run_dir: Path, make: Any, fresh: bool = False) -> Any:
+    """Run the coroutine; on Ctrl-C or a stop, say how to resume instead of a traceback.
+
+    A new run (`fresh`) that fails before any step or model call (a model that cannot be
+    opened, say) leaves no directory behind: resuming it would only fail the same way."""
     try:
         return asyncio.run(make())
     except KeyboardInterrupt:
         err.print(f"interrupted; nothing done is lost. Continue: repowright resume {run_dir}")
         raise typer.Exit(130) from None
     except RepowrightError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
-        err.print(f"run directory: {run_dir} (continue with: repowright resume {run_dir})")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", emoji=False)
+        if fresh and not has_progress(RunDir(run_dir)):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            err.print(f"run directory: {run_dir} (continue with: repowright resume {run_dir})")
         raise typer.Exit(exc.exit_code) from None
 
 

@@ -24,7 +24,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RepowrightError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", emoji=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("interrupted")

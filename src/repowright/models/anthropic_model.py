@@ -81,7 +81,8 @@ class AnthropicModel:
                 prompt_tokens=resp.usage.input_tokens, completion_tokens=resp.usage.output_tokens
             ),
             model=resp.model,
-            finish_reason=resp.stop_reason,
+            # Normalised where the reply comes in: every cut-off reads "length" downstream.
+            finish_reason="length" if resp.stop_reason == "max_tokens" else resp.stop_reason,
             latency_s=time.monotonic() - start,
         )
 

@@ -14,7 +14,7 @@ from repowright.prompts import render
 T = TypeVar("T", bound=BaseModel)
 
 
-TRUNCATED = frozenset({"length", "max_tokens"})
+TRUNCATED = frozenset({"length"})
 """Finish reasons (OpenAI, Anthropic) of a reply stopped by its token limit."""
 
 

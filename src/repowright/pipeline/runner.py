@@ -58,5 +58,7 @@ async def execute(ctx: RunContext) -> str:
             return "blueprint_ready"
     verdict = Verdict.model_validate(run.read_json("verdict.json"))
     status = "verified" if verdict.verified else "failed"
-    run.events.append(RunFinished(status=status))
+    finished = [e for e in run.events if isinstance(e, RunFinished)]
+    if not (finished and finished[-1].status == status):  # resuming a finished run: no-op
+        run.events.append(RunFinished(status=status))
     return status

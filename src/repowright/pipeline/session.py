@@ -17,11 +17,10 @@ from repowright.models.retry import Retrying
 from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
 from repowright.rag.provider import make_reference_provider
-from repowright.runs.events import RunFinished, RunStarted, StepCompleted
+from repowright.runs.events import ModelCalled, RunFinished, RunStarted, StepCompleted
 from repowright.runs.progress import Progress, QuietProgress
-from repowright.runs.store import RunDir
+from repowright.runs.store import RUN_FILE, RunDir
 
-RUN_FILE = "run.json"
 SPEC_FILE = "spec.md"
 
 
@@ -65,8 +64,12 @@ def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
 
 
 async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:
-    """Open the model for this run and execute the remaining steps."""
-    progress = progress or QuietProgress()
+    """Open the model for this run and execute the remaining steps (holding the run's lock)."""
+    with run.locked():
+        return await _drive(run, settings, progress or QuietProgress())
+
+
+async def _drive(run: RunDir, settings: Settings, progress: Progress) -> RunOutcome:
     spec = settings.model
     if not spec:
         spec, note = default_spec()
@@ -111,6 +114,11 @@ async def drive(run: RunDir, settings: Settings, progress: Progress | None = Non
         )
         status = await execute(ctx)
     return RunOutcome(run.root, status, Totals.from_events(run.events))
+
+
+def has_progress(run: RunDir) -> bool:
+    """Whether the run did anything worth resuming: a completed step or a model call."""
+    return any(isinstance(e, StepCompleted | ModelCalled) for e in run.events)
 
 
 def run_state(run: RunDir) -> dict[str, Any]:

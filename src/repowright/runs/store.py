@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -19,6 +21,8 @@ from repowright.errors import InputError
 from repowright.runs.events import RunEvent, StepCompleted, parse_event
 
 EVENTS_FILE = "events.jsonl"
+RUN_FILE = "run.json"
+LOCK_FILE = ".lock"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -43,13 +47,18 @@ class EventLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._mended = False
 
     def append(self, event: RunEvent) -> None:
         line = event.model_dump_json() + "\n"
-        with self._lock, open(self.path, "a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with self._lock:
+            if not self._mended:
+                mend_last_line(self.path)
+                self._mended = True
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
 
     def __iter__(self) -> Iterator[RunEvent]:
         if not self.path.exists():
@@ -64,6 +73,31 @@ class EventLog:
                 except (json.JSONDecodeError, ValueError):
                     # A line torn by kill -9 mid-write is the only way to get here: skip it.
                     continue
+
+
+def mend_last_line(path: Path) -> None:
+    """Before the first append of a process: a last line torn by kill -9 is cut off, and a
+    complete last line missing only its newline gets one (else the next event joins it)."""
+    if not path.exists():
+        return
+    with open(path, "r+b") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        fh.seek(max(0, size - 65536))
+        tail = fh.read()
+        if tail.endswith(b"\n"):
+            return
+        start = tail.rfind(b"\n") + 1
+        fragment = tail[start:]
+        try:
+            parse_event(json.loads(fragment))
+        except (ValueError, UnicodeDecodeError):
+            fh.truncate(size - len(fragment))
+        else:
+            fh.write(b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -82,8 +116,10 @@ class RunDir:
     def create(cls, out: Path | None, name: str, base: Path = Path("runs")) -> RunDir:
         if out is None:
             out = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{slugify(name)}"
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out {out} is a file; pick a directory")
         if out.exists() and any(out.iterdir()):
-            if (out / EVENTS_FILE).exists():
+            if (out / EVENTS_FILE).exists() or (out / RUN_FILE).exists():
                 raise InputError(
                     f"{out} already holds a run; continue it with `repowright resume {out}` "
                     "or pick another --out"
@@ -97,9 +133,34 @@ class RunDir:
 
     @classmethod
     def open(cls, root: Path) -> RunDir:
-        if not (root / EVENTS_FILE).exists():
-            raise InputError(f"{root} is not a run directory (no {EVENTS_FILE})")
+        """An existing run: it has its settings (`run.json`); events may not be logged yet."""
+        if not (root / RUN_FILE).is_file():
+            raise InputError(f"{root} is not a run directory (no {RUN_FILE})")
         return cls(root)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the run for this process: a second `run`/`resume` of it is refused (it would
+        pay every call twice). The kernel drops the lock when the holder dies, even by kill -9."""
+        with open(self.root / LOCK_FILE, "a+", encoding="utf-8") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                raise InputError(
+                    f"{self.root} is in use by process {holder} (a run or resume of it); "
+                    "wait for it to finish or stop it"
+                ) from None
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                fh.truncate()
 
     @property
     def repo(self) -> Path:
