@@ -143,3 +143,10 @@ def test_bad_input(tmp_path: Path) -> None:
         create_run(None, None, settings, tmp_path / "r")
     with pytest.raises(InputError, match="empty"):
         create_run(None, "   ", settings, tmp_path / "r")
+
+
+def test_a_relative_script_path_is_saved_absolute(tmp_path, demo_spec, demo_script, monkeypatch):
+    monkeypatch.chdir(demo_script.parent)
+    run = create_run(demo_spec, None, Settings(model=f"scripted:{demo_script.name}"), None)
+    saved = run.read_json("run.json")["settings"]["model"]
+    assert saved == f"scripted:{demo_script.resolve()}"  # resume works from anywhere

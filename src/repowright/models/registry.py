@@ -34,6 +34,18 @@ DEFAULTS_BY_KEY = (
 PROVIDERS = ("openai", "anthropic", "openrouter", "openai-compat", "ollama", "scripted", "local")
 
 
+def absolute_spec(spec: str) -> str:
+    """`spec` with a relative file path made absolute (`scripted:x.json`, `local:m.gguf`), so
+    a saved run resumes from any directory."""
+    provider, _, rest = spec.partition(":")
+    path_like = provider == "scripted" or (
+        provider == "local" and ("/" in rest or rest.endswith(".gguf"))
+    )
+    if not path_like or not rest or Path(rest).expanduser().is_absolute():
+        return spec
+    return f"{provider}:{Path(rest).expanduser().resolve()}"
+
+
 def default_spec() -> tuple[str, str]:
     """The spec to use when none is configured, and a one-line note saying why."""
     for var, spec in DEFAULTS_BY_KEY:

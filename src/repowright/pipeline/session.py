@@ -12,7 +12,7 @@ from repowright.errors import InputError
 from repowright.models.base import fit_context_budget
 from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
-from repowright.models.registry import default_spec, open_model
+from repowright.models.registry import absolute_spec, default_spec, open_model
 from repowright.models.retry import Retrying
 from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
@@ -52,7 +52,8 @@ def create_run(
     else:
         (run.root / "input" / SPEC_FILE).write_text(spec_text or "", encoding="utf-8")
         input_name = SPEC_FILE
-    run.write_json(RUN_FILE, {"input": input_name, "settings": settings.model_dump()})
+    saved = settings.model_copy(update={"model": absolute_spec(settings.model)})
+    run.write_json(RUN_FILE, {"input": input_name, "settings": saved.model_dump()})
     return run
 
 
