@@ -107,7 +107,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
     section = data.get("repowright", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [repowright] must be a table of settings, not {section!r}")
     return {k.replace("-", "_"): v for k, v in section.items()}

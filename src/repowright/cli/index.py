@@ -49,6 +49,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Index reference repositories (symbols, docs, imports) for CodeRAG; incremental."""
         target = index_dir or default_index_dir()
+        if target.exists() and not target.is_dir():
+            raise InputError(f"--index-dir {target} is a file; name a folder")
         console = Console(stderr=True, highlight=False)
         results = []
         for source in sources:

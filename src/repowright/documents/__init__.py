@@ -54,17 +54,30 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def load_document(path: Path) -> Document:
-    """Read any supported input; bad input raises `InputError` with one clear line."""
+def check_input(path: Path) -> None:
+    """The checks that need no parsing (exists, a supported type, not too big): done before a
+    run directory is made, so a bad input leaves nothing behind and is never copied."""
     if not path.exists():
         raise InputError(f"input not found: {path}")
+    if path.is_dir():
+        return
+    suffix = path.suffix.lower()
+    if suffix not in (".pdf", *LATEX, *HTML, *MARKDOWN, *TEXT):
+        raise InputError(
+            f"unsupported input type {suffix!r} for {path.name}; use one of {', '.join(SUPPORTED)}"
+        )
+    _check_size(path)
+
+
+def load_document(path: Path) -> Document:
+    """Read any supported input; bad input raises `InputError` with one clear line."""
+    check_input(path)
     suffix = path.suffix.lower()
     if path.is_dir():
         from repowright.documents.latex import latex_to_markdown
 
         text, title = latex_to_markdown(path)
         return _built(text, path, "latex", title)
-    _check_size(path)
     if suffix == ".pdf":
         from repowright.documents.pdf import pdf_to_markdown
 
@@ -80,12 +93,8 @@ def load_document(path: Path) -> Document:
 
         text, title = html_to_markdown(_read_text(path))
         return _built(text, path, "html", title)
-    if suffix in MARKDOWN or suffix in TEXT:
-        kind = "markdown" if suffix in MARKDOWN else "text"
-        return _built(_read_text(path), path, kind, "")
-    raise InputError(
-        f"unsupported input type {suffix!r} for {path.name}; use one of {', '.join(SUPPORTED)}"
-    )
+    kind = "markdown" if suffix in MARKDOWN else "text"  # check_input allows nothing else
+    return _built(_read_text(path), path, kind, "")
 
 
 def _built(text: str, path: Path, kind: str, title: str) -> Document:

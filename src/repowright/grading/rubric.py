@@ -59,6 +59,8 @@ def parse_rubric(data: Any, source: str = "rubric") -> RubricNode:
     """Validate a rubric tree; the error names the offending node by id (or its path)."""
     try:
         root = RubricNode.model_validate(data)
+    except RecursionError:
+        raise InputError(f"{source}: the tree is nested too deeply to be a rubric") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = list(error["loc"])
@@ -104,7 +106,7 @@ def load_rubric(path: Path) -> RubricNode:
         raise InputError(f"rubric not found: {path}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSON errors, non-UTF-8 bytes, deep nesting
         raise InputError(f"{path}: not valid JSON: {exc}") from None
     return parse_rubric(data, source=str(path))
 

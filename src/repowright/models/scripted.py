@@ -118,8 +118,18 @@ def load_script(path: Path) -> ScriptedModel:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"scripted model file not found: {path}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"scripted model file {path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"scripted model file {path} cannot be read: {exc}") from None
+    rules_ok = isinstance(data, dict) and isinstance(data.get("rules", []), list)
+    if not (isinstance(data, list) or rules_ok) or (
+        rules_ok and not all(isinstance(r, dict) for r in data.get("rules", []))
+    ):
+        raise ConfigError(
+            f"scripted model file {path} must hold a list of replies or an object with "
+            '"rules" (a list of objects) and "default"'
+        )
     if isinstance(data, list):
         return ScriptedModel([_from_item(i) for i in data], name=f"scripted:{path.name}")
     rules: list[dict[str, Any]] = list(data.get("rules", []))

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from repowright.config import Settings
-from repowright.errors import InputError
+from repowright.documents import check_input
+from repowright.errors import ConfigError, InputError
 from repowright.models.base import fit_context_budget
 from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
@@ -37,8 +40,8 @@ def create_run(
     """Make the run directory and copy the input in, so the run never depends on the original."""
     if (input_path is None) == (spec_text is None):
         raise InputError("give exactly one of INPUT or --spec")
-    if input_path is not None and not input_path.exists():
-        raise InputError(f"input not found: {input_path}")
+    if input_path is not None:
+        check_input(input_path)
     if spec_text is not None and not spec_text.strip():
         raise InputError("--spec is empty")
     name = input_path.stem if input_path is not None else (spec_text or "spec")[:40]
@@ -61,7 +64,12 @@ def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
     """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top."""
     saved = run.read_json(RUN_FILE)["settings"]
     saved.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings.model_validate(saved)
+    try:
+        return Settings.model_validate(saved)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{run.path(RUN_FILE)}: invalid setting {where}: {err['msg']}") from None
 
 
 async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:

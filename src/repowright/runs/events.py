@@ -30,7 +30,10 @@ class RunEvent(BaseModel):
 
 
 def parse_event(data: dict[str, Any]) -> RunEvent:
-    """Rebuild the typed event from a log line; unknown tags stay plain `RunEvent`s."""
+    """Rebuild the typed event from a log line; unknown tags stay plain `RunEvent`s. Anything
+    that is not an event object raises ValueError."""
+    if not isinstance(data, dict):
+        raise ValueError(f"not an event: {data!r:.80}")
     cls = RunEvent._registry.get(str(data.get("type")), RunEvent)
     return cls.model_validate(data)
 

@@ -63,15 +63,15 @@ class EventLog:
     def __iter__(self) -> Iterator[RunEvent]:
         if not self.path.exists():
             return
-        with open(self.path, encoding="utf-8") as fh:
+        with open(self.path, encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 line = line.strip()
                 if not line:
                     continue
                 try:
                     yield parse_event(json.loads(line))
-                except (json.JSONDecodeError, ValueError):
-                    # A line torn by kill -9 mid-write is the only way to get here: skip it.
+                except (ValueError, TypeError):
+                    # A line torn by kill -9 mid-write (or garbage): skip it.
                     continue
 
 
@@ -136,6 +136,16 @@ class RunDir:
         """An existing run: it has its settings (`run.json`); events may not be logged yet."""
         if not (root / RUN_FILE).is_file():
             raise InputError(f"{root} is not a run directory (no {RUN_FILE})")
+        try:
+            saved = json.loads((root / RUN_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{root / RUN_FILE} is unreadable ({exc}); start a new run") from None
+        if not (
+            isinstance(saved, dict)
+            and isinstance(saved.get("settings"), dict)
+            and isinstance(saved.get("input"), str)
+        ):
+            raise InputError(f"{root / RUN_FILE} is not a run's record; start a new run")
         return cls(root)
 
     @contextlib.contextmanager
