@@ -94,12 +94,18 @@ class Settings(BaseModel):
                 f"{', '.join(secret)}: API keys are read from the environment only "
                 "(e.g. OPENAI_API_KEY), never from config files"
             )
+        return cls.checked(data)
+
+    @classmethod
+    def checked(cls, data: dict[str, Any], source: str = "") -> Settings:
+        """Validated settings; the first problem as a `ConfigError` naming the setting."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"invalid setting {where}: {err['msg']}") from None
+            prefix = f"{source}: " if source else ""
+            raise ConfigError(f"{prefix}invalid setting {where}: {err['msg']}") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from repowright.config import Settings
 from repowright.documents import check_input
-from repowright.errors import ConfigError, InputError
+from repowright.errors import InputError
 from repowright.models.base import fit_context_budget
 from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
@@ -64,12 +62,7 @@ def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
     """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top."""
     saved = run.read_json(RUN_FILE)["settings"]
     saved.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        return Settings.model_validate(saved)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{run.path(RUN_FILE)}: invalid setting {where}: {err['msg']}") from None
+    return Settings.checked(saved, source=str(run.path(RUN_FILE)))
 
 
 async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:
