@@ -150,3 +150,9 @@ def test_a_relative_script_path_is_saved_absolute(tmp_path, demo_spec, demo_scri
     run = create_run(demo_spec, None, Settings(model=f"scripted:{demo_script.name}"), None)
     saved = run.read_json("run.json")["settings"]["model"]
     assert saved == f"scripted:{demo_script.resolve()}"  # resume works from anywhere
+
+
+async def test_flags_given_to_resume_are_kept(tmp_path, demo_spec, demo_script) -> None:
+    run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
+    assert load_settings(run, {"max_calls": 50, "sandbox": None}).max_calls == 50
+    assert load_settings(RunDir.open(run.root), {}).max_calls == 50

@@ -59,10 +59,15 @@ def create_run(
 
 
 def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
-    """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top."""
-    saved = run.read_json(RUN_FILE)["settings"]
-    saved.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings.checked(saved, source=str(run.path(RUN_FILE)))
+    """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top;
+    those are saved, so a later resume keeps them."""
+    record = run.read_json(RUN_FILE)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    settings = Settings.checked({**record["settings"], **given}, source=str(run.path(RUN_FILE)))
+    if given:
+        record["settings"] = settings.model_dump()
+        run.write_json(RUN_FILE, record)
+    return settings
 
 
 async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:
