@@ -50,16 +50,22 @@ def test_run_status_and_json(tmp_path: Path, demo_spec: Path, demo_script: Path)
         (["run", "--spec", "x", "--model", "scripted:x.json", "--max-calls", "0"], "max_calls"),
         (["run", "--spec", "x", "--model", "scripted:x.json", "--price", "cheap"], "price"),
         (["run", "--spec", "x", "--model", "scripted:x.json", "--sandbox", "jail"], "sandbox"),
+        (["run", "paper.xyz", "--model", "scripted:x.json"], "unsupported input type"),
+        (["run", "a:m:b.md", "--model", "scripted:x.json"], "a:m:b.md"),  # no emoji
+        (["reproduce", ".", "--memory-mb", "0"], "memory-mb"),
+        (["index", ".", "--index-dir", "paper.xyz"], "is a file"),
         (["resume", "."], "not a run directory"),
         (["status", "nowhere"], "not a run directory"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:
+    Path("paper.xyz").write_text("x")
     result = runner.invoke(app, args)
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not Path("runs").exists()  # nothing left behind
 
 
 def test_budget_stop_exit_code_and_resume(tmp_path: Path, demo_spec, demo_script) -> None:

@@ -64,6 +64,37 @@ def _key(var: str, spec: str) -> str:
     return value
 
 
+KEY_OF = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+}
+
+
+def check_spec(spec: str) -> None:
+    """What `open_model` would refuse, found without a network, a server or weights assembly,
+    so a run that cannot start is refused before its directory is made."""
+    provider, _, rest = spec.partition(":")
+    if provider == "local":
+        from repowright.models.weights import CATALOG
+
+        path_like = "/" in rest or rest.endswith(".gguf")
+        if rest and not path_like and rest not in CATALOG:
+            raise ConfigError(f"unknown local model {rest!r}; use one of {', '.join(CATALOG)}")
+        if path_like and not Path(rest).expanduser().is_file():
+            raise ConfigError(f"local model file not found: {rest}")
+        return
+    if provider not in PROVIDERS or not rest:
+        raise ConfigError(
+            f"unknown model spec {spec!r}; use provider:model with provider one of "
+            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4.1)"
+        )
+    if provider in KEY_OF:
+        _key(KEY_OF[provider], spec)
+    if provider == "scripted":
+        load_script(Path(rest))
+
+
 @asynccontextmanager
 async def open_model(
     spec: str, settings: Settings, log_dir: Path | None = None
@@ -77,18 +108,14 @@ async def open_model(
         async with open_local_model(rest, log_dir=log_dir) as model:
             yield model
         return
-    if provider not in PROVIDERS or (not rest and provider != "local"):
-        raise ConfigError(
-            f"unknown model spec {spec!r}; use provider:model with provider one of "
-            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4.1)"
-        )
+    check_spec(spec)
     if provider == "scripted":
         yield load_script(Path(rest))
         return
     if provider == "anthropic":
         from repowright.models.anthropic_model import AnthropicModel
 
-        yield AnthropicModel(rest, api_key=_key("ANTHROPIC_API_KEY", spec), timeout=timeout)
+        yield AnthropicModel(rest, api_key=_key(KEY_OF[provider], spec), timeout=timeout)
         return
     from repowright.models.openai_compat import OpenAICompatModel
 
@@ -96,7 +123,7 @@ async def open_model(
         model = OpenAICompatModel(
             rest,
             base_url=os.environ.get("OPENAI_BASE_URL"),
-            api_key=_key("OPENAI_API_KEY", spec),
+            api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
         )
@@ -104,7 +131,7 @@ async def open_model(
         model = OpenAICompatModel(
             rest,
             base_url=OPENROUTER_URL,
-            api_key=_key("OPENROUTER_API_KEY", spec),
+            api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
         )

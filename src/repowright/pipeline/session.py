@@ -13,7 +13,7 @@ from repowright.errors import InputError
 from repowright.models.base import fit_context_budget
 from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
-from repowright.models.registry import absolute_spec, default_spec, open_model
+from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
 from repowright.models.retry import Retrying
 from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
@@ -35,13 +35,16 @@ class RunOutcome:
 def create_run(
     input_path: Path | None, spec_text: str | None, settings: Settings, out: Path | None
 ) -> RunDir:
-    """Make the run directory and copy the input in, so the run never depends on the original."""
+    """Check the input and model spec, then make the run directory and copy the input in (the
+    run never depends on the original); a refused start leaves nothing behind."""
     if (input_path is None) == (spec_text is None):
         raise InputError("give exactly one of INPUT or --spec")
     if input_path is not None:
         check_input(input_path)
     if spec_text is not None and not spec_text.strip():
         raise InputError("--spec is empty")
+    if settings.model:
+        check_spec(settings.model)
     name = input_path.stem if input_path is not None else (spec_text or "spec")[:40]
     run = RunDir.create(out, name)
     if input_path is not None and input_path.is_dir():
