@@ -56,9 +56,11 @@ async def judge():
 
 
 def config(tmp_path: Path) -> BenchConfig:
+    unused = tmp_path / "unused.json"  # generation is faked; the spec must still be valid
+    unused.write_text("[]")
     return BenchConfig(
         out=tmp_path / "out",
-        settings=Settings(model="scripted:unused.json"),
+        settings=Settings(model=f"scripted:{unused}"),
         sandbox_factory=FakeSandbox,
         generate=fake_generate,
     )
