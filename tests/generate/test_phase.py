@@ -113,6 +113,17 @@ async def test_truncated_reply_is_regenerated(tmp_path: Path) -> None:
     assert next(e for e in done if e.path == "calc/ops.py").attempts == 2
 
 
+async def test_a_stub_is_asked_again_and_the_last_try_is_kept(tmp_path: Path) -> None:
+    stub = 'def add(a, b):\n    """Add."""\n    # Implementation goes here\n'
+    model = ScriptedModel(by_path({"calc/ops.py": [stub, stub, stub]}))
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    summary = await run_generate(ctx)
+    calls = [r for r in model.requests if r.tag == "generate:calc/ops.py"]
+    assert len(calls) == 3 and "add has no implementation" in calls[1].messages[-1].content
+    assert "calc/ops.py" not in summary["failed"]  # kept: verification reports the stub
+    assert (ctx.run.repo / "calc/ops.py").read_text() == stub
+
+
 async def test_persistently_empty_file_is_reported_not_done(tmp_path: Path) -> None:
     model = ScriptedModel(by_path({"README.md": ["", "", ""]}))
     ctx = make_ctx(tmp_path, model)

@@ -15,6 +15,7 @@ from repowright.verify.static import (
     check_files,
     check_lint,
     check_requirements,
+    check_stubs,
     run_static,
 )
 from tests.verify.helpers import MINI, blueprint_for, write_repo
@@ -33,6 +34,7 @@ def test_clean_repo_passes_everything(tmp_path: Path) -> None:
         "lint": "passed",
         "cross_imports": "passed",
         "call_arity": "passed",
+        "stubs": "passed",
         "requirements": "passed",
         "drift": "skipped",
     }
@@ -173,3 +175,11 @@ def test_bare_import_inside_a_package_is_absolute(tmp_path: Path) -> None:
     index = ProjectIndex(repo)
     assert check_cross_imports(index).status == "passed"
     assert index.resolve(index.by_path["calc/cli.py"], "io", 0) is None  # the stdlib module
+
+
+def test_a_function_left_without_code_fails(tmp_path: Path) -> None:
+    files = {**MINI, "mini/calc.py": 'def evaluate(text):\n    """Evaluate."""\n    # todo\n'}
+    repo = write_repo(tmp_path / "repo", files)
+    check = check_stubs(ProjectIndex(repo))
+    assert check.status == "failed"
+    assert messages(check)[0].startswith("mini/calc.py:1 `evaluate` has no implementation")

@@ -24,6 +24,7 @@ from repowright.generate.schedule import run_dag
 from repowright.generate.tidy import tidy
 from repowright.memory.extract import load_memory
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
+from repowright.memory.stubs import stub_functions
 from repowright.models.base import ModelRequest
 from repowright.pipeline.context import RunContext
 from repowright.runs.store import atomic_write
@@ -48,6 +49,20 @@ def unusable(path: str, text: str, finish_reason: str | None) -> str:
             if at_end or "never closed" in str(exc.msg) or "EOF" in str(exc.msg):
                 return f"the Python source is cut off ({exc.msg})"
     return ""
+
+
+def unfinished(path: str, text: str) -> str:
+    """Functions the file declares without code ('' when none, or not Python that parses)."""
+    if not path.endswith(".py"):
+        return ""
+    try:
+        stubs = stub_functions(ast.parse(text))
+    except SyntaxError:
+        return ""
+    if not stubs:
+        return ""
+    names = ", ".join(name for name, _ in stubs[:5])
+    return f"{names} {'has' if len(stubs) == 1 else 'have'} no implementation"
 
 
 def _sha(text: str) -> str:
@@ -121,11 +136,17 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             problem = unusable(path, text, reply.finish_reason)
             if problem and is_test_file(path) and (trimmed := whole_tests(text)):
                 text, problem = trimmed, ""
-            if not problem:
+            # A stub is asked again, but the last try is kept: verification reports it.
+            stubbed = "" if problem else unfinished(path, text)
+            if not problem and (not stubbed or attempts == MAX_ATTEMPTS):
                 break
             note = (
                 f"Your previous reply for this file was unusable: {problem}. "
                 "Write the complete file again, more concisely."
+                if problem
+                else f"Your previous reply left code out: {stubbed} (only a docstring, a "
+                "comment or `pass`). Write the complete file again with every function fully "
+                "implemented."
             )
         atomic_write(run.repo / path, text)
         entry = entry_for(run.repo, path, spec.purpose)

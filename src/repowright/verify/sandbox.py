@@ -109,6 +109,10 @@ class LocalSandbox:
         if self.backend.own_python:  # the image's interpreter, PATH, and packages in state
             del env["PATH"], env["VIRTUAL_ENV"]
             roots.append(self.site)
+        if self._venv.is_relative_to(self.state):
+            # The light venv sees repowright's own packages: their pytest plugins are not the
+            # repository's (a venv with its declared requirements loads its own).
+            env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in roots if p.is_dir())
         env.update({k: v for k, v in (extra or {}).items() if not is_secret_name(k)})
         return env

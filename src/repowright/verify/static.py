@@ -11,6 +11,7 @@ from pathlib import Path
 
 from repowright.blueprint.schema import Blueprint
 from repowright.memory.extract import ProjectIndex, repo_files
+from repowright.memory.stubs import stub_functions
 from repowright.verify.deps import (
     IMPLICIT,
     declared_requirements,
@@ -150,6 +151,24 @@ def check_cross_imports(index: ProjectIndex) -> Check:
     return _check("cross_imports", findings, f"project imports of {len(index.by_path)} files")
 
 
+def check_stubs(index: ProjectIndex) -> Check:
+    """Functions declared without code: the module imports, the call returns None."""
+    findings = [
+        Finding(
+            file=info.path,
+            line=line,
+            check="stubs",
+            code="stub",
+            message=f"`{name}` has no implementation (only a docstring, a comment, `pass` or "
+            "NotImplementedError): write its code",
+        )
+        for info in index.by_path.values()
+        if info.tree
+        for name, line in stub_functions(info.tree)
+    ]
+    return _check("stubs", findings, f"function bodies in {len(index.by_path)} files")
+
+
 def check_call_arity(index: ProjectIndex) -> Check:
     findings = [
         f for info in index.by_path.values() if info.tree for f in arity_findings(info, index)
@@ -246,6 +265,7 @@ def run_static(
         check_lint(repo, index),
         check_cross_imports(index),
         check_call_arity(index),
+        check_stubs(index),
         check_requirements(repo, index, blueprint),
         check_drift(drift_path),
     ]
