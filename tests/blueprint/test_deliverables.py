@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.graph import topological_order
-from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.blueprint.schema import Blueprint, FileSpec, Package
 
 SPEC = """A Python package `rpn`. `rpn/errors.py` defines RPNError; `rpn/calc.py` evaluate().
 `python -m rpn "3 4 +"` prints 7.0. Run the unit tests with `python -m pytest`.
@@ -98,3 +98,11 @@ def test_entry_points_written_as_commands_become_the_files_they_run() -> None:
     bp, notes = autofix_blueprint(draft, "x", "`python -m todo list` lists items.")
     assert bp.entry_points == ["src/todo/__main__.py", "train.py", "serve"]
     assert any("-> 'train.py'" in n for n in notes)
+
+
+def test_a_package_named_like_the_project_is_dropped() -> None:
+    draft = plan("lru/cache.py", "tests/test_cache.py")
+    draft.environment.packages = [Package(name="lru"), Package(name="numpy")]
+    bp, notes = autofix_blueprint(draft, "x")
+    assert [p.name for p in bp.environment.packages] == ["numpy"]
+    assert any("this project's own module" in n for n in notes)

@@ -39,6 +39,12 @@ def test_requirements_keep_only_what_pip_can_install() -> None:
     assert tidy("requirements.txt", text) == "numpy>=1.24  # arrays\n-r base.txt\npytest\n"
 
 
+def test_requirements_never_name_the_project_itself() -> None:
+    own = frozenset({"lru", "my_pkg"})
+    text = "lru\nmy-pkg>=1.0\nnumpy\n"
+    assert tidy("requirements.txt", text, own) == "numpy\n"
+
+
 def test_other_files_are_left_alone() -> None:
     assert tidy("notes.txt", "python>=3.8\n") == "python>=3.8\n"
     assert tidy("run.sh", "") == ""

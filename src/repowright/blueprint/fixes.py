@@ -191,6 +191,7 @@ def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
             notes.append(f"environment.python {env.python!r} -> {new!r}")
             env.python = new
     kept = []
+    own = own_modules(bp)
     for pkg in env.packages:
         before = f"{pkg.name}{pkg.version}"
         pkg.name, pkg.version = pkg.name.strip(), pkg.version.strip()
@@ -209,11 +210,24 @@ def _fix_environment(bp: Blueprint, notes: list[str]) -> None:
             notes.append(f"dropped {pkg.name!r} from packages: it is environment.python")
         elif pkg.name.lower() in sys.stdlib_module_names:
             notes.append(f"dropped {pkg.name!r} from packages: it is in the standard library")
+        elif pkg.name.lower().replace("-", "_") in own:
+            notes.append(f"dropped {pkg.name!r} from packages: it is this project's own module")
         elif pkg in kept:
             notes.append(f"dropped a repeated package entry {pkg.name!r}")
         else:
             kept.append(pkg)
     env.packages = kept
+
+
+def own_modules(bp: Blueprint) -> set[str]:
+    """Top-level modules and packages the plan writes (`lru` for `lru/cache.py`): listed as a
+    requirement, pip would fetch an unrelated PyPI project of the same name."""
+    tops = set()
+    for spec in bp.files:
+        parts = PurePosixPath(spec.path.removeprefix("src/")).parts
+        if spec.path.endswith(".py") and parts:
+            tops.add(parts[0].removesuffix(".py").lower())
+    return tops - {"tests", "test"}
 
 
 def _is_version(text: str) -> bool:

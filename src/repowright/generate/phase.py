@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
 from repowright.documents import Document
@@ -72,6 +73,7 @@ def _sha(text: str) -> str:
 async def run_generate(ctx: RunContext) -> dict[str, Any]:
     run, settings = ctx.run, ctx.settings
     bp = load_blueprint(run)
+    project_modules = frozenset(own_modules(bp))
     doc = (
         Document.model_validate(run.read_json("document.json"))
         if run.path("document.json").exists()
@@ -132,7 +134,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
                 ModelRequest(messages=messages, temperature=temperature, tag=f"generate:{path}")
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
-            text = tidy(path, file_body(path, reply.text))
+            text = tidy(path, file_body(path, reply.text), project_modules)
             problem = unusable(path, text, reply.finish_reason)
             if problem and is_test_file(path) and (trimmed := whole_tests(text)):
                 text, problem = trimmed, ""

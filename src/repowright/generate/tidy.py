@@ -20,15 +20,16 @@ _POSITIONAL = re.compile(r"\$([1-9])\b|\$\{([1-9])\}")
 _PYTEST = re.compile(r"\bpytest\b")
 
 
-def tidy(path: str, text: str) -> str:
-    """`text` as it should be written to `path` (unchanged for kinds with no mechanical fix)."""
+def tidy(path: str, text: str, own: frozenset[str] = frozenset()) -> str:
+    """`text` as it should be written to `path` (unchanged for kinds with no mechanical fix);
+    `own` names the project's own top-level modules."""
     if not text.strip():
         return text
     name = path.rsplit("/", 1)[-1]
     if name.endswith(".sh"):
         return tidy_shell(text)
     if name.startswith("requirements") and name.endswith(".txt"):
-        return tidy_requirements(text)
+        return tidy_requirements(text, own)
     return text
 
 
@@ -46,21 +47,22 @@ def tidy_shell(text: str) -> str:
     return "\n".join(lines) + "\n" if lines else text
 
 
-def tidy_requirements(text: str) -> str:
-    """`text` without lines pip cannot install: the interpreter, standard-library modules and
+def tidy_requirements(text: str, own: frozenset[str] = frozenset()) -> str:
+    """`text` without lines pip cannot or must not install: the interpreter, standard-library
+    modules, the project itself (`own`: an unrelated PyPI project of that name would come) and
     anything that is not a requirement (prose). Options (`-r`, `--index-url`) and comments stay."""
     kept = []
     for line in text.splitlines():
         spec = line.split("#", 1)[0].strip()
-        if spec and not spec.startswith("-") and not _installable(spec):
+        if spec and not spec.startswith("-") and not _installable(spec, own):
             continue
         kept.append(line)
     return "\n".join(kept).strip("\n") + "\n"
 
 
-def _installable(spec: str) -> bool:
+def _installable(spec: str, own: frozenset[str]) -> bool:
     try:
         name = Requirement(spec).name.lower()
     except InvalidRequirement:
         return False
-    return name not in INTERPRETER and name not in sys.stdlib_module_names
+    return not ({name, name.replace("-", "_")} & (INTERPRETER | own | sys.stdlib_module_names))

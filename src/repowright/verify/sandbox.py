@@ -171,6 +171,8 @@ class LocalSandbox:
     async def install(
         self, requirements: Sequence[str], *, limits: Limits | None = None
     ) -> ExecResult:
+        if self.isolation is None:
+            await self.check_isolation()  # at start, whatever runs first
         reqs = sorted({r.strip() for r in requirements if r.strip()})
         if not reqs:
             return ExecResult(command=["pip", "install"], returncode=0, stdout="nothing to install")
