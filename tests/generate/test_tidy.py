@@ -45,6 +45,16 @@ def test_requirements_never_name_the_project_itself() -> None:
     assert tidy("requirements.txt", text, own) == "numpy\n"
 
 
+def test_a_star_import_of_a_standard_module_names_what_the_file_uses() -> None:
+    text = (
+        "from typing import *\nfrom os.path import *\nfrom mylib import *\n\n"
+        "def f(x: List[int]) -> Dict[str, int]:\n    return deque(x)\n"
+    )
+    fixed = tidy("graphs.py", text)
+    assert fixed.startswith("from typing import Dict, List\nfrom mylib import *\n")
+    assert tidy("broken.py", "from typing import *\ndef (") == "from typing import *\ndef ("
+
+
 def test_other_files_are_left_alone() -> None:
     assert tidy("notes.txt", "python>=3.8\n") == "python>=3.8\n"
     assert tidy("run.sh", "") == ""

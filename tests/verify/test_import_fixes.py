@@ -80,6 +80,22 @@ def test_undefined_stdlib_modules_and_typing_names_are_imported(tmp_path: Path) 
     ]
 
 
+def test_common_standard_names_and_pytest_in_tests_are_imported(tmp_path: Path) -> None:
+    files = {
+        "graphs.py": "def bfs(start):\n    return deque([start]), defaultdict(list)\n",
+        "tests/test_graphs.py": "def test_x():\n    assert pytest.approx(1) == 1\n",
+        "tool.py": "def f():\n    return pytest\n",  # not a test file: left alone
+    }
+    repo = write_repo(tmp_path / "repo", files)
+    fixes, left = fix_imports(repo, check_lint(repo, ProjectIndex(repo)).findings)
+    assert sorted(f.after for f in fixes) == [
+        "from collections import defaultdict",
+        "from collections import deque",
+        "import pytest",
+    ]
+    assert [(f.file, f.message) for f in left] == [("tool.py", "Undefined name `pytest`")]
+
+
 def test_an_undefined_project_name_is_imported_from_its_only_home(tmp_path: Path) -> None:
     files = {
         "calc/__init__.py": "",

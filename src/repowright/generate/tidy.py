@@ -3,11 +3,15 @@
 Small models write `if [ "$1" == "--smoke" ]` under `set -u` (an error when the script runs
 without arguments), pass the script's own `--smoke` on to pytest (which has no such option),
 or forget the shebang; they list `python>=3.8`, `json` or a sentence in requirements.txt,
-which makes `pip install -r` fail. None of these needs a model round trip.
+which makes `pip install -r` fail; they write `from typing import *`, which hides every
+undefined name from the linter (a missing `deque` import then fails only at run time). None
+of these needs a model round trip.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 import sys
 
@@ -30,6 +34,8 @@ def tidy(path: str, text: str, own: frozenset[str] = frozenset()) -> str:
         return tidy_shell(text)
     if name.startswith("requirements") and name.endswith(".txt"):
         return tidy_requirements(text, own)
+    if name.endswith(".py"):
+        return explicit_star_imports(text)
     return text
 
 
@@ -66,3 +72,38 @@ def _installable(spec: str, own: frozenset[str]) -> bool:
     except InvalidRequirement:
         return False
     return not ({name, name.replace("-", "_")} & (INTERPRETER | own | sys.stdlib_module_names))
+
+
+def explicit_star_imports(text: str) -> str:
+    """`from M import *` of a standard-library module replaced by the names the file uses
+    (the line is dropped when it uses none); other modules and unparsable files unchanged."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    lines = text.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if not (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and [a.name for a in node.names] == ["*"]
+            and node.module.split(".")[0] in sys.stdlib_module_names
+        ):
+            continue
+        try:
+            exported = _public_names(importlib.import_module(node.module))
+        except ImportError:
+            continue
+        names = sorted(used & exported)
+        start, end = node.lineno - 1, node.end_lineno or node.lineno
+        lines[start:end] = [f"from {node.module} import {', '.join(names)}\n"] if names else []
+    return "".join(lines)
+
+
+def _public_names(module: object) -> set[str]:
+    exported = getattr(module, "__all__", None)
+    if exported is None:
+        exported = [n for n in dir(module) if not n.startswith("_")]
+    return set(exported)

@@ -17,10 +17,25 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.memory.extract import ModuleInfo, ProjectIndex
 from repowright.verify.schema import Finding
 
 FIXABLE = {"ImportError", "ModuleNotFoundError"}
+# Names small models use without importing them, each exported by one standard module.
+STDLIB_NAMES = {
+    **dict.fromkeys(
+        ("deque", "defaultdict", "Counter", "OrderedDict", "namedtuple"), "collections"
+    ),
+    **dict.fromkeys(("dataclass", "field", "asdict"), "dataclasses"),
+    **dict.fromkeys(("partial", "reduce", "lru_cache", "wraps", "cache"), "functools"),
+    **dict.fromkeys(("heappush", "heappop", "heapify"), "heapq"),
+    **dict.fromkeys(("ABC", "abstractmethod"), "abc"),
+    "Path": "pathlib",
+    "Enum": "enum",
+    "Fraction": "fractions",
+    "Decimal": "decimal",
+}
 _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
@@ -69,10 +84,12 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
     owners = [m for m, mod in index.modules.items() if name in mod.own and mod is not info]
     if len(owners) == 1:
         statement = f"from {owners[0]} import {name}"
-    elif name in sys.stdlib_module_names:
+    elif name in sys.stdlib_module_names or (name == "pytest" and is_test_file(info.path)):
         statement = f"import {name}"
     elif name in typing.__all__:
         statement = f"from typing import {name}"
+    elif name in STDLIB_NAMES:
+        statement = f"from {STDLIB_NAMES[name]} import {name}"
     else:
         return None
     after = 0
