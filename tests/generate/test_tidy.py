@@ -55,6 +55,17 @@ def test_a_star_import_of_a_standard_module_names_what_the_file_uses() -> None:
     assert tidy("broken.py", "from typing import *\ndef (") == "from typing import *\ndef ("
 
 
+def test_module_level_tests_lose_a_self_parameter() -> None:
+    text = (
+        "def test_a(self, tmp_path):\n    pass\n\n\ndef test_b(self):\n    pass\n\n\n"
+        "class TestC:\n    def test_c(self):\n        pass\n"
+    )
+    fixed = tidy("tests/test_x.py", text)
+    assert "def test_a(tmp_path):" in fixed and "def test_b():" in fixed
+    assert "def test_c(self):" in fixed  # a method keeps it
+    assert tidy("pkg/mod.py", text) == text  # only test files
+
+
 def test_other_files_are_left_alone() -> None:
     assert tidy("notes.txt", "python>=3.8\n") == "python>=3.8\n"
     assert tidy("run.sh", "") == ""

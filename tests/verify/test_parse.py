@@ -71,3 +71,16 @@ def test_pytest_failures(tmp_path: Path) -> None:
         ("tests/test_io.py", 1, "TestError"),
     ]
     assert found[1].message.endswith("cannot import name 'load' from 'pkg.io'")
+
+
+def test_a_setup_error_says_why(tmp_path: Path) -> None:
+    output = (
+        "==================================== ERRORS ====================================\n"
+        "___________________________ ERROR at setup of test_fit ___________________________\n"
+        "file tests/test_km.py, line 20\n  def test_fit(self, tmp_path: Path):\n"
+        "E       fixture 'self' not found\n"
+        "=========================== short test summary info ============================\n"
+        "ERROR tests/test_km.py::test_fit\n1 error in 0.07s\n"
+    )
+    (found,) = pytest_findings(output, tmp_path)
+    assert found.message == "tests/test_km.py::test_fit: fixture 'self' not found"

@@ -4,7 +4,8 @@ Small models write `if [ "$1" == "--smoke" ]` under `set -u` (an error when the 
 without arguments), pass the script's own `--smoke` on to pytest (which has no such option),
 or forget the shebang; they list `python>=3.8`, `json` or a sentence in requirements.txt,
 which makes `pip install -r` fail; they write `from typing import *`, which hides every
-undefined name from the linter (a missing `deque` import then fails only at run time). None
+undefined name from the linter (a missing `deque` import then fails only at run time); they
+give module-level test functions a `self` parameter (pytest: "fixture 'self' not found"). None
 of these needs a model round trip.
 """
 
@@ -17,6 +18,7 @@ import sys
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import INTERPRETER
 
 _STRICT = re.compile(r"^\s*set\s+-\w*u", re.M)
@@ -35,7 +37,8 @@ def tidy(path: str, text: str, own: frozenset[str] = frozenset()) -> str:
     if name.startswith("requirements") and name.endswith(".txt"):
         return tidy_requirements(text, own)
     if name.endswith(".py"):
-        return explicit_star_imports(text)
+        text = explicit_star_imports(text)
+        return no_self_in_test_functions(text) if is_test_file(path) else text
     return text
 
 
@@ -107,3 +110,24 @@ def _public_names(module: object) -> set[str]:
     if exported is None:
         exported = [n for n in dir(module) if not n.startswith("_")]
     return set(exported)
+
+
+def no_self_in_test_functions(text: str) -> str:
+    """`def test_x(self, tmp_path)` outside a class loses `self`."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.splitlines(keepends=True)
+    for node in tree.body:
+        if (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name.startswith("test")
+            and node.args.args
+            and node.args.args[0].arg == "self"
+        ):
+            arg = node.args.args[0]
+            line = lines[arg.lineno - 1]
+            rest = re.sub(r"^\s*,\s*", "", line[arg.end_col_offset :])
+            lines[arg.lineno - 1] = line[: arg.col_offset] + rest
+    return "".join(lines)

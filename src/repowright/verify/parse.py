@@ -102,9 +102,14 @@ def pytest_findings(output: str, repo: Path) -> list[Finding]:
     for m in SUMMARY.finditer(output):
         node = m["node"]
         file_part, _, test = node.partition("::")
-        body = sections.get(test.replace("::", "."), "") or sections.get(
-            f"ERROR collecting {file_part}", ""
+        name = test.replace("::", ".")
+        candidates = (
+            name,
+            f"ERROR at setup of {name}",
+            f"ERROR at teardown of {name}",
+            f"ERROR collecting {file_part}",
         )
+        body = next((sections[c] for c in candidates if c in sections), "")
         frames = [
             (rel, int(f["line"]))
             for f in SHORT_FRAME.finditer(body)
