@@ -25,7 +25,7 @@ import repowright
 from repowright.errors import SandboxError
 from repowright.grading.reproduce import run_reproduce
 from repowright.verify.backends import AUTO_ORDER, Unsandboxed, choose_backend, make_backend
-from repowright.verify.probe import _survivors as survivors
+from repowright.verify.probe import find_processes, survivors
 from repowright.verify.sandbox import LocalSandbox, SandboxRefused
 from repowright.verify.sandbox_base import Limits
 
@@ -197,9 +197,9 @@ async def test_killing_repowright_kills_the_sandboxed_tree(tmp_path: Path, backe
     proc = subprocess.Popen([sys.executable, "-c", driver])
     try:
         deadline = time.monotonic() + 60
-        while not _running(token) and time.monotonic() < deadline:
+        while not find_processes(token) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-        assert _running(token), "the sandboxed command never started"
+        assert find_processes(token), "the sandboxed command never started"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert not await survivors(token, wait_s=5)
@@ -286,17 +286,6 @@ async def test_without_isolation_a_key_in_the_environment_refuses_to_run(
     assert (await explicit.run(["true"])).ok
     report = explicit.isolation_report()
     assert report.startswith("NO SANDBOX") and "NOT isolated: secrets" in report
-
-
-def _running(token: str) -> bool:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if token.encode() in (entry / "cmdline").read_bytes():
-                    return True
-            except OSError:
-                pass
-    return False
 
 
 FAKE_DOCKER = r'''#!/usr/bin/env python3

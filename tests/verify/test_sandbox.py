@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from repowright.verify.isolation import is_secret_name
-from repowright.verify.probe import _survivors as survivors
+from repowright.verify.probe import survivors
 from repowright.verify.sandbox import LocalSandbox
 from repowright.verify.sandbox_base import Limits, Sandbox
 

@@ -164,7 +164,7 @@ def _add_main(bp: Blueprint, module: str, notes: list[str]) -> None:
                  f"Command-line entry point: `python -m {module}`, as the document describes.",
                  notes, [p for p in inside if not is_test_file(p)])  # fmt: skip
             return
-    if "." not in module and not _importable(module) and _sources(bp):
+    if "." not in module and not importable(module) and _sources(bp):
         # The document runs a module the plan does not have at all: its entry point, over
         # the modules the plan has (`wire_packages` then adds the package's __init__.py).
         _add(bp, f"{package}/__main__.py",
@@ -172,7 +172,7 @@ def _add_main(bp: Blueprint, module: str, notes: list[str]) -> None:
              notes, _sources(bp))  # fmt: skip
 
 
-def _importable(module: str) -> bool:
+def importable(module: str) -> bool:
     """A module that exists outside the plan (`pytest`, `http.server`, `venv`)."""
     try:
         return module in sys.stdlib_module_names or importlib.util.find_spec(module) is not None

@@ -7,7 +7,6 @@ violation, because guessing would silently change what the plan means.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import PurePosixPath
@@ -16,6 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from repowright.blueprint.deliverables import (
     add_named_deliverables,
+    importable,
     resolve_entry_points,
     wire_harness,
     wire_packages,
@@ -138,12 +138,7 @@ def _is_module(ref: str, external: set[str]) -> bool:
     if "/" in ref or ref.endswith((".py", ".sh", ".md", ".txt", ".json", ".yaml", ".toml")):
         return False
     top = ref.split(".")[0].strip().lower().replace("-", "_")
-    if not top.isidentifier():
-        return False
-    try:
-        return top in external or importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        return False
+    return top.isidentifier() and (top in external or importable(top))
 
 
 def _named_file(ref: str, paths: list[str]) -> str | None:

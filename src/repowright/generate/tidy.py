@@ -1,4 +1,4 @@
-"""Mechanical fixes to generated non-Python files, each with only one sensible reading.
+"""Mechanical fixes to generated files, each with only one sensible reading.
 
 Small models write `if [ "$1" == "--smoke" ]` under `set -u` (an error when the script runs
 without arguments), pass the script's own `--smoke` on to pytest (which has no such option),

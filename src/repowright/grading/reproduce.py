@@ -14,16 +14,13 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from repowright.errors import InputError
+from repowright.memory.extract import SKIP_DIRS
 from repowright.runs.store import atomic_write
 from repowright.verify.sandbox_base import Limits, Sandbox
 
 SCRIPT = "reproduce.sh"
 LOG = "reproduce.log"
 RECORD = "reproduce.json"
-SKIP_DIRS = frozenset(
-    {".git", "__pycache__", ".venv", "venv", "node_modules", ".pytest_cache", ".mypy_cache",
-     ".ruff_cache", ".tox"}
-)  # fmt: skip
 Manifest = dict[str, tuple[int, int]]
 
 

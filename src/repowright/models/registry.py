@@ -84,15 +84,20 @@ def check_spec(spec: str) -> None:
         if path_like and not Path(rest).expanduser().is_file():
             raise ConfigError(f"local model file not found: {rest}")
         return
+    _check_provider(spec)
+    if provider in KEY_OF:
+        _key(KEY_OF[provider], spec)
+    if provider == "scripted":
+        load_script(Path(rest))
+
+
+def _check_provider(spec: str) -> None:
+    provider, _, rest = spec.partition(":")
     if provider not in PROVIDERS or not rest:
         raise ConfigError(
             f"unknown model spec {spec!r}; use provider:model with provider one of "
             f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4.1)"
         )
-    if provider in KEY_OF:
-        _key(KEY_OF[provider], spec)
-    if provider == "scripted":
-        load_script(Path(rest))
 
 
 @asynccontextmanager
@@ -108,7 +113,7 @@ async def open_model(
         async with open_local_model(rest, log_dir=log_dir) as model:
             yield model
         return
-    check_spec(spec)
+    _check_provider(spec)  # the key and the script are checked as they are used below
     if provider == "scripted":
         yield load_script(Path(rest))
         return

@@ -122,9 +122,9 @@ def load_script(path: Path) -> ScriptedModel:
         raise ConfigError(f"scripted model file {path} is not valid JSON: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"scripted model file {path} cannot be read: {exc}") from None
-    rules_ok = isinstance(data, dict) and isinstance(data.get("rules", []), list)
-    if not (isinstance(data, list) or rules_ok) or (
-        rules_ok and not all(isinstance(r, dict) for r in data.get("rules", []))
+    rules = data.get("rules", []) if isinstance(data, dict) else None
+    if not isinstance(data, list) and not (
+        isinstance(rules, list) and all(isinstance(r, dict) for r in rules)
     ):
         raise ConfigError(
             f"scripted model file {path} must hold a list of replies or an object with "

@@ -70,7 +70,7 @@ class EventLog:
                     continue
                 try:
                     yield parse_event(json.loads(line))
-                except (ValueError, TypeError):
+                except ValueError:
                     # A line torn by kill -9 mid-write (or garbage): skip it.
                     continue
 

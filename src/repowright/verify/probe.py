@@ -160,14 +160,14 @@ async def probe_sandbox(sandbox: Sandbox, allowed_env: list[str]) -> Isolation:
             raise RuntimeError(f"the sandbox probe did not run: {result.output[-500:]}") from exc
         escaped = any(Path(outside).iterdir()) or (install / token).exists()
         (install / token).unlink(missing_ok=True)
-    survivors = await _survivors(token)
+    left = await survivors(token)
     return Isolation(
         secrets=facts["secrets"],
         network=facts["network"],
         host_sockets=facts["host_sockets"],
         namespaces=facts["namespaces"],
         filesystem=all(facts["attempted"]) and not escaped,
-        processes=not survivors,
+        processes=not left,
         process_limit=facts["forks"] < PROBE_PROCESSES * 2,
         memory_limit=facts["memory"],
         capabilities=facts["capabilities"],
@@ -193,19 +193,23 @@ def _unix_listener(folder: str):  # type: ignore[no-untyped-def]
             os.unlink(path)
 
 
-async def _survivors(token: str, wait_s: float = 2.0) -> list[int]:
-    """Host pids whose command line carries `token` (killed after they are counted)."""
+def find_processes(token: str) -> list[int]:
+    """Host pids whose command line carries `token`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if token.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+async def survivors(token: str, wait_s: float = 2.0) -> list[int]:
+    """Processes carrying `token` still alive after `wait_s` (a PID namespace is torn down
+    asynchronously); each is killed after it is counted."""
     deadline = time.monotonic() + wait_s
-    while True:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    if token.encode() in (entry / "cmdline").read_bytes():
-                        found.append(int(entry.name))
-        if not found or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.1)  # a PID namespace is torn down asynchronously
+    while (found := find_processes(token)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
     for pid in found:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
