@@ -185,7 +185,7 @@ def replace_block(
             return (
                 None,
                 "",
-                (f"SEARCH lines match {len(hits)} places; include more surrounding lines"),
+                f"SEARCH lines match {len(hits)} places; include more surrounding lines",
             )
         hits = pointed
     how = "whitespace"
