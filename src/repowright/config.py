@@ -46,6 +46,10 @@ class Settings(BaseModel):
         default=False, description="Hybrid BM25 + embeddings retrieval (extra `embeddings`)."
     )
     fix_rounds: int = Field(default=3, ge=0, le=20)
+    repair: Literal["whole", "edits"] = Field(
+        default="whole",
+        description="How repair changes a short file: rewrite it whole, or SEARCH/REPLACE edits.",
+    )
     smoke_timeout_s: float = Field(default=600.0, gt=0, description="Wall limit of the smoke run.")
     test_timeout_s: float = Field(default=300.0, gt=0, description="Wall limit of the test run.")
     sandbox_memory_mb: int | None = Field(

@@ -31,7 +31,7 @@ async def test_scripted_model_fixes_a_runtime_bug(tmp_path: Path) -> None:
     files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
     model = ScriptedModel([edit("mini/core.py", "return a - b", "return a + b")])
-    repairer = Repairer(model, repo, blueprint_for(MINI), max_rounds=3)
+    repairer = Repairer(model, repo, blueprint_for(MINI), max_rounds=3, whole=False)
     outcome = await repair_loop(verifier.verify, repairer, 3)
     assert outcome.stop_reason == "all checks passed"
     assert len(outcome.rounds) == 1 and outcome.rounds[0].applied == 1
@@ -53,7 +53,7 @@ async def test_failed_match_goes_back_to_the_model(tmp_path: Path) -> None:
             edit("mini/core.py", "return a + c", "return a + b"),
         ]
     )
-    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 2)
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, whole=False), 2)
     assert [r.tag for r in model.requests] == ["verify_repair", "verify_repair_retry"]
     retry = model.requests[1].messages[-1].content
     assert "could not be applied" in retry and "return a + c" in retry
@@ -64,7 +64,7 @@ async def test_failed_match_goes_back_to_the_model(tmp_path: Path) -> None:
 async def test_same_errors_stop_the_loop_early(tmp_path: Path) -> None:
     repo, verifier = setup(tmp_path, {**UNDEFINED, "README.md": "# mini\n"})
     model = ScriptedModel(lambda request: edit("README.md", "# mini", "# mini tool"))
-    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 5)
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, whole=False), 5)
     assert len(outcome.rounds) == 1 and model.calls == 1
     assert outcome.stop_reason.startswith("same errors as after round 0")
 
@@ -72,10 +72,12 @@ async def test_same_errors_stop_the_loop_early(tmp_path: Path) -> None:
 async def test_no_applicable_edit_and_disabled_repair(tmp_path: Path) -> None:
     repo, verifier = setup(tmp_path, UNDEFINED)
     model = ScriptedModel([{"analysis": "unsure", "edits": []}])
-    outcome = await repair_loop(verifier.verify, Repairer(model, repo, match_retries=0), 3)
+    outcome = await repair_loop(
+        verifier.verify, Repairer(model, repo, match_retries=0, whole=False), 3
+    )
     assert outcome.stop_reason == "the model proposed no applicable edit"
     idle = ScriptedModel([])
-    disabled = await repair_loop(verifier.verify, Repairer(idle, repo), 0)
+    disabled = await repair_loop(verifier.verify, Repairer(idle, repo, whole=False), 0)
     assert disabled.stop_reason.startswith("repair disabled") and idle.calls == 0
 
 
@@ -84,7 +86,7 @@ async def test_unusable_repair_plan_stops_the_loop_and_keeps_applied_edits(
 ) -> None:
     repo, verifier = setup(tmp_path, UNDEFINED)
     model = ScriptedModel(["not json"] * 3)
-    outcome = await repair_loop(verifier.verify, Repairer(model, repo), 3)
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, whole=False), 3)
     assert outcome.stop_reason.startswith("no usable repair plan") and not outcome.rounds
     assert [c for c in outcome.checks if c.status == "failed"], "the checks still fail"
     half = ScriptedModel(
@@ -97,7 +99,7 @@ async def test_unusable_repair_plan_stops_the_loop_and_keeps_applied_edits(
         ]
     )  # fmt: skip
     write_repo(repo, {"README.md": "# mini\n"})
-    record = await Repairer(half, repo).repair([], 1)
+    record = await Repairer(half, repo, whole=False).repair([], 1)
     assert [(e.file, e.ok) for e in record.edits] == [("mini/core.py", False), ("README.md", True)]
 
 

@@ -122,6 +122,10 @@ def run(
         int | None,
         typer.Option(min=0, max=20, help="Repair rounds after failed verification (0: none)."),
     ] = None,
+    repair: Annotated[
+        str | None,
+        typer.Option(help="Repair of short files: whole (rewrite, default) or edits."),
+    ] = None,
     review: Annotated[
         bool | None, typer.Option("--review", help="Stop after the blueprint for editing.")
     ] = None,
@@ -144,6 +148,7 @@ def run(
             "rag": rag,
             "rag_indexes": rag_index,
             "fix_rounds": fix_rounds,
+            "repair": repair,
             "review": review,
             "cache": False if no_cache else None,
             "sandbox": sandbox,

@@ -16,8 +16,10 @@ import yaml
 from pydantic import ValidationError
 
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.schema import Blueprint
 from repowright.config import Settings
+from repowright.documents import Document
 from repowright.memory.extract import ProjectIndex, load_memory
 from repowright.pipeline.context import RunContext
 from repowright.runs.events import RunEvent
@@ -92,6 +94,14 @@ def dynamic_config(settings: Settings) -> DynamicConfig:
     )
 
 
+def load_document(path: Path) -> Document | None:
+    """The run's parsed document (what repair rewrites a file against), if readable."""
+    try:
+        return Document.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError):
+        return None
+
+
 def load_blueprint(path: Path) -> Blueprint | None:
     if not path.is_file():
         return None
@@ -118,6 +128,9 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         memory=load_memory(run.path("memory.jsonl")),
         budget_tokens=ctx.settings.context_budget,
         max_rounds=ctx.settings.fix_rounds,
+        whole=ctx.settings.repair == "whole",
+        doc=load_document(run.path("document.json")),
+        own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
     )
 
     def on_round(record: RoundRecord) -> None:

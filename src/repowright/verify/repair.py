@@ -1,6 +1,7 @@
 """The repair loop: failing findings and their files (plus CodeMem context) go to the model,
-its SEARCH/REPLACE edits are applied, and the repository is verified again. Bounded rounds;
-stops early when the same set of errors comes back."""
+which rewrites short files whole (`verify/rewrite.py`) or answers SEARCH/REPLACE edits for
+the rest; the repository is verified again. Bounded rounds; stops early when the same set of
+errors comes back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint
+from repowright.documents import Document
 from repowright.memory.extract import ProjectIndex, current_entries, repo_files
 from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Message, Model
@@ -23,6 +25,7 @@ from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
+from repowright.verify.rewrite import MAX_FILES, Blame, Rewriter, short_enough
 from repowright.verify.schema import Check, Finding
 
 EXCERPT_LINES = 40
@@ -73,6 +76,14 @@ class Repairer:
     budget_tokens: int = 12_000
     max_rounds: int = 3
     match_retries: int = 1
+    whole: bool = True
+    """Rewrite short failing files whole rather than asking for edits."""
+    doc: Document | None = None
+    own: frozenset[str] = frozenset()
+    blame: Blame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.blame = Blame(self.repo)
 
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
         fixes, findings = fix_imports(self.repo, findings)
@@ -83,6 +94,8 @@ class Repairer:
         ]
         if fixes and not findings:
             record.analysis = "imports fixed deterministically"
+            return record
+        if self.whole and await self._rewrite(findings, record):
             return record
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
@@ -118,6 +131,25 @@ class Repairer:
             results += [apply(e) for e in plan.edits]
         record.edits += [_edit_record(r) for r in results]
         return record
+
+    async def _rewrite(self, findings: list[Finding], record: RoundRecord) -> bool:
+        """Rewrite the short files to blame; whether any rewrite was applied."""
+        index = ProjectIndex(self.repo)
+        purposes = {s.path: s.purpose for s in self.blueprint.files} if self.blueprint else {}
+        entries = current_entries(index, self.memory, purposes)
+        culprits = self.blame.culprits(findings, entries)
+        targets = [p for p in culprits if short_enough(self.repo, p)][:MAX_FILES]
+        if not targets:
+            return False
+        rewriter = Rewriter(
+            self.model, self.repo, self.blueprint, self.doc, self.budget_tokens, self.own
+        )
+        for path in targets:
+            self.blame.mark(path, culprits[path])
+            why = await rewriter.rewrite(path, culprits[path], entries)
+            record.edits.append(EditRecord(file=path, ok=not why, how="whole file", error=why))
+        record.analysis = f"rewrote {', '.join(targets)}"
+        return record.applied > 0
 
     def _current(self, failed: list[EditResult]) -> list[dict[str, str]]:
         out = []

@@ -1,0 +1,206 @@
+"""Whole-file repair: the model rewrites a short failing file instead of editing it.
+
+A small model asked for SEARCH/REPLACE edits inside JSON mis-copies the lines to search for,
+escapes code wrongly, or fixes the line named in the traceback and leaves the bug that caused
+it (measured on the e2e benchmark: a 1.5B coder model "proposed no applicable edit" or
+repeated the same failure in most repair rounds). Writing a whole short file is what it does
+best, so each round picks the files to blame and asks for each one complete, with what it
+needs to get it right: the document's relevant parts, the failing tests' code and errors, the
+project files it uses, and the code under test when the file is a test.
+
+Whom to blame: the file where the error was raised; for a failed assertion inside a test,
+first the code under test and, when the same failure comes back after that, the test itself
+(a small model's test often expects what the document never said).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.documents import Document
+from repowright.generate.body import file_body
+from repowright.generate.prompt import import_line
+from repowright.generate.tidy import tidy
+from repowright.memory.schema import MemoryEntry
+from repowright.models.base import Model, ModelRequest
+from repowright.prompts import chat
+from repowright.verify.edits import safe_path
+from repowright.verify.schema import Finding
+
+WHOLE_MAX_LINES = 200
+"""Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""
+MAX_FILES = 2
+"""Files rewritten per round: each is a model call."""
+SEGMENT_SHARE = 0.3
+NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
+TEST_OUTPUT = re.compile(r"\b\d+ (?:failed|errors?)\b|^(?:FAILED|ERROR) ", re.M)
+"""A script's failure that only reports failing tests: the tests' own findings cover it."""
+
+
+def test_node(finding: Finding) -> tuple[str, str] | None:
+    """(test file, test function) of a pytest finding, from its node id."""
+    m = NODE.match(finding.message)
+    return (m["file"], m["test"].split(".")[-1]) if m else None
+
+
+def is_assertion(finding: Finding) -> bool:
+    text = finding.message.partition(": ")[2]
+    return text.startswith(("assert ", "AssertionError", "Failed: DID NOT RAISE"))
+
+
+def function_source(path: Path, name: str) -> str:
+    """The source of top-level function (or test method) `name` in `path`, or ''."""
+    try:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        tree = ast.parse(source)
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return ast.get_source_segment(source, node) or ""
+    return ""
+
+
+@dataclass
+class Blame:
+    """Which files to rewrite for a set of findings, remembering earlier rounds' choices."""
+
+    repo: Path
+    tried: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+
+    def culprits(
+        self, findings: list[Finding], entries: dict[str, MemoryEntry]
+    ) -> dict[str, list[Finding]]:
+        """Files to rewrite, most findings first, each with the findings it is blamed for."""
+        out: dict[str, list[Finding]] = {}
+        for f in findings:
+            path = self._culprit(f, entries)
+            if path is not None:
+                out.setdefault(path, []).append(f)
+        return dict(sorted(out.items(), key=lambda kv: -len(kv[1])))
+
+    def mark(self, path: str, findings: list[Finding]) -> None:
+        """`path` was rewritten for `findings`: if they come back, blame someone else."""
+        for f in findings:
+            self.tried.setdefault(f.key(), set()).add(path)
+
+    def _culprit(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
+        if not f.file:
+            return None
+        if f.file.endswith(".sh") and TEST_OUTPUT.search(f.message):
+            return None
+        if not is_test_file(f.file) or not is_assertion(f):
+            return f.file
+        tested = [
+            p
+            for p in entries.get(f.file, MemoryEntry(path=f.file, purpose="")).depends_on
+            if p.endswith(".py") and not is_test_file(p)
+        ]
+        before = self.tried.get(f.key(), set())
+        fresh = [p for p in tested if p not in before]
+        return fresh[0] if fresh else f.file
+
+
+def short_enough(repo: Path, path: str) -> bool:
+    """Whether `path` exists and is short enough to be rewritten whole."""
+    try:
+        target = safe_path(repo, path)
+    except ValueError:
+        return False
+    if not target.is_file():
+        return False
+    return len(target.read_text(encoding="utf-8", errors="replace").splitlines()) <= WHOLE_MAX_LINES
+
+
+@dataclass
+class Rewriter:
+    """Asks the model for one file, complete, that fixes its findings."""
+
+    model: Model
+    repo: Path
+    blueprint: Blueprint | None
+    doc: Document | None
+    budget_tokens: int
+    own: frozenset[str] = frozenset()
+
+    async def rewrite(
+        self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
+    ) -> str:
+        """Rewrite `path`; '' when done, else why the reply was not used."""
+        target = safe_path(self.repo, path)
+        current = target.read_text(encoding="utf-8", errors="replace")
+        context = self.context(path, current, found, entries)
+        messages = chat("verify_rewrite_system", "verify_rewrite_user", **context)
+        reply = await self.model.complete(
+            ModelRequest(messages=messages, temperature=0.0, tag=f"verify_rewrite:{path}")
+        )
+        text = tidy(path, file_body(path, reply.text), self.own)
+        if not text.strip():
+            return "the reply held no file"
+        if reply.finish_reason == "length":
+            return "the reply was cut off at the token limit"
+        if path.endswith(".py"):
+            try:
+                ast.parse(text)
+            except SyntaxError as exc:
+                return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
+        if text == current:
+            return "the rewritten file is unchanged"
+        target.write_text(text, encoding="utf-8")
+        return ""
+
+    def context(
+        self, path: str, current: str, found: list[Finding], entries: dict[str, MemoryEntry]
+    ) -> dict[str, Any]:
+        spec = self._spec(path)
+        entry = entries.get(path)
+        deps = [entries[p] for p in (entry.depends_on if entry else []) if p in entries]
+        shown_source = is_test_file(path)
+        failures = []
+        for f in found:
+            node = test_node(f)
+            code = function_source(self.repo / node[0], node[1]) if node else ""
+            failures.append({"label": f.label(), "test": code if node and node[0] != path else ""})
+        segments = []
+        if self.doc is not None:
+            query = " ".join([spec.purpose, *spec.sections]) if spec else path
+            segments = self.doc.select(query, int(self.budget_tokens * SEGMENT_SHARE))
+        return {
+            "project": self.blueprint.project_name if self.blueprint else "",
+            "summary": self.blueprint.summary if self.blueprint else "",
+            "path": path,
+            "purpose": spec.purpose if spec else (entry.purpose if entry else ""),
+            "planned": spec.interface if spec else [],
+            "is_test": is_test_file(path),
+            "deps": [
+                {
+                    "path": d.path,
+                    "import": import_line(d),
+                    "interface": [i.signature or i.name for i in d.interface],
+                    "source": _read(self.repo, d.path) if shown_source else "",
+                }
+                for d in deps
+            ],
+            "failures": failures,
+            "segments": segments,
+            "content": current.rstrip(),
+            "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
+        }
+
+    def _spec(self, path: str) -> FileSpec | None:
+        if self.blueprint is None:
+            return None
+        return next((s for s in self.blueprint.files if s.path == path), None)
+
+
+def _read(repo: Path, path: str) -> str:
+    try:
+        return (repo / path).read_text(encoding="utf-8", errors="replace").rstrip()
+    except OSError:
+        return ""

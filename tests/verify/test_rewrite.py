@@ -1,0 +1,95 @@
+"""Whole-file repair: whom it blames, what the model is shown, which replies are used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from repowright.documents.build import build_document
+from repowright.memory.schema import MemoryEntry
+from repowright.models.scripted import ScriptedModel
+from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
+from repowright.verify.schema import Finding, Verdict
+from tests.verify.helpers import MINI, blueprint_for
+from tests.verify.test_repair import edit, setup
+
+SPEC = "# Mini\n\n## Adding\n\n`add(a, b)` returns the sum of a and b.\n"
+FIXED = "def add(a: int, b: int = 0) -> int:\n    return a + b\n"
+
+
+def fenced(code: str) -> str:
+    return f"Here is the fixed file:\n```python\n{code}```\nThis fixes the bug."
+
+
+async def test_the_failing_module_is_rewritten_whole(tmp_path: Path) -> None:
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    repo, verifier = setup(tmp_path, files)
+    model = ScriptedModel([fenced(FIXED)])
+    doc = build_document(SPEC, source="spec.md", kind="markdown")
+    repairer = Repairer(model, repo, blueprint_for(MINI), doc=doc)
+    outcome = await repair_loop(verifier.verify, repairer, 3)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert Verdict.from_checks(outcome.checks).verified
+    assert (repo / "mini/core.py").read_text() == FIXED  # prose and fence cut away
+    assert [r.tag for r in model.requests] == ["verify_rewrite:mini/core.py"]
+    prompt = model.requests[0].messages[-1].content
+    assert "return a - b" in prompt  # the current file
+    assert "def test_add():" in prompt  # the failing test's code
+    assert "returns the sum of a and b" in prompt  # the document
+    assert "tests/test_core.py::test_add" in prompt
+
+
+async def test_a_reply_that_does_not_parse_falls_back_to_edits(tmp_path: Path) -> None:
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    repo, verifier = setup(tmp_path, files)
+    model = ScriptedModel(
+        [fenced("def add(a, b:\n    return a + b\n"), edit("mini/core.py", "a - b", "a + b")]
+    )
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
+    assert outcome.stop_reason == "all checks passed"
+    edits = outcome.rounds[0].edits
+    assert not edits[0].ok and "does not parse" in edits[0].error
+    assert [r.tag for r in model.requests] == ["verify_rewrite:mini/core.py", "verify_repair"]
+
+
+async def test_a_long_file_gets_edits(tmp_path: Path) -> None:
+    long = MINI["mini/core.py"].replace("a + b", "a - b") + "\n" * WHOLE_MAX_LINES + "X = 1\n"
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": long})
+    model = ScriptedModel([edit("mini/core.py", "return a - b", "return a + b")])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
+    assert outcome.stop_reason == "all checks passed"
+    assert [r.tag for r in model.requests] == ["verify_repair"]
+
+
+def test_a_failed_assertion_blames_the_code_then_the_test(tmp_path: Path) -> None:
+    blame = Blame(tmp_path)
+    entries = {
+        "tests/test_core.py": MemoryEntry(
+            path="tests/test_core.py", purpose="", depends_on=["mini/core.py", "mini/data.json"]
+        )
+    }
+    failed = Finding(
+        file="tests/test_core.py",
+        line=5,
+        message="tests/test_core.py::test_add: assert 1 == 3",
+        check="tests",
+    )
+    first = blame.culprits([failed], entries)
+    assert list(first) == ["mini/core.py"]
+    blame.mark("mini/core.py", first["mini/core.py"])
+    assert list(blame.culprits([failed], entries)) == ["tests/test_core.py"]
+    broken_test = failed.model_copy(
+        update={"message": "tests/test_core.py::test_add: NameError: name 'x' is not defined"}
+    )
+    assert list(blame.culprits([broken_test], entries)) == ["tests/test_core.py"]
+
+
+def test_a_script_that_only_reports_failing_tests_is_not_blamed(tmp_path: Path) -> None:
+    smoke = Finding(
+        file="reproduce.sh",
+        message="FAILED tests/test_core.py::test_add - assert 1 == 3 | 1 failed in 0.01s",
+        check="smoke",
+    )
+    broken = Finding(file="reproduce.sh", line=3, message="pyhton: command not found")
+    assert list(Blame(tmp_path).culprits([smoke, broken], {})) == ["reproduce.sh"]
+    assert Blame(tmp_path).culprits([smoke], {}) == {}
