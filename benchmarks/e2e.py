@@ -9,7 +9,9 @@ Each spec in `benchmarks/specs/<id>/` has `spec.md` (all the pipeline is given),
 run has finished) and `reference/` (a hand-written solution that must pass them, so the tests
 themselves are checked). The baseline variant uses the run's defaults; each `--ablate
 KEY=VALUE` adds a variant that changes that one setting, so the table shows what CodeMem, the
-repair loop or CodeRAG each add. Acceptance tests run with pytest in repowright's sandbox.
+repair loop or CodeRAG each add; "before repair" scores the same run's repository as generation
+left it (`generated/`), which isolates what repair adds without a second, differently sampled
+run. Acceptance tests run with pytest in repowright's sandbox.
 `todo` is the demo's own spec (a link to examples/todo_cli.md): `--specs todo --ablate
 model=local:NAME` compares the embedded models on what `make demo` runs.
 """
@@ -32,6 +34,7 @@ from rich.table import Table
 from repowright.config import Settings
 from repowright.errors import RepowrightError
 from repowright.pipeline.session import create_run, drive
+from repowright.verify.phase import GENERATED
 from repowright.verify.sandbox import LocalSandbox
 from repowright.verify.sandbox_base import Limits
 
@@ -53,6 +56,8 @@ class Row:
     spec: str
     verdict: str
     score: Score
+    before: Score | None = None
+    """Acceptance of the repository as generated, before repair (same run, same files)."""
     files: int = 0
     calls: int = 0
     prompt_tokens: int = 0
@@ -136,8 +141,10 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
     repo = run.repo
     files = sum(1 for p in repo.rglob("*") if p.is_file()) if repo.exists() else 0
     score = await acceptance(repo, spec, total) if repo.exists() else Score(0, total, "no repo")
+    generated = run.path(GENERATED)
+    before = await acceptance(generated, spec, total) if generated.is_dir() else None
     t = outcome.totals
-    return Row(variant, spec, outcome.status, score, files, t.calls, t.prompt_tokens,
+    return Row(variant, spec, outcome.status, score, before, files, t.calls, t.prompt_tokens,
                t.completion_tokens, wall)  # fmt: skip
 
 
@@ -155,24 +162,29 @@ def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
 def print_rows(rows: list[Row], model: str) -> None:
     console = Console(width=max(Console().width, 120))
     table = Table(title=f"e2e: {model}")
-    cols = ("variant", "spec", "verdict", "accept", "files", "calls", "prompt", "compl", "wall s")
+    cols = ("variant", "spec", "verdict", "accept", "before repair", "files", "calls", "prompt",
+            "compl", "wall s")  # fmt: skip
     for col in cols:
         table.add_column(col, justify="right")
     for r in rows:
+        before = r.before or r.score
         table.add_row(r.variant, r.spec, r.verdict, f"{r.score.passed}/{r.score.total}",
-                      str(r.files), str(r.calls), str(r.prompt_tokens),
-                      str(r.completion_tokens), f"{r.wall_s:.0f}")  # fmt: skip
+                      f"{before.passed}/{before.total}", str(r.files), str(r.calls),
+                      str(r.prompt_tokens), str(r.completion_tokens),
+                      f"{r.wall_s:.0f}")  # fmt: skip
     console.print(table)
     summary = Table(title="per variant")
-    for col in ("variant", "verified", "acceptance passed", "wall s"):
+    for col in ("variant", "verified", "acceptance passed", "before repair", "wall s"):
         summary.add_column(col, justify="right")
     for name in dict.fromkeys(r.variant for r in rows):
         mine = [r for r in rows if r.variant == name]
         passed = sum(r.score.passed for r in mine)
+        before = sum((r.before or r.score).passed for r in mine)
         total = sum(r.score.total for r in mine)
         verified = sum(r.verdict == "verified" for r in mine)
         summary.add_row(name, f"{verified}/{len(mine)}",
                         f"{passed}/{total} ({100 * passed / max(total, 1):.0f}%)",
+                        f"{before}/{total} ({100 * before / max(total, 1):.0f}%)",
                         f"{sum(r.wall_s for r in mine):.0f}")  # fmt: skip
     console.print(summary)
 

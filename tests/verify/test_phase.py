@@ -12,7 +12,7 @@ from repowright.config import Settings
 from repowright.models.scripted import ScriptedModel
 from repowright.pipeline.context import RunContext
 from repowright.runs.store import RunDir
-from repowright.verify.phase import VerifyRound, run_verify
+from repowright.verify.phase import GENERATED, VerifyRound, run_verify
 from repowright.verify.sandbox import LocalSandbox
 from repowright.verify.schema import Verdict
 from tests.verify.helpers import MINI, blueprint_for, write_repo
@@ -47,8 +47,11 @@ async def test_clean_repository_verifies(tmp_path: Path) -> None:
 async def test_failure_is_repaired_and_recorded(tmp_path: Path) -> None:
     broken = {**MINI, "mini/cli.py": MINI["mini/cli.py"].replace("add(int(", "ad(int(")}
     fix = {"edits": [{"file": "mini/cli.py", "search": "ad(int(", "replace": "add(int("}]}
-    ctx = make_run(tmp_path, broken, ScriptedModel([fix]), fix_rounds=2)
+    ctx = make_run(tmp_path, broken, ScriptedModel([fix]), fix_rounds=2, repair="edits")
     summary = await run_verify(ctx)
+    generated = ctx.run.root / GENERATED  # the repository before repair, kept for comparison
+    assert (generated / "mini/cli.py").read_text() == broken["mini/cli.py"]
+    assert (ctx.run.repo / "mini/cli.py").read_text() == MINI["mini/cli.py"]
     verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
     assert summary == {"verified": True, "failed_checks": [], "rounds": 1, "fixed": 1}
     assert verdict.fixed == ["round 1: [lint] mini/cli.py:7 Undefined name `ad`"]
@@ -95,7 +98,7 @@ async def test_a_static_error_only_in_tests_does_not_stop_the_code_running(tmp_p
 async def test_a_repair_that_makes_things_worse_is_undone(tmp_path: Path) -> None:
     wrong = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     worse = {"edits": [{"file": "mini/core.py", "search": "a - b", "replace": "a + c"}]}
-    ctx = make_run(tmp_path, wrong, ScriptedModel([worse]), fix_rounds=1)
+    ctx = make_run(tmp_path, wrong, ScriptedModel([worse]), fix_rounds=1, repair="edits")
     summary = await run_verify(ctx)
     verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
     assert (ctx.run.repo / "mini/core.py").read_text() == wrong["mini/core.py"]

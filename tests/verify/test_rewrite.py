@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from repowright.blueprint.schema import Symbol
 from repowright.documents.build import build_document
 from repowright.memory.schema import MemoryEntry
 from repowright.models.scripted import ScriptedModel
@@ -93,3 +94,14 @@ def test_a_script_that_only_reports_failing_tests_is_not_blamed(tmp_path: Path) 
     broken = Finding(file="reproduce.sh", line=3, message="pyhton: command not found")
     assert list(Blame(tmp_path).culprits([smoke, broken], {})) == ["reproduce.sh"]
     assert Blame(tmp_path).culprits([smoke], {}) == {}
+
+
+async def test_a_rewrite_that_drops_a_planned_name_is_not_used(tmp_path: Path) -> None:
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    repo, verifier = setup(tmp_path, files)
+    blueprint = blueprint_for(MINI)
+    blueprint.file("mini/core.py").interface = [Symbol(name="add")]
+    model = ScriptedModel([fenced("def plus(a, b):\n    return a + b\n"), {"edits": []}])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint), 1)
+    assert "drops planned names: add" in outcome.rounds[0].edits[0].error
+    assert (repo / "mini/core.py").read_text() == files["mini/core.py"]

@@ -9,6 +9,7 @@ are put back, with the checks that were measured on exactly those files.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,14 @@ class Snapshot:
     def take(cls, repo: Path, checks: list[Check], round_no: int) -> Snapshot:
         files = {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo_files(repo)}
         return cls(files, checks, round_no)
+
+    def save(self, folder: Path) -> None:
+        """Write the files under `folder`, all or nothing (a new folder renamed into place)."""
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        self.restore(partial)
+        partial.rename(folder)
 
     def restore(self, repo: Path) -> None:
         for path in repo_files(repo):

@@ -23,6 +23,7 @@ from repowright.documents import Document
 from repowright.memory.extract import ProjectIndex, load_memory
 from repowright.pipeline.context import RunContext
 from repowright.runs.events import RunEvent
+from repowright.verify.best import Snapshot
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
 from repowright.verify.sandbox import LocalSandbox
@@ -33,6 +34,8 @@ from repowright.verify.static import run_static
 GATING = {"compile", "lint", "cross_imports", "call_arity", "requirements"}
 """Static failures that make running the code pointless until they are fixed."""
 DYNAMIC = ("install", "import", "tests", "smoke")
+GENERATED = "generated"
+"""The repository as generation left it, before any repair (what repair changed is a diff)."""
 
 
 class VerifyRound(RunEvent):
@@ -158,6 +161,8 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         ctx.progress.info(f"verify: {passed} checks passed; {note}")
         return checks
 
+    if ctx.settings.fix_rounds and not run.path(GENERATED).exists():
+        Snapshot.take(run.repo, [], 0).save(run.path(GENERATED))
     outcome = await repair_loop(verify_and_tell, repairer, ctx.settings.fix_rounds, on_round)
     verdict = Verdict.from_checks(
         outcome.checks,

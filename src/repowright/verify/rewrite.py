@@ -67,6 +67,20 @@ def function_source(path: Path, name: str) -> str:
     return ""
 
 
+def top_level_names(tree: ast.Module) -> set[str]:
+    """Names a module defines at top level (functions, classes, assignments, imports)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
 @dataclass
 class Blame:
     """Which files to rewrite for a set of findings, remembering earlier rounds' choices."""
@@ -147,9 +161,14 @@ class Rewriter:
             return "the reply was cut off at the token limit"
         if path.endswith(".py"):
             try:
-                ast.parse(text)
+                defined = top_level_names(ast.parse(text))
             except SyntaxError as exc:
                 return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
+            had = _names(current)
+            spec = self._spec(path)
+            planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
+            if lost := [n for n in planned if n in had and n not in defined]:
+                return f"the rewritten file drops planned names: {', '.join(lost)}"
         if text == current:
             return "the rewritten file is unchanged"
         target.write_text(text, encoding="utf-8")
@@ -197,6 +216,13 @@ class Rewriter:
         if self.blueprint is None:
             return None
         return next((s for s in self.blueprint.files if s.path == path), None)
+
+
+def _names(source: str) -> set[str]:
+    try:
+        return top_level_names(ast.parse(source))
+    except SyntaxError:
+        return set()
 
 
 def _read(repo: Path, path: str) -> str:
