@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml Makefile tools/local-runtime.sh
 	bash tools/local-runtime.sh $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev,local]'
+	$(BIN)/python -m pip install -e '.[dev,local,mcp]'
 	touch $(STAMP)
 
 install: $(STAMP)

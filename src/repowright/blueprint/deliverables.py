@@ -103,7 +103,7 @@ def wire_harness(bp: Blueprint, harness: list[str]) -> None:
         wanted = [
             p
             for p in runnable
-            if p not in spec.dependencies and spec.path not in _closure(bp, p) | {p}
+            if p not in spec.dependencies and spec.path not in closure(bp, p) | {p}
         ]
         if spec.path.endswith(".md"):
             wanted = [p for p in wanted if not is_test_file(p)]
@@ -135,11 +135,11 @@ def wire_packages(bp: Blueprint, notes: list[str]) -> None:
         package = spec.path.rpartition("/")[0]
         siblings = [p for p in sources if p.rpartition("/")[0] == package and p != spec.path]
         spec.dependencies.extend(
-            p for p in siblings if p not in spec.dependencies and spec.path not in _closure(bp, p)
+            p for p in siblings if p not in spec.dependencies and spec.path not in closure(bp, p)
         )
 
 
-def _closure(bp: Blueprint, path: str) -> set[str]:
+def closure(bp: Blueprint, path: str) -> set[str]:
     """Every file `path` depends on, directly or not (a new edge must not close a cycle)."""
     deps = dependency_graph(bp)
     seen: set[str] = set()

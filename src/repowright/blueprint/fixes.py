@@ -20,6 +20,7 @@ from repowright.blueprint.deliverables import (
     wire_harness,
     wire_packages,
 )
+from repowright.blueprint.named import wire_named_symbols
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.runs.store import slugify
@@ -47,7 +48,8 @@ def autofix_blueprint(
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
     bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
     packages, and deliverables `document_text` names but the plan left out (entry points,
-    tests), entry points written as the command that runs them, a package directory without
+    tests), symbols it assigns to a file and the files using them (`blueprint/named.py`),
+    entry points written as the command that runs them, a package directory without
     `__init__.py`; an `__init__.py` comes after its
     modules, README / reproduce script after the entry points and tests they run
     (`blueprint/deliverables.py`).
@@ -60,6 +62,7 @@ def autofix_blueprint(
     _fix_paths(bp, notes)
     _resolve_references(bp, notes, item_ids)
     add_named_deliverables(bp, document_text, notes)
+    wire_named_symbols(bp, document_text, notes)
     resolve_entry_points(bp, notes)
     wire_packages(bp, notes)
     _fix_required_files(bp, notes)

@@ -34,16 +34,22 @@ DEFAULTS_BY_KEY = (
 PROVIDERS = ("openai", "anthropic", "openrouter", "openai-compat", "ollama", "scripted", "local")
 
 
-def absolute_spec(spec: str) -> str:
-    """`spec` with a relative file path made absolute (`scripted:x.json`, `local:m.gguf`), so
-    a saved run resumes from any directory."""
+def spec_file(spec: str) -> str | None:
+    """The file a spec names (`scripted:x.json`, `local:m.gguf`, `local:/p/m.gguf`), or None."""
     provider, _, rest = spec.partition(":")
     path_like = provider == "scripted" or (
         provider == "local" and ("/" in rest or rest.endswith(".gguf"))
     )
-    if not path_like or not rest or Path(rest).expanduser().is_absolute():
+    return rest if path_like and rest else None
+
+
+def absolute_spec(spec: str) -> str:
+    """`spec` with a relative file path made absolute (`scripted:x.json`, `local:m.gguf`), so
+    a saved run resumes from any directory."""
+    file = spec_file(spec)
+    if file is None or Path(file).expanduser().is_absolute():
         return spec
-    return f"{provider}:{Path(rest).expanduser().resolve()}"
+    return f"{spec.partition(':')[0]}:{Path(file).expanduser().resolve()}"
 
 
 def default_spec() -> tuple[str, str]:

@@ -26,6 +26,7 @@ from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.documents import Document
 from repowright.generate.body import file_body
 from repowright.generate.prompt import import_line
+from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
 from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Model, ModelRequest
@@ -155,6 +156,7 @@ class Rewriter:
             ModelRequest(messages=messages, temperature=0.0, tag=f"verify_rewrite:{path}")
         )
         text = tidy(path, file_body(path, reply.text), self.own)
+        text = import_shared_classes(path, text, entries)
         if not text.strip():
             return "the reply held no file"
         if reply.finish_reason == "length":

@@ -1,0 +1,63 @@
+"""One class, one definition: a class a new file defines again is imported from its first home.
+
+A small model writing `calc/parser.py` without `calc/errors.py` among its planned dependencies
+defines its own `class CalcError(Exception)`. The repository then has two unrelated classes of
+that name: the parser raises one, `calc/__init__.py` exports the other, and every
+`pytest.raises(CalcError)` fails although the code looks right. When a file being written
+defines a class that a project module already written defines (CodeMem knows which), that
+module's class is imported instead — unless the module imports this file (a cycle).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repowright.blueprint.deliverables import is_test_file
+from repowright.generate.prompt import module_name
+from repowright.memory.schema import MemoryEntry
+
+
+def import_shared_classes(path: str, text: str, memory: dict[str, MemoryEntry]) -> str:
+    """`text` with each top-level class already defined by another written module replaced by
+    an import of that module's class."""
+    if not path.endswith(".py") or is_test_file(path):
+        return text
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    homes: dict[str, str] = {}
+    for entry in memory.values():
+        if entry.path == path or is_test_file(entry.path) or path in entry.depends_on:
+            continue
+        module = module_name(entry.path) if entry.path.endswith(".py") else ""
+        for item in entry.interface if module else []:
+            if item.kind == "class":
+                homes.setdefault(item.name, module)
+    dropped = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in homes]
+    if not dropped:
+        return text
+    lines = text.splitlines()
+    for node in sorted(dropped, key=lambda n: -n.lineno):
+        start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        del lines[start : node.end_lineno]
+    by_module: dict[str, list[str]] = {}
+    for node in dropped:
+        by_module.setdefault(homes[node.name], []).append(node.name)
+    imports = [f"from {m} import {', '.join(names)}" for m, names in by_module.items()]
+    at = _after_header(tree)
+    lines[at:at] = imports
+    return "\n".join(lines) + "\n"
+
+
+def _after_header(tree: ast.Module) -> int:
+    """The line index after the module docstring and `from __future__` imports."""
+    at = 0
+    for node in tree.body:
+        is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        is_future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if (is_doc and at == 0) or is_future:
+            at = node.end_lineno or at
+        else:
+            break
+    return at

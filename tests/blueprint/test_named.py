@@ -1,0 +1,49 @@
+"""Symbols the document assigns to files become interfaces and dependency edges."""
+
+from __future__ import annotations
+
+from repowright.blueprint.fixes import autofix_blueprint
+from repowright.blueprint.schema import Blueprint, FileSpec
+
+SPEC = """# Infix evaluator
+
+- `calc/lexer.py`: `tokenize(text: str) -> list[Token]` where `Token` is a dataclass.
+  Any other character raises `calc.errors.CalcError`.
+- `calc/errors.py`: `class CalcError(Exception)`.
+- `calc/parser.py`: `evaluate(text: str) -> float`; errors raise `CalcError`.
+- `calc/cache.py`: `LRUCache(capacity)` with `get(key)` and `put(key, value)`.
+
+Tests with pytest.
+"""
+
+
+def plan(*deps: tuple[str, list[str]]) -> Blueprint:
+    files = [FileSpec(path=p, purpose=p, dependencies=d) for p, d in deps]
+    return Blueprint(project_name="calc", files=files)
+
+
+def test_interfaces_and_dependencies_follow_the_document() -> None:
+    bp = plan(
+        ("calc/errors.py", []),
+        ("calc/lexer.py", []),
+        ("calc/parser.py", ["calc/lexer.py"]),
+        ("calc/cache.py", []),
+    )
+    fixed, notes = autofix_blueprint(bp, document_text=SPEC)
+    interface = {f.path: [(s.name, s.kind) for s in f.interface] for f in fixed.files}
+    assert interface["calc/errors.py"] == [("CalcError", "class")]
+    assert interface["calc/lexer.py"] == [("tokenize", "function")]
+    assert interface["calc/cache.py"] == [
+        ("LRUCache", "class"),
+        ("get", "method"),
+        ("put", "method"),
+    ]
+    assert "calc/errors.py" in fixed.file("calc/parser.py").dependencies
+    assert "calc/errors.py" in fixed.file("calc/lexer.py").dependencies  # a dotted mention
+    assert any("depends on calc/errors.py" in n for n in notes)
+
+
+def test_no_edge_closes_a_cycle() -> None:
+    bp = plan(("calc/errors.py", ["calc/parser.py"]), ("calc/parser.py", []))
+    fixed, _ = autofix_blueprint(bp, document_text=SPEC)
+    assert fixed.file("calc/parser.py").dependencies == []
