@@ -14,6 +14,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from tests.conftest import slow_script
+from tests.grading.helpers import PAPER, sample_rubric, write_json
 
 TOOLS = {"ingest", "plan", "run", "resume", "status", "cancel", "grade", "reproduce"}
 
@@ -184,3 +185,22 @@ def test_http_address_is_checked() -> None:
 
     result = CliRunner().invoke(app, ["mcp", "--http", "localhost:http"])
     assert result.exit_code == 2 and "HOST:PORT" in result.output
+
+
+async def test_reproduce_then_grade(tmp_path: Path) -> None:
+    (tmp_path / "paper.md").write_text(PAPER, encoding="utf-8")
+    write_json(tmp_path / "rubric.json", sample_rubric())
+    write_json(tmp_path / "judge.json", {"default": {"explanation": "yes", "score": 1}})
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.py").write_text("open('result.txt', 'w').write('[1, 2, 3]')\n")
+    (repo / "reproduce.sh").write_text("set -e\npython3 main.py\n")
+    async with session(tmp_path) as client:
+        record = await call(client, "reproduce", repo="repo", timeout_s=60)
+        assert record["returncode"] == 0 and "result.txt" in record["produced_files"]
+        graded = await call(
+            client, "grade", repo="repo", paper="paper.md", rubric="rubric.json",
+            model="scripted:judge.json",
+        )  # fmt: skip
+        assert graded["summary"]["score"] == 1.0 and graded["out"].startswith("grades/")
+        assert (tmp_path / graded["out"]).is_file()
