@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -82,11 +83,19 @@ def build_server(workspace: Path, jobs: Jobs | None = None) -> MCPServer:
     """The MCP server for `workspace` (tests drive it in-process or over stdio)."""
     jobs = jobs or Jobs()
     service = Service(Workspace.at(workspace), jobs)
+    @asynccontextmanager
+    async def lifespan(_: MCPServer) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:  # the client went away: stop every run at a checkpoint (resumable)
+            await jobs.close()
+
     server = MCPServer(
         "repowright",
         version=__version__,
         instructions=INSTRUCTIONS,
         log_level="WARNING",  # a refused tool call is the client's to show, not a server log
+        lifespan=lifespan,
     )
 
     async def started(job: Job, wait: bool, ctx: Context) -> RunStatus:
