@@ -43,14 +43,24 @@ async def test_the_failing_module_is_rewritten_whole(tmp_path: Path) -> None:
 async def test_a_reply_that_does_not_parse_falls_back_to_edits(tmp_path: Path) -> None:
     files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
-    model = ScriptedModel(
-        [fenced("def add(a, b:\n    return a + b\n"), edit("mini/core.py", "a - b", "a + b")]
-    )
+    broken = fenced("def add(a, b:\n    return a + b\n")
+    model = ScriptedModel([broken, broken, edit("mini/core.py", "a - b", "a + b")])
     outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
     assert outcome.stop_reason == "all checks passed"
     edits = outcome.rounds[0].edits
     assert not edits[0].ok and "does not parse" in edits[0].error
-    assert [r.tag for r in model.requests] == ["verify_rewrite:mini/core.py", "verify_repair"]
+    rewrite = "verify_rewrite:mini/core.py"
+    assert [r.tag for r in model.requests] == [rewrite, rewrite, "verify_repair"]
+    assert [r.temperature for r in model.requests[:2]] == [0.0, 0.7]  # the retry samples
+
+
+async def test_an_unchanged_reply_is_sampled_again(tmp_path: Path) -> None:
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    model = ScriptedModel([fenced(wrong), fenced(FIXED)])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
+    assert outcome.stop_reason == "all checks passed"
+    assert (repo / "mini/core.py").read_text() == FIXED
 
 
 async def test_a_long_file_gets_edits(tmp_path: Path) -> None:
@@ -101,7 +111,8 @@ async def test_a_rewrite_that_drops_a_planned_name_is_not_used(tmp_path: Path) -
     repo, verifier = setup(tmp_path, files)
     blueprint = blueprint_for(MINI)
     blueprint.file("mini/core.py").interface = [Symbol(name="add")]
-    model = ScriptedModel([fenced("def plus(a, b):\n    return a + b\n"), {"edits": []}])
+    plus = fenced("def plus(a, b):\n    return a + b\n")
+    model = ScriptedModel([plus, plus, {"edits": []}])
     outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint), 1)
     assert "drops planned names: add" in outcome.rounds[0].edits[0].error
     assert (repo / "mini/core.py").read_text() == files["mini/core.py"]

@@ -83,6 +83,7 @@ def build_server(workspace: Path, jobs: Jobs | None = None) -> MCPServer:
     """The MCP server for `workspace` (tests drive it in-process or over stdio)."""
     jobs = jobs or Jobs()
     service = Service(Workspace.at(workspace), jobs)
+
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[None]:
         try:

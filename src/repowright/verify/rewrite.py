@@ -39,6 +39,8 @@ WHOLE_MAX_LINES = 200
 MAX_FILES = 2
 """Files rewritten per round: each is a model call."""
 SEGMENT_SHARE = 0.3
+TEMPERATURES = (0.0, 0.7)
+"""Greedy first; one sampled retry when that reply cannot be used."""
 NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
 TEST_OUTPUT = re.compile(r"\b\d+ (?:failed|errors?)\b|^(?:FAILED|ERROR) ", re.M)
 """A script's failure that only reports failing tests: the tests' own findings cover it."""
@@ -147,19 +149,33 @@ class Rewriter:
     async def rewrite(
         self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
     ) -> str:
-        """Rewrite `path`; '' when done, else why the reply was not used."""
+        """Rewrite `path`; '' when done, else why no reply was used. A greedy reply that is
+        unusable (or the file unchanged) would come back the same: the retry samples."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
         context = self.context(path, current, found, entries)
         messages = chat("verify_rewrite_system", "verify_rewrite_user", **context)
-        reply = await self.model.complete(
-            ModelRequest(messages=messages, temperature=0.0, tag=f"verify_rewrite:{path}")
-        )
-        text = tidy(path, file_body(path, reply.text), self.own)
-        text = import_shared_classes(path, text, entries)
+        why = ""
+        for temperature in TEMPERATURES:
+            reply = await self.model.complete(
+                ModelRequest(
+                    messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
+                )
+            )
+            text = import_shared_classes(
+                path, tidy(path, file_body(path, reply.text), self.own), entries
+            )
+            why = self._problem(path, text, current, reply.finish_reason)
+            if not why:
+                target.write_text(text, encoding="utf-8")
+                return ""
+        return why
+
+    def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
+        """Why a rewritten file is not used, or ''."""
         if not text.strip():
             return "the reply held no file"
-        if reply.finish_reason == "length":
+        if finish_reason == "length":
             return "the reply was cut off at the token limit"
         if path.endswith(".py"):
             try:
@@ -171,10 +187,7 @@ class Rewriter:
             planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
             if lost := [n for n in planned if n in had and n not in defined]:
                 return f"the rewritten file drops planned names: {', '.join(lost)}"
-        if text == current:
-            return "the rewritten file is unchanged"
-        target.write_text(text, encoding="utf-8")
-        return ""
+        return "the rewritten file is unchanged" if text == current else ""
 
     def context(
         self, path: str, current: str, found: list[Finding], entries: dict[str, MemoryEntry]
