@@ -40,6 +40,7 @@ def test_drift_missing_and_changed() -> None:
         interface=[
             Symbol(name="train", signature="def train(cfg, steps)"),
             Symbol(name="Model", kind="class"),
+            Symbol(name="fit", kind="method", signature="fit(x)"),  # Model's, not the module's
         ],
     )
     entry = MemoryEntry(

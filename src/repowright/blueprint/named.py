@@ -17,8 +17,11 @@ from repowright.blueprint.deliverables import closure, is_test_file
 from repowright.blueprint.schema import Blueprint, Symbol
 
 _SPAN = re.compile(r"`([^`\n]+)`")
-_DEFINES = re.compile(r"^(?:(class)\s+)?([A-Za-z_]\w*)\s*\(")
+_DEFINES = re.compile(r"^(?:(class)\s+([A-Za-z_]\w*)\b|()([A-Za-z_]\w*)\s*\()")
+"""`class Name...` or `name(...)`: the passage defines it."""
 _NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)$")
+_TYPE = re.compile(r"\b[A-Z]\w*")
+"""A capitalised name inside a signature (`add(item: Item)`) is a type the file uses."""
 _NEW_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#)\s")
 
 
@@ -45,29 +48,32 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
     file defining a symbol its passage mentions; one note per change."""
     sources = [f.path for f in bp.files if f.path.endswith(".py") and not is_test_file(f.path)]
     found = passages(text, sources)
-    homes: dict[str, str] = {s.name: f.path for f in bp.files for s in f.interface}
+    homes = {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
     for path, passage in found.items():
         spec = bp.file(path)
         in_class = False  # `get(key)` after `LRUCache(capacity)` is one of its methods
         for span in _SPAN.findall(passage):
             m = _DEFINES.match(span)
-            if not m or m[2] in homes:
+            name = m and (m[2] or m[4])
+            if not m or not name or name in homes:
                 continue
-            in_class |= bool(m[1]) or m[2][0].isupper()
-            kind = "class" if m[1] or m[2][0].isupper() else "method" if in_class else "function"
+            is_class = bool(m[1]) or name[0].isupper()
+            in_class |= is_class
+            kind = "class" if is_class else "method" if in_class else "function"
             if kind != "method":
-                homes[m[2]] = path
-            if all(s.name != m[2] for s in spec.interface):
-                spec.interface.append(Symbol(name=m[2], kind=kind, signature=span))
-                notes.append(f"{path}: interface gains `{m[2]}`, as the document defines it")
+                homes[name] = path
+            if all(s.name != name for s in spec.interface):
+                spec.interface.append(Symbol(name=name, kind=kind, signature=span))
+                notes.append(f"{path}: interface gains `{name}`, as the document defines it")
     for path, passage in found.items():
         spec = bp.file(path)
         for span in _SPAN.findall(passage):
             m = _NAME.match(span)
-            home = homes.get(m[1]) if m else None
-            if home is None or home == path or home in spec.dependencies:
-                continue
-            if path in closure(bp, home):
-                continue  # the home already depends on this file: no cycle
-            spec.dependencies.append(home)
-            notes.append(f"{path}: depends on {home}, which defines `{m[1]}` (the document)")
+            for name in [m[1]] if m else _TYPE.findall(span):
+                home = homes.get(name)
+                if home is None or home == path or home in spec.dependencies:
+                    continue
+                if path in closure(bp, home):
+                    continue  # the home already depends on this file: no cycle
+                spec.dependencies.append(home)
+                notes.append(f"{path}: depends on {home}, which defines `{name}` (the document)")

@@ -43,8 +43,8 @@ def detect_drift(spec: FileSpec, entry: MemoryEntry) -> Drift:
     drift = Drift(path=spec.path)
     for symbol in spec.interface:
         name = symbol.name.split(".")[-1].strip()
-        if not name or not spec.path.endswith(".py"):
-            continue
+        if not name or not spec.path.endswith(".py") or symbol.kind == "method":
+            continue  # a method is not a module-level name (its class's signature lists it)
         if name not in defined:
             drift.missing.append(name)
             continue
