@@ -65,7 +65,7 @@ def main() -> int:
         print("skipped: ../shared/papers/transformer not found (use --papers DIR)")
         return 0
     pdf, tex = paper / "Transformer.pdf", paper / "Transformer_cleaned.tex"
-    console = Console()
+    console = Console(width=max(Console().width, 160))
     speed = Table(title="ingestion speed")
     for col in ("input", "size", "seconds", "throughput", "main sections recovered"):
         speed.add_column(col)
@@ -104,7 +104,31 @@ def main() -> int:
             ok = ok and used <= BUDGET
     console.print(sel)
     console.print(f"outlines: PDF {recovered(pdf_doc)}\n          LaTeX {recovered(tex_doc)}")
+    mathpix(console, paper.parents[1] / "paperbench")
     return 0 if ok else 1
+
+
+def mathpix(console: Console, root: Path) -> None:
+    """PaperBench's Mathpix `paper.md` files: what a reader of the paper would see first."""
+    papers = sorted(root.glob("*/paper.md"))
+    if not papers:
+        console.print(f"Mathpix papers: none under {root}")
+        return
+    table = Table(title="Mathpix Markdown (PaperBench paper.md)")
+    cols = ("paper", "title", "abstract chars", "sections", "appendix", "equations", "tables",
+            "references", "own code", "largest segment")  # fmt: skip
+    for col in cols:
+        table.add_column(col)
+    for path in papers:
+        doc = load_document(path)
+        blocks = [k for s in doc.segments for k in s.kinds]
+        table.add_row(
+            path.parent.name, doc.title[:40], str(len(doc.abstract)), str(len(doc.sections)),
+            str(sum(s.appendix for s in doc.sections)), str(blocks.count("equation")),
+            str(blocks.count("table")), str(len(doc.references)), doc.own_code or "-",
+            str(max((s.tokens for s in doc.segments), default=0)),
+        )  # fmt: skip
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -11,21 +11,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from repowright.documents.blocks import scan
 from repowright.documents.index import keywords
 from repowright.documents.schema import Block, Document, Reference, Section, Segment
 from repowright.models.tokens import estimate_tokens
 from repowright.runs.store import slugify
 
 SEGMENT_TOKENS = 350
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-LATEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection)\*?\{(.+)\}\s*$")
-LATEX_LEVEL = {"title": 0, "section": 1, "subsection": 2, "subsubsection": 3}
-BEGIN_MATH = re.compile(r"^\\begin\{(equation|align|gather|multline|eqnarray)\*?\}")
-IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-CAPTION = re.compile(r"^(Figure|Fig\.|Table)\s*\d*[.:]")
 URL = re.compile(r"https?://[^\s)\]}>,;\"']+")
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
+CODE_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)"
+    r"/[\w.\-]+(?:/[\w.\-]+)?"
+)
+"""A repository link, with or without its scheme (`github.com/kvfrans/fre` in an abstract)."""
+OWN_CODE = re.compile(
+    r"\b(?:our|we|this (?:work|paper|project))\b[^.]*\b(?:code|implementation|release|"
+    r"available|open[- ]source)|\b(?:code|implementation|model|data|software|toolkit|library)"
+    r"s?\b[^.]*\b(?:available|released|provided|found|hosted)\b[^.]*$",
+    re.IGNORECASE,
+)
 REFERENCE_TITLES = ("references", "bibliography", "reference")
+AUTHOR_START = re.compile(
+    r"^(?:\[\d+\]|\d+\.|- |(?:[a-z]+\s)*[A-Z][\w'’.\-]*(?:\s[\w'’.\-]+){0,3},\s*[A-Z])"
+)
+"""How an entry starts (`[3]`, `12.`, `Smith, J.`, `van Hasselt, H.`); other paragraphs of a
+reference section continue the entry before them (Mathpix splits long ones)."""
+LETTERED = re.compile(r"^[A-Z](?:\s*\.\s*\d+)*\.?\s+\S")
+"""`A. Hyperparameters`, `C.1 AntMaze`: a lettered section, an appendix in a numbered paper."""
 
 
 @dataclass
@@ -36,110 +49,41 @@ class _Section:
     blocks: list[Block] = field(default_factory=list)
 
 
-def _blocks(lines: list[str]) -> tuple[list[tuple[int, str] | Block], str]:
-    """Split lines into headings `(level, title)` and whole blocks; also return a title."""
-    out: list[tuple[int, str] | Block] = []
-    title = ""
-    para: list[str] = []
-    i = 0
-
-    def flush() -> None:
-        text = "\n".join(para).strip()
-        if text:
-            kind = "figure" if CAPTION.match(text) else "text"
-            out.append(Block(kind=kind, text=text))
-        para.clear()
-
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        heading = HEADING.match(line)
-        latex = LATEX_HEADING.match(stripped)
-        if heading or latex:
-            flush()
-            if latex and latex.group(1) == "title":
-                title = latex.group(2).strip()
-            elif latex:
-                out.append((LATEX_LEVEL[latex.group(1)], latex.group(2).strip()))
-            else:
-                assert heading is not None
-                out.append((len(heading.group(1)), heading.group(2).strip()))
-        elif stripped == "\\appendix":
-            flush()
-            out.append((-1, "\\appendix"))
-        elif stripped.startswith("```"):
-            flush()
-            tag = stripped[3:].strip().lower()
-            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "```"), None)
-            body = lines[i + 1 : end if end is not None else len(lines)]
-            kind = tag if tag in ("algorithm", "table") else "code"
-            out.append(Block(kind=kind, text="\n".join(body)))  # type: ignore[arg-type]
-            i = end if end is not None else len(lines)
-        elif stripped.startswith("$$"):
-            flush()
-            if stripped.endswith("$$") and len(stripped) > 4:
-                out.append(Block(kind="equation", text=stripped))
-            else:
-                end = next(
-                    (j for j in range(i + 1, len(lines)) if lines[j].strip().endswith("$$")),
-                    len(lines) - 1,
-                )
-                out.append(Block(kind="equation", text="\n".join(lines[i : end + 1])))
-                i = end
-        elif BEGIN_MATH.match(stripped):
-            flush()
-            env = BEGIN_MATH.match(stripped).group(0)  # type: ignore[union-attr]
-            closing = env.replace("\\begin", "\\end")
-            end = next((j for j in range(i, len(lines)) if closing in lines[j]), len(lines) - 1)
-            out.append(Block(kind="equation", text="\n".join(lines[i : end + 1])))
-            i = end
-        elif stripped.startswith("|"):
-            flush()
-            end = i
-            while end + 1 < len(lines) and lines[end + 1].strip().startswith("|"):
-                end += 1
-            out.append(Block(kind="table", text="\n".join(lines[i : end + 1])))
-            i = end
-        elif IMAGE.search(stripped):
-            flush()
-            caption = IMAGE.sub(lambda m: m.group(1), stripped).strip()
-            out.append(Block(kind="figure", text=caption or stripped))
-        elif not stripped:
-            flush()
-        else:
-            para.append(line)
-        i += 1
-    flush()
-    return out, title
-
-
 def _references(blocks: list[Block]) -> list[Reference]:
     joined = " ".join(" ".join(b.text.split()) for b in blocks)
     if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
         parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
         entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
         return [_reference(e) for e in entries]
-    entries = []
+    entries: list[str] = []
     for block in blocks:
         lines = [ln.strip() for ln in block.text.splitlines() if ln.strip()]
         numbered = sum(1 for ln in lines if re.match(r"^(\[\d+\]|\d+\.|- )", ln))
-        entries.extend(lines if numbered >= max(2, len(lines) // 2) else [" ".join(lines)])
+        for entry in lines if numbered >= max(2, len(lines) // 2) else [" ".join(lines)]:
+            if entries and not AUTHOR_START.match(entry):  # "Deep variational ..." goes on
+                entries[-1] = f"{entries[-1]} {entry}"
+            else:
+                entries.append(entry)
     return [_reference(e) for e in entries]
 
 
 def _reference(text: str) -> Reference:
     urls = [u.rstrip(".") for u in URL.findall(text)]
-    return Reference(
-        text=text, urls=urls, code_urls=[u for u in urls if any(h in u for h in CODE_HOSTS)]
-    )
+    return Reference(text=text, urls=urls, code_urls=code_urls(text))
+
+
+def code_urls(text: str) -> list[str]:
+    """Repository links in `text`, as https URLs, in order, without repeats."""
+    found = (m.group(0).rstrip(".-") for m in CODE_URL.finditer(text))
+    return list(dict.fromkeys(u if u.startswith("http") else f"https://{u}" for u in found))
 
 
 def build_document(text: str, *, source: str, kind: str, title: str = "") -> Document:
-    items, found_title = _blocks(text.splitlines())
+    items, found_title = scan(text)
     title = title or found_title
     sections: list[_Section] = []
     current = _Section("Preamble", 1, False)
-    appendix = False
+    appendix = after_main = False
     for item in items:
         if isinstance(item, Block):
             current.blocks.append(item)
@@ -149,13 +93,37 @@ def build_document(text: str, *, source: str, kind: str, title: str = "") -> Doc
             appendix = True
             continue
         sections.append(current)
-        appendix = appendix or name.lower().startswith("appendix")
+        bare = _bare(name)
+        after_main = after_main or bare in REFERENCE_TITLES or name[:1].isdigit()
+        lettered = after_main and LETTERED.match(name) is not None
+        appendix = appendix or bare.startswith("appendix") or lettered
         current = _Section(name, max(level, 1), appendix)
     sections.append(current)
     sections = [s for s in sections if s.blocks or s.title != "Preamble"]
     if not title and sections and sections[0].level == 1 and sections[0].title != "Preamble":
         title = sections[0].title
-    return _assemble(sections, title=title, source=source, kind=kind)
+    doc = _assemble(sections, title=title, source=source, kind=kind)
+    cited = [u for r in doc.references for u in r.code_urls]
+    body = code_urls("\n".join([doc.abstract, *(s.text for s in doc.segments)]))
+    doc.code_urls = list(dict.fromkeys(body + cited))
+    doc.own_code = own_code("\n".join([doc.abstract, *(s.text for s in doc.segments)]), title)
+    return doc
+
+
+def own_code(text: str, title: str) -> str:
+    """The paper's own repository: a link that the words before it announce ("code for this
+    project is provided at", "we release our implementation"), or whose name is in the title
+    (`github.com/allenai/specter` for "SPECTER: ..."); '' when none is."""
+    words = set(re.findall(r"[a-z0-9]+", title.lower()))
+    for m in CODE_URL.finditer(text):
+        url = code_urls(m.group(0))[0]
+        name = re.sub(r"\d+$", "", url.rstrip("/").rsplit("/", 1)[-1].lower())  # footnote mark
+        if url.count("/") >= 4 and name in words:
+            return f"{url.rsplit('/', 1)[0]}/{url.rsplit('/', 1)[1][: len(name)]}"
+        before = " ".join(text[max(0, m.start() - 200) : m.start()].split())
+        if OWN_CODE.search(re.sub(r"(\w)- (\w)", r"\1\2", before)):  # "avail- able"
+            return url
+    return ""
 
 
 def _assemble(parts: list[_Section], *, title: str, source: str, kind: str) -> Document:
@@ -163,7 +131,7 @@ def _assemble(parts: list[_Section], *, title: str, source: str, kind: str) -> D
     stack: list[Section] = []
     for n, part in enumerate(parts, start=1):
         name = part.title.strip().rstrip(".")
-        bare = re.sub(r"^[\dA-Z](\.\d+)*\.?\s+", "", name).lower()
+        bare = _bare(name)
         if bare in REFERENCE_TITLES:
             doc.references.extend(_references(part.blocks))
             continue
@@ -184,6 +152,11 @@ def _assemble(parts: list[_Section], *, title: str, source: str, kind: str) -> D
         doc.segments.extend(_segments(section, part.blocks))
         section.tokens = sum(s.tokens for s in doc.segments if s.section_id == sid)
     return doc
+
+
+def _bare(title: str) -> str:
+    """A section title without its number, lower case: `3.2 References` -> `references`."""
+    return re.sub(r"^[\dA-Z](\s*\.\s*\d+)*\.?\s+", "", title.strip().rstrip(".")).lower()
 
 
 def _segments(section: Section, blocks: list[Block]) -> list[Segment]:

@@ -54,6 +54,12 @@ class Document(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     segments: list[Segment] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
+    code_urls: list[str] = Field(
+        default_factory=list, description="Repository links anywhere in the paper, body first."
+    )
+    own_code: str = Field(
+        default="", description="The paper's own repository: the first link outside references."
+    )
 
     _index: object | None = PrivateAttr(default=None)
 
