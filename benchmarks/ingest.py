@@ -32,6 +32,29 @@ EXPECTED = {
     "concept": ["Model Architecture", "Introduction"],
 }
 BUDGET = 2000
+# Hand-labelled sections a reader of each purpose must see, in PaperBench's Mathpix papers.
+LABELS = {
+    "fre": {
+        "concept": [
+            "1. Introduction", "4. Unsupervised Zero-Shot RL via Functional Reward Encodings",
+        ],
+        "algorithm": ["4.1. Functional Reward Encoding", "4.3. Offline RL with FRE"],
+        "experiments": ["5. Experiments", "A. Hyperparameters"],
+        "environment": ["C. Environment Details", "B. Training Details"],
+    },
+    "sapg": {
+        "concept": ["1. Introduction", "4. Split and Aggregate Policy Gradients"],
+        "algorithm": ["4.6. Algorithm: SAPG", "4.1. Aggregating data using off-policy updates"],
+        "experiments": ["5. Experimental Setup", "B. Training hyperparameters"],
+        "environment": ["A. Task and Environment Details", "5.1. Tasks"],
+    },
+    "semantic-self-consistency": {
+        "concept": ["1 Introduction", "4 Methodology"],
+        "algorithm": ["4.1.1 Centroid Proximity Weighting", "4.1.2 Semantic Consensus Weighting"],
+        "experiments": ["5 Results", "I. 3 Model configuration"],
+        "environment": ["10.1 GPU usage", "I Configuration \\& Parameters"],
+    },
+}  # fmt: skip
 
 
 def find_papers(arg: str | None) -> Path | None:
@@ -129,6 +152,23 @@ def mathpix(console: Console, root: Path) -> None:
             str(max((s.tokens for s in doc.segments), default=0)),
         )  # fmt: skip
     console.print(table)
+    docs = {p.parent.name: load_document(p) for p in papers if p.parent.name in LABELS}
+    recall = Table(title="selection recall of hand-labelled sections (pooled over the papers)")
+    budgets = (1000, 3000, 8000)
+    for col in ("purpose", *(f"{b} tokens" for b in budgets)):
+        recall.add_column(col)
+    for purpose in ("concept", "algorithm", "experiments", "environment"):
+        cells = []
+        for budget in budgets:
+            hit = total = 0
+            for name, doc in docs.items():
+                titles = {s.title for s in doc.select(purpose, budget)}
+                must = LABELS[name][purpose]
+                hit += sum(m in titles for m in must)
+                total += len(must)
+            cells.append(f"{hit}/{total} ({100 * hit / max(total, 1):.0f}%)")
+        recall.add_row(purpose, *cells)
+    console.print(recall)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from repowright.cli.app import app
 from repowright.documents import Document, load_document
+from repowright.documents.build import build_document
+from repowright.documents.index import scores
 from repowright.errors import InputError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "documents"
@@ -87,3 +89,20 @@ def test_ingest_command(tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["ingest", str(tmp_path / "nope.pdf")])
     assert bad.exit_code == 2 and "input not found" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_select_stems_pushes_boilerplate_down_fills_neighbours_and_is_never_empty() -> None:
+    words = " ".join(f"w{i}" for i in range(300))  # ~375 tokens of nothing in particular
+    text = (
+        "# Paper\n\n## Training details\n\nWe tuned the hyperparameters carefully.\n\n"
+        f"{words}\n\n## Acknowledgements\n\nHyperparameter hyperparameters hyperparameter.\n"
+    )
+    doc = build_document(text, source="x.md", kind="markdown")
+    assert scores(doc, "hyperparameter")[0] > 0  # stemmed: "hyperparameters" matches
+    env = [s.title for s in doc.select("environment", 2000)]
+    assert env.index("Training details") < env.index("Acknowledgements")
+    budget = doc.segments[0].tokens + doc.segments[1].tokens
+    plain = build_document(text.split("## Ack")[0], source="x.md", kind="markdown")
+    chosen = plain.select("experiments", budget)  # only the first segment matches
+    assert [s.id for s in chosen] == [s.id for s in plain.segments]  # its neighbour fills up
+    assert doc.select("nothing matches", 50)  # something that fits, rather than nothing

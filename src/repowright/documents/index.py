@@ -1,11 +1,15 @@
-"""Budgeted retrieval over a document's segments: BM25 (bm25s) plus section-title priors."""
+"""Budgeted retrieval over a document's segments: BM25 (bm25s) over stemmed words, with
+section-title priors, boilerplate (checklists, acknowledgements) pushed down, and the budget's
+rest filled with the neighbours of what was chosen."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import bm25s
+import Stemmer
 
 if TYPE_CHECKING:
     from repowright.documents.schema import Document, Segment
@@ -31,26 +35,49 @@ PURPOSES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "experiments": (
         "experiment dataset benchmark evaluation metric result baseline accuracy score table "
-        "training setup hyperparameter batch epoch steps hardware",
-        ("experiment", "result", "evaluation", "training", "setup", "dataset", "benchmark"),
+        "training setup details hyperparameter learning rate batch size epoch steps seed "
+        "hardware gpu runs",
+        ("experiment", "result", "evaluation", "training", "setup", "dataset", "benchmark",
+         "hyperparameter", "detail"),
     ),
     "environment": (
-        "implementation code library framework python pytorch tensorflow jax gpu hardware "
-        "install requirement version dataset download",
-        ("implementation", "setup", "training", "hardware", "experiment", "appendix"),
+        "implementation details code library framework python pytorch tensorflow jax gpu cpu "
+        "hardware compute install requirement version dataset download environment task "
+        "simulator benchmark hyperparameter configuration",
+        ("implementation", "setup", "training", "hardware", "experiment", "environment",
+         "task", "hyperparameter", "detail", "appendix"),
     ),
-}
+}  # fmt: skip
 PRIOR_BOOST = 1.5
+BOILERPLATE = re.compile(
+    r"checklist|acknowledg|impact statement|broader impact|ethic|author contribution|"
+    r"funding|competing interest|guidelines|^answer",
+    re.IGNORECASE,
+)
+"""Sections every paper has that say nothing about what to build."""
+BOILERPLATE_WEIGHT = 0.2
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Content words of `text`, lower case, stop words removed."""
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def tokenize(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    """Stemmed content words: "hyperparameters" and "hyperparameter" are one term."""
+    return [_stem(w) for w in words(text)]
 
 
 def keywords(text: str, limit: int = 8) -> list[str]:
     """Most frequent content words of a segment (for the outline and quick inspection)."""
     counts: dict[str, int] = {}
-    for word in tokenize(text):
+    for word in words(text):
         if len(word) > 3:
             counts[word] = counts.get(word, 0) + 1
     return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
@@ -78,6 +105,8 @@ def scores(doc: Document, query: str) -> list[float]:
         bonus = PRIOR_BOOST if any(p in title for p in priors) else 1.0
         if doc.sections and query in PURPOSES and _is_appendix(doc, seg) and query != "environment":
             bonus *= 0.5
+        if query in PURPOSES and BOILERPLATE.search(seg.title):
+            bonus *= BOILERPLATE_WEIGHT
         out.append(float(score) * bonus + (0.01 if bonus > 1.0 else 0.0))
     return out
 
@@ -90,21 +119,41 @@ def _is_appendix(doc: Document, seg: Segment) -> bool:
 
 
 def select(doc: Document, query: str, token_budget: int) -> list[Segment]:
-    """Greedy by relevance while the budget allows; returned in document order.
+    """Greedy by relevance while the budget allows, then the chosen segments' neighbours in
+    their section (a cut-off explanation continues there); returned in document order.
 
-    A segment that does not fit is skipped and smaller ones after it are still considered.
+    A segment that does not fit is skipped and smaller ones after it are still considered;
+    when no relevant segment fits, the most relevant one that does is taken (never empty
+    while any segment fits the budget).
     """
     relevance = scores(doc, query)
     ranked = sorted(range(len(doc.segments)), key=lambda i: (-relevance[i], i))
     if any(relevance):
         # Irrelevant segments never pad a selection; with no signal at all (a short spec
         # whose words match nothing), fall back to reading from the start.
-        ranked = [i for i in ranked if relevance[i] > 0]
-    chosen: list[int] = []
-    used = 0
-    for i in ranked:
-        cost = doc.segments[i].tokens
-        if used + cost <= token_budget:
-            chosen.append(i)
-            used += cost
+        relevant = [i for i in ranked if relevance[i] > 0]
+        chosen = _fill(doc, relevant, token_budget, [])
+        if not chosen:
+            chosen = _fill(doc, ranked, token_budget, [])
+    else:
+        chosen = _fill(doc, ranked, token_budget, [])
+    neighbours = [
+        j
+        for i in chosen
+        for j in (i + 1, i - 1)
+        if 0 <= j < len(doc.segments) and doc.segments[j].section_id == doc.segments[i].section_id
+    ]
+    chosen = _fill(doc, neighbours, token_budget, chosen)
     return [doc.segments[i] for i in sorted(chosen)]
+
+
+def _fill(doc: Document, candidates: list[int], budget: int, chosen: list[int]) -> list[int]:
+    """`chosen` plus each candidate, in order, that still fits the budget."""
+    out = list(chosen)
+    used = sum(doc.segments[i].tokens for i in out)
+    for i in candidates:
+        cost = doc.segments[i].tokens
+        if i not in out and used + cost <= budget:
+            out.append(i)
+            used += cost
+    return out
