@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -127,8 +128,51 @@ def main() -> int:
             ok = ok and used <= BUDGET
     console.print(sel)
     console.print(f"outlines: PDF {recovered(pdf_doc)}\n          LaTeX {recovered(tex_doc)}")
+    real_pdfs(console, paper.parent / "pdfs")
     mathpix(console, paper.parents[1] / "paperbench")
     return 0 if ok else 1
+
+
+TRUE_REFERENCES = {"specter": 57, "s2-litgraph": 27, "s2orc": 55, "papermage": 53, "vespa": 24}
+"""From ../shared/papers/pdfs/README.md."""
+
+
+def real_pdfs(console: Console, root: Path) -> None:
+    """Real PDFs against their hand-checked outlines (levels 1-2, numbering removed)."""
+    pdfs = sorted(root.glob("*.pdf"))
+    if not pdfs:
+        console.print(f"real PDFs: none under {root}")
+        return
+    table = Table(title="real PDFs against hand-checked outlines (levels 1-2)")
+    for col in ("pdf", "heading recall", "precision", "largest segment", "references",
+                "appendix flagged"):  # fmt: skip
+        table.add_column(col)
+    recalls, precisions = [], []
+    for pdf in pdfs:
+        outline = pdf.with_name(f"{pdf.stem}.outline.txt")
+        if not outline.is_file():
+            continue
+        truth = [line.split("\t", 1)[1].strip().lower() for line in
+                 outline.read_text().splitlines() if "\t" in line]  # fmt: skip
+        doc = load_document(pdf)
+        found = [_bare(s.title) for s in doc.sections if s.level <= 2 and s.title != "Preamble"]
+        found += ["references"] if doc.references else []
+        recall = sum(t in found for t in truth) / max(len(truth), 1)
+        precision = sum(f in truth for f in found) / max(len(found), 1)
+        recalls.append(recall)
+        precisions.append(precision)
+        table.add_row(
+            pdf.stem, f"{recall:.2f}", f"{precision:.2f}",
+            str(max((s.tokens for s in doc.segments), default=0)),
+            f"{len(doc.references)} / {TRUE_REFERENCES.get(pdf.stem, '?')}",
+            str(sum(s.appendix for s in doc.sections)),
+        )  # fmt: skip
+    table.add_row("mean", f"{statistics.mean(recalls):.2f}", f"{statistics.mean(precisions):.2f}")
+    console.print(table)
+
+
+def _bare(title: str) -> str:
+    return re.sub(r"^(?:[\dA-Z](?:\.\d+)*\.?)\s+", "", title.strip()).lower()
 
 
 def mathpix(console: Console, root: Path) -> None:

@@ -13,30 +13,14 @@ from dataclasses import dataclass, field
 
 from repowright.documents.blocks import scan
 from repowright.documents.index import keywords
-from repowright.documents.schema import Block, Document, Reference, Section, Segment
+from repowright.documents.references import code_urls, own_code, parse_references
+from repowright.documents.schema import Block, Document, Section, Segment
 from repowright.models.tokens import estimate_tokens
 from repowright.runs.store import slugify
 
 SEGMENT_TOKENS = 350
-URL = re.compile(r"https?://[^\s)\]}>,;\"']+")
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
-CODE_URL = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)"
-    r"/[\w.\-]+(?:/[\w.\-]+)?"
-)
-"""A repository link, with or without its scheme (`github.com/kvfrans/fre` in an abstract)."""
-OWN_CODE = re.compile(
-    r"\b(?:our|we|this (?:work|paper|project))\b[^.]*\b(?:code|implementation|release|"
-    r"available|open[- ]source)|\b(?:code|implementation|model|data|software|toolkit|library)"
-    r"s?\b[^.]*\b(?:available|released|provided|found|hosted)\b[^.]*$",
-    re.IGNORECASE,
-)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 REFERENCE_TITLES = ("references", "bibliography", "reference")
-AUTHOR_START = re.compile(
-    r"^(?:\[\d+\]|\d+\.|- |(?:[a-z]+\s)*[A-Z][\w'’.\-]*(?:\s[\w'’.\-]+){0,3},\s*[A-Z])"
-)
-"""How an entry starts (`[3]`, `12.`, `Smith, J.`, `van Hasselt, H.`); other paragraphs of a
-reference section continue the entry before them (Mathpix splits long ones)."""
 LETTERED = re.compile(r"^[A-Z](?:\s*\.\s*\d+)*\.?\s+\S")
 """`A. Hyperparameters`, `C.1 AntMaze`: a lettered section, an appendix in a numbered paper."""
 
@@ -47,35 +31,6 @@ class _Section:
     level: int
     appendix: bool
     blocks: list[Block] = field(default_factory=list)
-
-
-def _references(blocks: list[Block]) -> list[Reference]:
-    joined = " ".join(" ".join(b.text.split()) for b in blocks)
-    if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
-        parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
-        entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
-        return [_reference(e) for e in entries]
-    entries: list[str] = []
-    for block in blocks:
-        lines = [ln.strip() for ln in block.text.splitlines() if ln.strip()]
-        numbered = sum(1 for ln in lines if re.match(r"^(\[\d+\]|\d+\.|- )", ln))
-        for entry in lines if numbered >= max(2, len(lines) // 2) else [" ".join(lines)]:
-            if entries and not AUTHOR_START.match(entry):  # "Deep variational ..." goes on
-                entries[-1] = f"{entries[-1]} {entry}"
-            else:
-                entries.append(entry)
-    return [_reference(e) for e in entries]
-
-
-def _reference(text: str) -> Reference:
-    urls = [u.rstrip(".") for u in URL.findall(text)]
-    return Reference(text=text, urls=urls, code_urls=code_urls(text))
-
-
-def code_urls(text: str) -> list[str]:
-    """Repository links in `text`, as https URLs, in order, without repeats."""
-    found = (m.group(0).rstrip(".-") for m in CODE_URL.finditer(text))
-    return list(dict.fromkeys(u if u.startswith("http") else f"https://{u}" for u in found))
 
 
 def build_document(text: str, *, source: str, kind: str, title: str = "") -> Document:
@@ -110,22 +65,6 @@ def build_document(text: str, *, source: str, kind: str, title: str = "") -> Doc
     return doc
 
 
-def own_code(text: str, title: str) -> str:
-    """The paper's own repository: a link that the words before it announce ("code for this
-    project is provided at", "we release our implementation"), or whose name is in the title
-    (`github.com/allenai/specter` for "SPECTER: ..."); '' when none is."""
-    words = set(re.findall(r"[a-z0-9]+", title.lower()))
-    for m in CODE_URL.finditer(text):
-        url = code_urls(m.group(0))[0]
-        name = re.sub(r"\d+$", "", url.rstrip("/").rsplit("/", 1)[-1].lower())  # footnote mark
-        if url.count("/") >= 4 and name in words:
-            return f"{url.rsplit('/', 1)[0]}/{url.rsplit('/', 1)[1][: len(name)]}"
-        before = " ".join(text[max(0, m.start() - 200) : m.start()].split())
-        if OWN_CODE.search(re.sub(r"(\w)- (\w)", r"\1\2", before)):  # "avail- able"
-            return url
-    return ""
-
-
 def _assemble(parts: list[_Section], *, title: str, source: str, kind: str) -> Document:
     doc = Document(title=title or source, source=source, kind=kind)
     stack: list[Section] = []
@@ -133,7 +72,7 @@ def _assemble(parts: list[_Section], *, title: str, source: str, kind: str) -> D
         name = part.title.strip().rstrip(".")
         bare = _bare(name)
         if bare in REFERENCE_TITLES:
-            doc.references.extend(_references(part.blocks))
+            doc.references.extend(parse_references(part.blocks))
             continue
         if bare == "abstract" and not doc.abstract:
             doc.abstract = "\n\n".join(b.text for b in part.blocks)
@@ -159,11 +98,26 @@ def _bare(title: str) -> str:
     return re.sub(r"^[\dA-Z](\s*\.\s*\d+)*\.?\s+", "", title.strip().rstrip(".")).lower()
 
 
+def _split_text(block: Block) -> list[Block]:
+    """A text block over SEGMENT_TOKENS (a PDF page read as one paragraph) cut between
+    sentences into pieces of about SEGMENT_TOKENS; other kinds stay whole."""
+    if block.kind != "text" or estimate_tokens(block.text) <= SEGMENT_TOKENS:
+        return [block]
+    pieces: list[str] = []
+    for sentence in SENTENCE_END.split(block.text):
+        if pieces and estimate_tokens(pieces[-1]) + estimate_tokens(sentence) <= SEGMENT_TOKENS:
+            pieces[-1] = f"{pieces[-1]} {sentence}"
+        else:
+            pieces.append(sentence)
+    return [Block(kind="text", text=p) for p in pieces]
+
+
 def _segments(section: Section, blocks: list[Block]) -> list[Segment]:
-    """Pack whole blocks into segments of about SEGMENT_TOKENS; a big block stands alone."""
+    """Pack whole blocks into segments of about SEGMENT_TOKENS; a big equation, table or
+    algorithm stands alone, a big text block is cut between sentences."""
     groups: list[list[Block]] = []
     size = 0
-    for block in blocks:
+    for block in (piece for b in blocks for piece in _split_text(b)):
         cost = estimate_tokens(block.text)
         if groups and size + cost <= SEGMENT_TOKENS:
             groups[-1].append(block)
