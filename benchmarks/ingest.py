@@ -152,7 +152,7 @@ def real_pdfs(console: Console, root: Path) -> None:
         outline = pdf.with_name(f"{pdf.stem}.outline.txt")
         if not outline.is_file():
             continue
-        truth = [line.split("\t", 1)[1].strip().lower() for line in
+        truth = [_bare(line.split("\t", 1)[1]) for line in
                  outline.read_text().splitlines() if "\t" in line]  # fmt: skip
         doc = load_document(pdf)
         found = [_bare(s.title) for s in doc.sections if s.level <= 2 and s.title != "Preamble"]
@@ -172,7 +172,9 @@ def real_pdfs(console: Console, root: Path) -> None:
 
 
 def _bare(title: str) -> str:
-    return re.sub(r"^(?:[\dA-Z](?:\.\d+)*\.?)\s+", "", title.strip()).lower()
+    """A heading without its number, lower case, typographic quotes made plain."""
+    plain = title.strip().replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"^(?:[\dA-Z](?:\.\d+)*\.?)\s+", "", plain).lower()
 
 
 def mathpix(console: Console, root: Path) -> None:

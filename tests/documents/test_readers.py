@@ -115,6 +115,43 @@ def test_pdf_sections_equation_and_table(tmp_path: Path) -> None:
     assert "equation" in kinds(doc) and len(doc.references) == 2
 
 
+def test_pdf_journal_headings_wrapped_headings_and_author_year(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    lines = [
+        "Seeds of Sequence Evolution", "INTRODUCTION", "Genes change over time as we show.",
+        "METHODS", "We align sequences with a standard tool and count the changes found.",
+        "Results", "The rate is constant across all of the families that we studied.",
+        "Funding", "None.", "References",
+        "Altschul SF, Madden TL. 1997. Gapped BLAST. Nucleic Acids Research 25:3389.",
+        "Zhang J, Nielsen R. 2005. Evaluation of a test. Molecular Biology and Evolution 22:1.",
+    ]  # fmt: skip
+    pdf.add_page()
+    for line in lines:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "journal.pdf"
+    pdf.output(str(path))
+    doc = load_document(path)
+    assert titles(doc)[-4:] == ["INTRODUCTION", "METHODS", "Results", "Funding"]
+    assert len(doc.references) == 2
+    numbered = FPDF()
+    numbered.set_font("Helvetica", size=11)
+    numbered.add_page()
+    for line in ["A Toolkit", "1 Introduction", "Text.", "2 Representing and manipulating",
+                 "visually-rich documents", "Recently, pretrained networks have improved",
+                 "3 Results", "Methods", "It works."]:  # fmt: skip
+        numbered.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    numbered.output(str(tmp_path / "numbered.pdf"))
+    doc = load_document(tmp_path / "numbered.pdf")
+    assert titles(doc)[-3:] == [
+        "1 Introduction",
+        "2 Representing and manipulating visually-rich documents",
+        "3 Results",
+    ]  # fmt: skip  ("Methods" after numbered headings is running text, not a heading)
+
+
 def test_spec_text() -> None:
     doc = load_text("Build a todo API with FastAPI and SQLite.")
     assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")

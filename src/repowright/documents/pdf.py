@@ -4,6 +4,9 @@ pypdf gives text without structure, so headings are recognised from numbered lin
 ("3 Model Architecture", "3.2.1 Scaled Dot-Product Attention") accepted only when their
 numbers follow on from the previous heading, plus unnumbered Abstract/References/Appendix
 lines. That sequence check is what keeps table rows and list items out of the outline.
+Journals that number nothing use standalone names (INTRODUCTION, Methods, Funding ...):
+accepted until a numbered heading appears (or always, in capitals or as end matter). A long
+heading that a narrow column wrapped takes its short next line back.
 """
 
 from __future__ import annotations
@@ -24,6 +27,38 @@ PLAIN = {
     "acknowledgments",
     "appendix",
 }
+NAMED = {
+    "introduction",
+    "background",
+    "related work",
+    "methods",
+    "method",
+    "methodology",
+    "materials and methods",
+    "approach",
+    "experiments",
+    "experimental setup",
+    "evaluation",
+    "results",
+    "discussion",
+    "results and discussion",
+    "conclusion",
+    "conclusions",
+    "limitations",
+    "future work",
+}
+"""Unnumbered headings of papers that number nothing (journals): accepted as headings only
+until a numbered one is seen (then they are table cells or running text)."""
+BACK_MATTER = {
+    "funding", "competing interests", "author contributions", "data availability",
+    "supplemental information", "supplementary information", "supplementary material",
+    "additional information and declarations", "grant disclosures", "ethical considerations",
+    "ethics statement", "impact statement", "broader impact", "broader impacts",
+    "declaration of competing interest", "code availability",
+}  # fmt: skip
+"""Unnumbered end matter, a heading even in a paper that numbers its sections."""
+SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the",
+               "to", "via", "vs", "with"}  # fmt: skip
 EQUATION_END = re.compile(r"\(\d{1,3}\)\s*$")
 MIN_CHARS_PER_PAGE = 25
 READER_ENV = "REPOWRIGHT_PDF_READER"
@@ -49,6 +84,9 @@ def _heading(line: str, state: dict) -> str | None:
         if text.lower() == "appendix":
             state["appendix"] = True
         return f"# {text}" if text.lower() != "appendix" else "\\appendix"
+    named = text.lower() in NAMED and (text.isupper() or not state.get("nums"))
+    if text.lower() in BACK_MATTER or named:
+        return f"# {text}"
     match = NUMBERED.match(text)
     if match and not state.get("appendix"):
         nums = [int(n) for n in match.group(1).split(".")]
@@ -60,6 +98,28 @@ def _heading(line: str, state: dict) -> str | None:
         state["appendix"] = True
         return f"{'#' * (match.group(1).count('.') + 1)} {match.group(1)} {match.group(2)}"
     return None
+
+
+def _continues(heading: str, line: str) -> bool:
+    """Whether `line` is the rest of a heading that a narrow column wrapped ("3.1
+    Representing and manipulating" / "visually-rich documents with magelib"): the heading
+    is long, the line short (a paragraph's first line fills the column) and no heading."""
+    text = line.strip()
+    words = text.split()
+    if len(heading) < 30 or not 1 <= len(words) <= 6 or text.endswith((".", ",", ":", ";")):
+        return False
+    if "," in text or "(" in text or text.endswith("-") or text.lower() in PLAIN | NAMED:
+        return False  # a paragraph's first line ("Recently, ...", "repre-"), or a heading
+    if NUMBERED.match(text) or APPENDIX.match(text) or text.lower() in BACK_MATTER:
+        return False
+    title_case = _capitals(heading.lstrip("#").split()[1:]) >= 0.8
+    return not title_case or _capitals(words) >= 0.5  # a Title Case heading goes on so
+
+
+def _capitals(words: list[str]) -> float:
+    """Share of capitalised words, small words (and, of, with...) left out."""
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return sum(1 for w in content if w[:1].isupper() or not w[:1].isalpha()) / max(len(content), 1)
 
 
 def _title_like(line: str) -> bool:
@@ -99,10 +159,16 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
     out: list[str] = []
     lines = [ln for page in pages for ln in page.splitlines()]
     title = next((ln.strip() for ln in lines[:40] if _title_like(ln)), path.stem)
-    for line in lines:
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
         heading = _heading(line, state)
         if heading:
             state["refs"] = heading.lower().endswith("references")
+            if i + 1 < len(lines) and _continues(heading, lines[i + 1]):
+                heading, skip = f"{heading} {lines[i + 1].strip()}", True
             out.append(f"\n{heading}\n")
         elif EQUATION_END.search(line) and len(line) < 160:
             out.append(f"\n$${line.strip()}$$\n")

@@ -52,7 +52,7 @@ def parse_references(blocks: list[Block]) -> list[Reference]:
                 entries[-1] = f"{entries[-1]} {entry}"
             else:
                 entries.append(entry)
-    if len(YEAR_AFTER_AUTHORS.findall(joined)) > 2 * len(entries):  # breaks lost (a PDF)
+    if len(YEAR_AFTER_AUTHORS.findall(joined)) > len(entries):  # breaks lost (a PDF)
         entries = _author_year(joined)
     return [_reference(e) for e in entries]
 
