@@ -35,3 +35,16 @@ def test_own_code_is_announced_or_named_in_the_title() -> None:
         "https://github.com/allenai/specter"
     )
     assert own_code("We compare with github.com/other/baseline.", "Mine") == ""
+
+
+def test_line_break_hyphens_are_rejoined() -> None:
+    from repowright.documents.pdf import dehyphenate
+
+    lines = ["without intrusive in-", "terventions. In WSDM.", "state-of-the-", "Art models"]
+    assert dehyphenate(lines) == [
+        "without intrusive interventions.", "In WSDM.", "state-of-the-", "Art models",
+    ]  # fmt: skip
+    refs = parse_references(
+        [Block(text="A. Author. 2019. Estimating bias without in-\nterventions. In WSDM.")]
+    )
+    assert "interventions" in refs[0].text

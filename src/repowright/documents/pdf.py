@@ -100,6 +100,22 @@ def _heading(line: str, state: dict) -> str | None:
     return None
 
 
+def dehyphenate(lines: list[str]) -> list[str]:
+    """Words a line break hyphenated ("intrusive in-" / "terventions. In WSDM.") put back
+    together on the first line: the hyphen goes when the next line goes on in lower case."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if prev.endswith("-") and prev[-2:-1].isalpha() and line[:1].islower():
+            word, _, rest = line.partition(" ")
+            out[-1] = prev[:-1] + word
+            if rest.strip():
+                out.append(rest)
+            continue
+        out.append(line)
+    return out
+
+
 def _continues(heading: str, line: str) -> bool:
     """Whether `line` is the rest of a heading that a narrow column wrapped ("3.1
     Representing and manipulating" / "visually-rich documents with magelib"): the heading
@@ -174,7 +190,9 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
             out.append(f"\n$${line.strip()}$$\n")
         else:
             out.append(line)
-    return "\n".join(out), title, len(pages)
+    refs = next((i for i, ln in enumerate(out) if ln.strip().lower().endswith("references")), None)
+    body = dehyphenate(out[:refs]) + out[refs:] if refs is not None else dehyphenate(out)
+    return "\n".join(body), title, len(pages)
 
 
 def _docling(path: Path) -> tuple[str, str, int]:

@@ -33,12 +33,14 @@ AUTHOR_START = re.compile(
 reference section continue the entry before them (Mathpix splits long ones)."""
 YEAR_AFTER_AUTHORS = re.compile(r"\.\s+(?:19|20)\d{2}[a-z]?\.")
 """`Joachims. 2019.`: the year that closes an author list (not `ACL 2019.` in a venue)."""
+HYPHEN_BREAK = re.compile(r"(?<=[a-z])- (?=[a-z])")
+"""`in- terventions`: a word a line break hyphenated, its lines since joined by a space."""
 NOT_A_SENTENCE_END = {"al", "proc", "pp", "vol", "no", "eds", "ed", "jr", "st", "inc", "vs"}
 
 
 def parse_references(blocks: list[Block]) -> list[Reference]:
     """The entries of a references section, whatever its style (see the module docstring)."""
-    joined = " ".join(" ".join(b.text.split()) for b in blocks)
+    joined = HYPHEN_BREAK.sub("", " ".join(" ".join(b.text.split()) for b in blocks))
     if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
         parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
         entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
