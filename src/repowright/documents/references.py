@@ -40,7 +40,7 @@ NOT_A_SENTENCE_END = {"al", "proc", "pp", "vol", "no", "eds", "ed", "jr", "st", 
 
 def parse_references(blocks: list[Block]) -> list[Reference]:
     """The entries of a references section, whatever its style (see the module docstring)."""
-    joined = HYPHEN_BREAK.sub("", " ".join(" ".join(b.text.split()) for b in blocks))
+    joined = " ".join(" ".join(b.text.split()) for b in blocks)
     if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
         parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
         entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
@@ -60,6 +60,7 @@ def parse_references(blocks: list[Block]) -> list[Reference]:
 
 
 def _reference(text: str) -> Reference:
+    text = HYPHEN_BREAK.sub("", text)
     urls = [u.rstrip(".") for u in URL.findall(text)]
     return Reference(text=text, urls=urls, code_urls=code_urls(text))
 
