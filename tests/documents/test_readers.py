@@ -152,6 +152,26 @@ def test_pdf_journal_headings_wrapped_headings_and_author_year(tmp_path: Path) -
     ]  # fmt: skip  ("Methods" after numbered headings is running text, not a heading)
 
 
+def test_pdf_appendix_after_the_references_and_page_numbers(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pages = [
+        ["A Short Paper", "1 Introduction", "We study things.", "References",
+         "[1] A. Author. Paper one. 2019.", "[2] B. Author. Paper two. 2020.", "12"],
+        ["Attention Visualizations", "Figure 3: many heads attend to the verb."],
+    ]  # fmt: skip
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "paper.pdf"))
+    doc = load_document(tmp_path / "paper.pdf")
+    assert len(doc.references) == 2 and "12" not in doc.references[-1].text
+    assert (doc.sections[-1].title, doc.sections[-1].appendix) == ("Attention Visualizations", True)
+
+
 def test_spec_text() -> None:
     doc = load_text("Build a todo API with FastAPI and SQLite.")
     assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")

@@ -59,6 +59,7 @@ BACK_MATTER = {
 """Unnumbered end matter, a heading even in a paper that numbers its sections."""
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the",
                "to", "via", "vs", "with"}  # fmt: skip
+PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 EQUATION_END = re.compile(r"\(\d{1,3}\)\s*$")
 MIN_CHARS_PER_PAGE = 25
 READER_ENV = "REPOWRIGHT_PDF_READER"
@@ -173,7 +174,7 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
         )
     state: dict = {}
     out: list[str] = []
-    lines = [ln for page in pages for ln in page.splitlines()]
+    lines, page_starts = _lines(pages)
     title = next((ln.strip() for ln in lines[:40] if _title_like(ln)), path.stem)
     skip = False
     for i, line in enumerate(lines):
@@ -181,7 +182,10 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
             skip = False
             continue
         heading = _heading(line, state)
-        if heading:
+        if not heading and _appendix_after_references(i, line, page_starts, out, state):
+            state["appendix"], state["refs"] = True, False
+            out.append(f"\n\\appendix\n\n# {line.strip()}\n")
+        elif heading:
             state["refs"] = heading.lower().endswith("references")
             if i + 1 < len(lines) and _continues(heading, lines[i + 1]):
                 heading, skip = f"{heading} {lines[i + 1].strip()}", True
@@ -193,6 +197,38 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
     refs = next((i for i, ln in enumerate(out) if ln.strip().lower().endswith("references")), None)
     body = dehyphenate(out[:refs]) + out[refs:] if refs is not None else dehyphenate(out)
     return "\n".join(body), title, len(pages)
+
+
+def _lines(pages: list[str]) -> tuple[list[str], set[int]]:
+    """Every page's lines without a page number alone on its first or last line, and the
+    index where each page starts."""
+    lines: list[str] = []
+    starts: set[int] = set()
+    for page in pages:
+        own = page.splitlines()
+        while own and PAGE_NUMBER.match(own[-1]):
+            own.pop()
+        while own and PAGE_NUMBER.match(own[0]):
+            own.pop(0)
+        starts.add(len(lines))
+        lines.extend(own)
+    return lines, starts
+
+
+def _appendix_after_references(
+    i: int, line: str, page_starts: set[int], out: list[str], state: dict
+) -> bool:
+    """A Title Case line opening a page after a finished reference entry is the first
+    appendix heading ("Attention Visualizations"), not more of the bibliography."""
+    if not state.get("refs") or i not in page_starts or not out:
+        return False
+    words = line.split()
+    return (
+        len(words) <= 6
+        and _title_like(line)
+        and not line.lstrip().startswith("[")
+        and out[-1].rstrip().endswith(".")
+    )
 
 
 def _docling(path: Path) -> tuple[str, str, int]:
