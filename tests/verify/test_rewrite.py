@@ -12,7 +12,7 @@ from repowright.verify.repair import Repairer, repair_loop
 from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
 from repowright.verify.schema import Finding, Verdict
 from tests.verify.helpers import MINI, blueprint_for
-from tests.verify.test_repair import edit, setup
+from tests.verify.test_repair import UNDEFINED, edit, setup
 
 SPEC = "# Mini\n\n## Adding\n\n`add(a, b)` returns the sum of a and b.\n"
 FIXED = "def add(a: int, b: int = 0) -> int:\n    return a + b\n"
@@ -116,3 +116,11 @@ async def test_a_rewrite_that_drops_a_planned_name_is_not_used(tmp_path: Path) -
     outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint), 1)
     assert "drops planned names: add" in outcome.rounds[0].edits[0].error
     assert (repo / "mini/core.py").read_text() == files["mini/core.py"]
+
+
+async def test_a_finding_in_the_file_quotes_its_line(tmp_path: Path) -> None:
+    repo, verifier = setup(tmp_path, UNDEFINED)
+    model = ScriptedModel([fenced(FIXED)])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 1)
+    assert outcome.stop_reason == "all checks passed"
+    assert "That line is: `return a + c`" in model.requests[0].messages[-1].content

@@ -197,10 +197,18 @@ class Rewriter:
         deps = [entries[p] for p in (entry.depends_on if entry else []) if p in entries]
         shown_source = is_test_file(path)
         failures = []
+        lines = current.splitlines()
         for f in found:
             node = test_node(f)
             code = function_source(self.repo / node[0], node[1]) if node else ""
-            failures.append({"label": f.label(), "test": code if node and node[0] != path else ""})
+            here = f.file == path and f.line is not None and 0 < f.line <= len(lines)
+            failures.append(
+                {
+                    "label": f.label(),
+                    "test": code if node and node[0] != path else "",
+                    "line": lines[f.line - 1].strip() if here and f.line else "",
+                }
+            )
         segments = []
         if self.doc is not None:
             query = " ".join([spec.purpose, *spec.sections]) if spec else path
