@@ -96,10 +96,10 @@ async def test_status_answers_during_a_run_and_cancel_stops_it(
         run_dir = started["run_dir"]
         for _ in range(100):  # status answers while the run works
             status = await call(client, "status", run_dir=run_dir)
-            if "blueprint" in status["steps_done"]:
+            if status["phase"] == "generate":
                 break
             await asyncio.sleep(0.2)
-        assert status["state"] == "running"
+        assert status["state"] == "running" and "blueprint" in status["steps_done"]
         stopped = await call(client, "cancel", run_dir=run_dir)
         assert stopped["state"] == "cancelled" and "verify" not in stopped["steps_done"]
         resumed = await call(client, "resume", run_dir=run_dir, wait=True)

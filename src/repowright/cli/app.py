@@ -80,7 +80,7 @@ def _finish(outcome_status: str, run_dir: Path, as_json: bool, quiet: bool) -> N
 def _print_state(state: dict[str, Any]) -> None:
     table = Table(show_header=False, box=None)
     for key, value in state.items():
-        if key == "reason" and not value:
+        if key in ("reason", "phase") and not value:
             continue
         table.add_row(f"[bold]{key}[/]", str(value))
     out.print(table)

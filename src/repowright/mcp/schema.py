@@ -34,6 +34,7 @@ class RunStatus(BaseModel):
     status: str = Field(description="The run's own status: verified, failed, blueprint_ready...")
     reason: str = ""
     error: str = ""
+    phase: str = Field(default="", description="The step running (or interrupted), if any.")
     steps_done: list[str] = Field(default_factory=list)
     last_progress: str = ""
     files: int = 0

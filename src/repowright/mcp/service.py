@@ -116,6 +116,7 @@ class Service:
             status=state["status"],
             reason=state["reason"],
             error=job.error if job else "",
+            phase=state["phase"],
             steps_done=state["steps_done"],
             last_progress=job.progress.last if job else "",
             files=state["files"],

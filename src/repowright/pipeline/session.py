@@ -18,7 +18,13 @@ from repowright.models.retry import Retrying
 from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
 from repowright.rag.provider import make_reference_provider
-from repowright.runs.events import ModelCalled, RunFinished, RunStarted, StepCompleted
+from repowright.runs.events import (
+    ModelCalled,
+    RunFinished,
+    RunStarted,
+    StepCompleted,
+    StepStarted,
+)
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RUN_FILE, RunDir
 
@@ -135,12 +141,14 @@ def run_state(run: RunDir) -> dict[str, Any]:
     """What `repowright status` shows: phase, steps done, files, tokens, cost."""
     events = list(run.events)
     done = [e.step for e in events if isinstance(e, StepCompleted)]
+    started = [e.step for e in events if isinstance(e, StepStarted)]
     finished = [e for e in events if isinstance(e, RunFinished)]
     totals = Totals.from_events(events)
     files = sum(1 for p in run.repo.rglob("*") if p.is_file()) if run.repo.exists() else 0
     return {
         "run_dir": str(run.root),
         "steps_done": done,
+        "phase": started[-1] if started and started[-1] not in done else "",
         "status": finished[-1].status if finished else "in progress",
         "reason": finished[-1].reason if finished else "",
         "files": files,
