@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from repowright.documents import load_document
+from repowright.grading.graded import summarize
 from repowright.grading.judge import NO_REPRODUCTION, Judge, JudgeConfig
 from repowright.grading.reproduce import LOG, Reproduction
-from repowright.grading.rubric import load_rubric, parse_rubric
+from repowright.grading.rubric import leaf_keys, load_rubric, parse_rubric
 from repowright.models.base import AuthError, ModelRequest, ModelResponse
 from repowright.models.scripted import ScriptedModel, ScriptedReply
 from tests.grading.helpers import leaf, node, verdicts
@@ -158,3 +159,23 @@ async def test_without_model_ranking_bm25_orders_the_files(paper: Path, repo: Pa
     graded = await Judge(model, load_document(paper), config=config).grade(rubric, repo, None)
     assert model.calls == 1
     assert set(graded.sub_tasks[0].judge_metadata["files"][:2]) == {"sort.py", "main.py"}
+
+
+async def test_repeated_leaf_ids_are_graded_apart(paper: Path, repo: Path) -> None:
+    """PaperBench's bbox and bridging-data-gaps rubrics repeat leaf ids in other subtrees."""
+    data = node("root", [
+        node("a", [leaf("x", "Code Development", text="Sorting works.")]),
+        node("b", [leaf("x", "Code Development", text="Printing works.")], weight=3),
+    ])  # fmt: skip
+    rubric = parse_rubric(data)
+    assert [key for key, _ in leaf_keys(rubric)] == ["x@0.0", "x@1.0"]
+
+    def judge_reply(request: ModelRequest) -> ScriptedReply:
+        score = 1 if "Printing works." in prompt(request) else 0
+        return ScriptedReply(text=json.dumps({"explanation": "checked", "score": score}))
+
+    graded = await Judge(ScriptedModel(judge_reply), load_document(paper)).grade(rubric, repo, None)
+    assert [n.score for n in graded.leaves()] == [0.0, 1.0]
+    assert graded.score == pytest.approx(0.75)
+    summary = summarize(rubric, graded)
+    assert summary.leaves == 2 and summary.categories["Code Development"].score == 0.75

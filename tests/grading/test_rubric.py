@@ -58,8 +58,6 @@ def test_leaf_shares_follow_normalised_weights() -> None:
          "node 'ra-result': field 'sub_tasks': Field required"),
         (lambda d: d["sub_tasks"][1]["sub_tasks"][0].pop("id"),
          "node at root.sub_tasks[1].sub_tasks[0]: field 'id': Field required"),
-        (lambda d: d["sub_tasks"][1]["sub_tasks"][0].update(id="cd-sort"),
-         "duplicate node ids: 'cd-sort'"),
     ],
 )  # fmt: skip
 def test_bad_trees_fail_with_the_node_named(mutate, expected: str, tmp_path: Path) -> None:

@@ -6,11 +6,18 @@ parent whose children weigh nothing in total scores 0 (never NaN).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from repowright.grading.rubric import CATEGORIES, RubricNode, TaskCategory, leaf_shares
+from repowright.grading.rubric import (
+    CATEGORIES,
+    RubricNode,
+    TaskCategory,
+    leaf_keys,
+    leaf_shares,
+)
 
 
 class GradedNode(BaseModel):
@@ -52,7 +59,12 @@ def score_from_children(children: list[GradedNode]) -> float:
 
 
 def assemble(node: RubricNode, grades: dict[str, LeafGrade]) -> GradedNode:
-    """Build the graded tree from per-leaf grades (every leaf must have one)."""
+    """Build the graded tree from per-leaf grades by leaf key (every leaf must have one)."""
+    keys = iter([key for key, _ in leaf_keys(node)])
+    return _assemble(node, grades, keys)
+
+
+def _assemble(node: RubricNode, grades: dict[str, LeafGrade], keys: Iterator[str]) -> GradedNode:
     base = {
         "id": node.id,
         "requirements": node.requirements,
@@ -61,8 +73,8 @@ def assemble(node: RubricNode, grades: dict[str, LeafGrade]) -> GradedNode:
         "finegrained_task_category": node.finegrained_task_category,
     }
     if node.is_leaf:
-        return GradedNode(**base, **grades[node.id].model_dump())
-    children = [assemble(c, grades) for c in node.sub_tasks]
+        return GradedNode(**base, **grades[next(keys)].model_dump())
+    children = [_assemble(c, grades, keys) for c in node.sub_tasks]
     return GradedNode(
         **base,
         score=score_from_children(children),
@@ -94,16 +106,17 @@ class GradeSummary(BaseModel):
 
 def summarize(rubric: RubricNode, graded: GradedNode) -> GradeSummary:
     """Overall score, per category (weighted by each leaf's share of the root), per top node."""
-    shares = leaf_shares(rubric)
     leaves = graded.leaves()
+    share_of = list(leaf_shares(rubric).values())  # leaves in the same depth-first order
     categories: dict[str, CategoryScore] = {}
     for category in CATEGORIES:
-        mine = [leaf for leaf in leaves if leaf.task_category == category]
+        mine = [(leaf, s) for leaf, s in zip(leaves, share_of, strict=True)
+                if leaf.task_category == category]  # fmt: skip
         if not mine:
             continue
-        share = sum(shares[leaf.id] for leaf in mine)
-        weighted = sum(shares[leaf.id] * leaf.score for leaf in mine)
-        mean = weighted / share if share else sum(leaf.score for leaf in mine) / len(mine)
+        share = sum(s for _, s in mine)
+        weighted = sum(s * leaf.score for leaf, s in mine)
+        mean = weighted / share if share else sum(leaf.score for leaf, _ in mine) / len(mine)
         categories[category] = CategoryScore(leaves=len(mine), score=mean, share=share)
     return GradeSummary(
         score=graded.score,

@@ -28,7 +28,7 @@ from repowright.grading.files import (
 from repowright.grading.files import read_file as read_one
 from repowright.grading.graded import GradedNode, LeafGrade, assemble
 from repowright.grading.reproduce import LOG, SCRIPT, Reproduction
-from repowright.grading.rubric import RubricNode
+from repowright.grading.rubric import RubricNode, leaf_keys
 from repowright.models.base import AuthError, Model, ModelError, ModelGone
 from repowright.models.structured import complete_structured
 from repowright.models.tokens import CHARS_PER_TOKEN, estimate_tokens
@@ -105,23 +105,21 @@ class Judge:
         code = [f for f in read_submission(root) if f.text is not None and f.path not in outputs]
         ancestry = _ancestry(rubric)
         limit = asyncio.Semaphore(self.config.concurrency)
-        leaves = rubric.leaves()
+        leaves = leaf_keys(rubric)
         self.progress.phase("grade", len(leaves))
         grades: dict[str, LeafGrade] = {}
 
-        async def one(leaf: RubricNode) -> None:
+        async def one(key: str, leaf: RubricNode) -> None:
             if leaf.task_category != "Code Development" and reproduction is None:
                 grade = LeafGrade(score=0.0, explanation=NO_REPRODUCTION)
             else:
                 async with limit:
                     files = produced if leaf.task_category == "Result Analysis" else code
-                    grade = await self._grade_leaf(
-                        leaf, ancestry[leaf.id], files, root, reproduction
-                    )
-            grades[leaf.id] = grade
-            self.progress.advance("grade", f"{grade.score:.0f} {leaf.id}")
+                    grade = await self._grade_leaf(leaf, ancestry[key], files, root, reproduction)
+            grades[key] = grade
+            self.progress.advance("grade", f"{grade.score:.0f} {key}")
 
-        tasks = [asyncio.create_task(one(leaf)) for leaf in leaves]
+        tasks = [asyncio.create_task(one(key, leaf)) for key, leaf in leaves]
         try:
             await asyncio.gather(*tasks)
         except BaseException:
@@ -239,17 +237,17 @@ class Judge:
 
 
 def _ancestry(root: RubricNode) -> dict[str, list[str]]:
-    """Each leaf's ancestors' requirements, root first (the criteria it refines)."""
-    out: dict[str, list[str]] = {}
+    """Each leaf's ancestors' requirements, root first (the criteria it refines), by key."""
+    above: list[list[str]] = []
 
-    def visit(node: RubricNode, above: list[str]) -> None:
+    def visit(node: RubricNode, path: list[str]) -> None:
         if node.is_leaf:
-            out[node.id] = above
+            above.append(path)
         for child in node.sub_tasks:
-            visit(child, [*above, node.requirements])
+            visit(child, [*path, node.requirements])
 
     visit(root, [])
-    return out
+    return {key: path for (key, _), path in zip(leaf_keys(root), above, strict=True)}
 
 
 def _clip(text: str, budget: int) -> str:

@@ -72,10 +72,6 @@ def parse_rubric(data: Any, source: str = "rubric") -> RubricNode:
         what = f"field {field!r}: " if field else ""
         message = str(error["msg"]).removeprefix("Value error, ")
         raise InputError(f"{source}: node {where}: {what}{message}") from None
-    seen: Counter[str] = Counter(n.id for n in root.walk())
-    duplicates = sorted(i for i, n in seen.items() if n > 1)
-    if duplicates:
-        raise InputError(f"{source}: duplicate node ids: {', '.join(map(repr, duplicates))}")
     return root
 
 
@@ -111,20 +107,38 @@ def load_rubric(path: Path) -> RubricNode:
     return parse_rubric(data, source=str(path))
 
 
+def leaf_keys(root: RubricNode) -> list[tuple[str, RubricNode]]:
+    """Every leaf with its key: its id, or `id@position` (child indices from the root, e.g.
+    `a1@0.2.1`) where PaperBench's rubric uses that id more than once (bbox and
+    bridging-data-gaps repeat leaf ids in different subtrees)."""
+    counts = Counter(n.id for n in root.walk())
+    out: list[tuple[str, RubricNode]] = []
+
+    def visit(node: RubricNode, position: str) -> None:
+        if node.is_leaf:
+            out.append((node.id if counts[node.id] == 1 else f"{node.id}@{position}", node))
+        for i, child in enumerate(node.sub_tasks):
+            visit(child, f"{position}.{i}" if position else str(i))
+
+    visit(root, "")
+    return out
+
+
 def leaf_shares(root: RubricNode) -> dict[str, float]:
-    """Each leaf's share of the root score (product of normalised weights along its path)."""
-    shares: dict[str, float] = {}
+    """Each leaf's share of the root score (product of normalised weights along its path),
+    by leaf key (`leaf_keys`)."""
+    shares: list[float] = []
 
     def visit(node: RubricNode, share: float) -> None:
         if node.is_leaf:
-            shares[node.id] = share
+            shares.append(share)
             return
         total = sum(c.weight for c in node.sub_tasks)
         for child in node.sub_tasks:
             visit(child, share * child.weight / total if total else 0.0)
 
     visit(root, 1.0)
-    return shares
+    return {key: share for (key, _), share in zip(leaf_keys(root), shares, strict=True)}
 
 
 def category_counts(root: RubricNode) -> dict[str, int]:
