@@ -117,3 +117,20 @@ def test_bench_generates_reproduces_grades_and_resumes(
     result = runner.invoke(app, args)
     assert result.exit_code == 2  # rubrics are checked before anything is generated
     assert "node 'x': field 'task_category'" in result.output
+
+
+def test_a_reasoning_model_can_judge(
+    app: typer.Typer, paper: Path, rubric_file: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """o-series models refuse `temperature` (HTTP 400): the judge must not send it."""
+    from tests.models.fake_openai import FakeReply, fake_openai
+
+    verdict = FakeReply(text=json.dumps({"explanation": "done", "score": 1}))
+    with fake_openai([verdict] * 2) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        args = ["grade", str(repo), "--paper", str(paper), "--rubric", str(rubric_file)]
+        result = runner.invoke(app, [*args, "--model", "openai:o3-mini", "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["categories"]["Code Development"]["score"] == 1.0
+    assert all("temperature" not in r for r in server.requests) and len(server.requests) == 2

@@ -26,6 +26,20 @@ class FakeServer:
     url: str = ""
 
 
+REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+"""Model names this fake answers like OpenAI's reasoning models: 400 on sampling parameters."""
+
+
+def _refused(body: dict[str, Any]) -> FakeReply | None:
+    if not str(body.get("model", "")).startswith(REASONING_PREFIXES):
+        return None
+    for param in ("temperature", "max_tokens"):
+        if param in body:
+            message = f"Unsupported parameter: '{param}' is not supported with this model."
+            return FakeReply(status=400, error={"message": message, "param": param})
+    return None
+
+
 def _completion(text: str) -> dict[str, Any]:
     return {
         "id": "chatcmpl-1",
@@ -53,13 +67,14 @@ def fake_openai(replies: list[FakeReply]) -> Iterator[FakeServer]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
-            state.requests.append(json.loads(self.rfile.read(length) or b"{}"))
-            reply = state.replies.pop(0) if state.replies else FakeReply()
+            body = json.loads(self.rfile.read(length) or b"{}")
+            state.requests.append(body)
+            reply = _refused(body) or (state.replies.pop(0) if state.replies else FakeReply())
             if reply.status == 200:
-                body = _completion(reply.text)
+                answer = _completion(reply.text)
             else:
-                body = {"error": reply.error or {"message": f"fake {reply.status}"}}
-            data = json.dumps(body).encode()
+                answer = {"error": reply.error or {"message": f"fake {reply.status}"}}
+            data = json.dumps(answer).encode()
             self.send_response(reply.status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))

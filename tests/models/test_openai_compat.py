@@ -120,3 +120,16 @@ async def test_llama_cpp_json_mode() -> None:
         )
     assert server.requests[0]["response_format"]["type"] == "json_object"
     assert "schema" in server.requests[0]["response_format"]
+
+
+async def test_reasoning_models_get_the_parameters_they_accept() -> None:
+    with fake_openai([FakeReply(text="ok"), FakeReply(text="ok")]) as server:
+        o3 = OpenAICompatModel("o3-mini", base_url=server.url, api_key="k")
+        reply = await o3.complete(ModelRequest(messages=[Message(role="user", content="hi")]))
+        assert reply.text == "ok"
+        sent = server.requests[-1]
+        assert "temperature" not in sent and "max_tokens" not in sent
+        assert sent["max_completion_tokens"] > 0
+        gpt = OpenAICompatModel("gpt-4.1", base_url=server.url, api_key="k")
+        await gpt.complete(ModelRequest(messages=[Message(role="user", content="hi")]))
+        assert server.requests[-1]["temperature"] == 0.0 and "max_tokens" in server.requests[-1]

@@ -18,6 +18,7 @@ from repowright.models.base import (
     TransientModelError,
     Usage,
 )
+from repowright.models.capabilities import capabilities
 
 JsonMode = Literal["json_schema", "llama_cpp", "none"]
 _CONTEXT_MARKERS = ("context_length", "context length", "maximum context", "too many tokens")
@@ -57,12 +58,14 @@ class OpenAICompatModel:
         }
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
+        caps = capabilities(self.model)
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": [m.model_dump() for m in request.messages],
-            "temperature": request.temperature,
         }
-        kwargs["max_tokens"] = request.max_tokens or self.default_max_tokens
+        if caps.temperature:
+            kwargs["temperature"] = request.temperature
+        kwargs[caps.token_limit] = request.max_tokens or self.default_max_tokens
         fmt = self._response_format(request)
         if fmt is not None:
             kwargs["response_format"] = fmt
