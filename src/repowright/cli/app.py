@@ -230,7 +230,7 @@ def _guarded(run_dir: Path, make: Any, fresh: bool = False) -> Any:
         raise typer.Exit(exc.exit_code) from None
 
 
-COMMAND_MODULES: list[str] = ["grade", "ingest", "index", "doctor", "mcp"]
+COMMAND_MODULES: list[str] = ["grade", "rubric", "ingest", "index", "doctor", "mcp"]
 
 
 def _register_all() -> None:

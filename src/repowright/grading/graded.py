@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from repowright.grading.rubric import (
     CATEGORIES,
@@ -33,6 +33,12 @@ class GradedNode(BaseModel):
     finegrained_task_category: str | None = None
     judge_metadata: dict[str, Any] = Field(default_factory=dict)
     sub_tasks: list[GradedNode] = Field(default_factory=list)
+
+    @field_validator("judge_metadata", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        """PaperBench writes `null` (or "") where no judge ran (human-graded trees)."""
+        return value if value else {}
 
     def walk(self) -> list[GradedNode]:
         nodes = [self]

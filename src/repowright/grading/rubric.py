@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -107,21 +107,32 @@ def load_rubric(path: Path) -> RubricNode:
     return parse_rubric(data, source=str(path))
 
 
-def leaf_keys(root: RubricNode) -> list[tuple[str, RubricNode]]:
-    """Every leaf with its key: its id, or `id@position` (child indices from the root, e.g.
-    `a1@0.2.1`) where PaperBench's rubric uses that id more than once (bbox and
-    bridging-data-gaps repeat leaf ids in different subtrees)."""
-    counts = Counter(n.id for n in root.walk())
-    out: list[tuple[str, RubricNode]] = []
+class Tree(Protocol):
+    id: str
 
-    def visit(node: RubricNode, position: str) -> None:
-        if node.is_leaf:
-            out.append((node.id if counts[node.id] == 1 else f"{node.id}@{position}", node))
+    @property
+    def sub_tasks(self) -> Sequence[Tree]: ...
+
+
+T = TypeVar("T", bound=Tree)
+
+
+def leaf_keys(root: T) -> list[tuple[str, T]]:
+    """Every leaf of a rubric or graded tree with its key: its id, or `id@position` (child
+    indices from the root, e.g. `a1@0.2.1`) where the tree uses that id more than once
+    (PaperBench's bbox and bridging-data-gaps repeat leaf ids in different subtrees)."""
+    counts: Counter[str] = Counter()
+    order: list[tuple[str, T]] = []
+
+    def visit(node: T, position: str) -> None:
+        counts[node.id] += 1
+        if not node.sub_tasks:
+            order.append((position, node))
         for i, child in enumerate(node.sub_tasks):
-            visit(child, f"{position}.{i}" if position else str(i))
+            visit(child, f"{position}.{i}" if position else str(i))  # type: ignore[arg-type]
 
     visit(root, "")
-    return out
+    return [(n.id if counts[n.id] == 1 else f"{n.id}@{pos}", n) for pos, n in order]
 
 
 def leaf_shares(root: RubricNode) -> dict[str, float]:
