@@ -134,3 +134,20 @@ def test_a_reasoning_model_can_judge(
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["categories"]["Code Development"]["score"] == 1.0
     assert all("temperature" not in r for r in server.requests) and len(server.requests) == 2
+
+
+def test_a_judge_whose_calls_all_fail_gives_invalid_leaves_and_exit_1(
+    app: typer.Typer, paper: Path, rubric_file: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.models.fake_openai import FakeReply, fake_openai
+
+    refused = FakeReply(status=400, error={"message": "Unsupported value: 'temperature'"})
+    with fake_openai([refused] * 10) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        args = ["grade", str(repo), "--paper", str(paper), "--rubric", str(rubric_file)]
+        result = runner.invoke(app, [*args, "--model", "openai:gpt-4.1", "--no-cache"])
+        allowed = runner.invoke(app, [*args, "--model", "openai:gpt-4.1", "--allow-invalid"])
+    assert result.exit_code == 1, result.output
+    assert "2 invalid" in result.output and "2 calls (0 cached, 2 failed)" in result.output
+    assert allowed.exit_code == 0

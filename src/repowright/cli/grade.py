@@ -78,10 +78,15 @@ def grade(
     ] = False,
     max_cost: MaxCost = None,
     no_cache: NoCache = False,
+    allow_invalid: Annotated[
+        bool,
+        typer.Option("--allow-invalid", help="Exit 0 even when some leaves could not be graded."),
+    ] = False,
     quiet: Quiet = False,
     as_json: JsonOut = False,
 ) -> None:
-    """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores."""
+    """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores.
+    Exits 1 when a leaf could not be graded (its judge call failed), unless --allow-invalid."""
     settings = Settings.load({"model": model, "cache": False if no_cache else None})
     request = GradeRequest(
         repo=repo,
@@ -114,10 +119,11 @@ def grade(
     if as_json:
         data = {"out": str(request.out), "cost": report.cost.model_dump()}
         typer.echo(json.dumps({**report.summary.model_dump(), **data}))
-        return
-    if not quiet:
+    elif not quiet:
         _print_report(report)
         out.print(f"Graded tree: {request.out}")
+    if report.summary.invalid_leaves and not allow_invalid:
+        raise typer.Exit(1)
 
 
 def _print_report(report: GradeReport) -> None:
@@ -139,12 +145,19 @@ def _print_report(report: GradeReport) -> None:
     price = f"${cost.cost_usd:.4f}"
     if cost.unpriced_calls:
         price += f" (+{cost.unpriced_calls} calls of unknown price)"
+    failed = f", {cost.failed_calls} failed" if cost.failed_calls else ""
     out.print(
-        f"judge {report.model}: {cost.calls} calls ({cost.cached_calls} cached), "
-        f"{cost.prompt_tokens + cost.completion_tokens} tokens, {price}, {report.duration_s:.1f}s"
+        f"judge {report.model}: {cost.calls + cost.failed_calls} calls ({cost.cached_calls} "
+        f"cached{failed}), {cost.prompt_tokens + cost.completion_tokens} tokens, {price}, "
+        f"{report.duration_s:.1f}s"
     )
+    valid = summary.leaves - summary.invalid_leaves
+    out.print(f"leaves: {valid} graded, {summary.invalid_leaves} invalid")
     if summary.invalid_leaves:
-        out.print(f"[yellow]{summary.invalid_leaves} leaves could not be graded (scored 0)[/]")
+        out.print(
+            f"[red]{summary.invalid_leaves} leaves could not be graded (their judge calls "
+            "failed): the score counts them as 0 and is not a measurement[/]"
+        )
 
 
 def reproduce(

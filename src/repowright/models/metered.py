@@ -9,19 +9,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from repowright.errors import BudgetExceeded, ConfigError
 from repowright.models.base import (
     DEFAULT_REPLY_TOKENS,
     Model,
+    ModelError,
     ModelRequest,
     ModelResponse,
     Usage,
 )
 from repowright.models.pricing import PriceTable
 from repowright.models.tokens import estimate_tokens
-from repowright.runs.events import ModelCalled, RunEvent
+from repowright.runs.events import ModelCalled, ModelCallFailed, RunEvent
 from repowright.runs.store import EventLog, atomic_write
 
 PROMPT_MARGIN = 1.5
@@ -44,6 +45,7 @@ class Totals(BaseModel):
     cost_usd: float = 0.0
     unpriced_calls: int = 0
     cached_calls: int = 0
+    failed_calls: int = Field(default=0, description="Requests answered with an error.")
 
     @property
     def tokens(self) -> int:
@@ -67,6 +69,8 @@ class Totals(BaseModel):
         for event in events:
             if isinstance(event, ModelCalled):
                 totals.add(event)
+            elif isinstance(event, ModelCallFailed):
+                totals.failed_calls += 1
         return totals
 
 
@@ -164,6 +168,10 @@ class MeteredModel:
         start = time.monotonic()
         try:
             response = await self.inner.complete(request)
+        except ModelError as exc:
+            self.log.append(ModelCallFailed(model=self.name, tag=request.tag, error=str(exc)[:300]))
+            self.totals.failed_calls += 1
+            raise
         finally:
             _shift(self.in_flight, booked, -1)
         response.latency_s = response.latency_s or time.monotonic() - start

@@ -75,6 +75,16 @@ class ModelCalled(RunEvent):
     cache_key: str = ""
 
 
+class ModelCallFailed(RunEvent):
+    """A request that was sent and answered with an error (after any retries): it counts as
+    a call made, with no tokens known."""
+
+    type: Literal["model_call_failed"] = "model_call_failed"
+    model: str
+    tag: str = ""
+    error: str = ""
+
+
 class RunFinished(RunEvent):
     type: Literal["run_finished"] = "run_finished"
     status: Literal["verified", "failed", "stopped", "blueprint_ready"]
