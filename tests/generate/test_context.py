@@ -1,8 +1,7 @@
 from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
-from repowright.generate.body import file_body
+from repowright.generate.body import file_body, unusable
 from repowright.generate.context import FileContext
 from repowright.generate.drift import detect_drift
-from repowright.generate.phase import unusable
 from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
 from repowright.memory.schema import InterfaceItem, MemoryEntry
 

@@ -43,7 +43,7 @@ async def test_the_failing_module_is_rewritten_whole(tmp_path: Path) -> None:
 async def test_a_reply_that_does_not_parse_falls_back_to_edits(tmp_path: Path) -> None:
     files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
-    broken = fenced("def add(a, b:\n    return a + b\n")
+    broken = fenced("def add(a, b):\n    return a +* b\n\n\nX = 1\n")
     model = ScriptedModel([broken, broken, edit("mini/core.py", "a - b", "a + b")])
     outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
     assert outcome.stop_reason == "all checks passed"

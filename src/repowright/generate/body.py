@@ -55,3 +55,19 @@ def whole_tests(text: str) -> str | None:
         ]
         return head + "\n" if tests else None
     return None
+
+
+def unusable(path: str, text: str, finish_reason: str | None) -> str:
+    """Why a reply cannot be the file (empty or cut off), or '' when it is usable."""
+    if not text.strip():
+        return "the reply was empty"
+    if finish_reason == "length":
+        return "the reply was cut off at the token limit"
+    if path.endswith(".py"):
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            at_end = (exc.lineno or 0) >= len(text.splitlines()) - 1
+            if at_end or "never closed" in str(exc.msg) or "EOF" in str(exc.msg):
+                return f"the Python source is cut off ({exc.msg})"
+    return ""

@@ -16,7 +16,7 @@ from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
 from repowright.documents import Document
-from repowright.generate.body import file_body, whole_tests
+from repowright.generate.body import file_body, unusable, whole_tests
 from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
@@ -35,22 +35,6 @@ MAX_ATTEMPTS = 3
 RETRY_TEMPERATURE = 0.4
 DRIFT_FILE = "drift.json"
 REFERENCE_SHARE = 0.2
-
-
-def unusable(path: str, text: str, finish_reason: str | None) -> str:
-    """Why a reply cannot be the file (empty or cut off), or '' when it is usable."""
-    if not text.strip():
-        return "the reply was empty"
-    if finish_reason == "length":
-        return "the reply was cut off at the token limit"
-    if path.endswith(".py"):
-        try:
-            ast.parse(text)
-        except SyntaxError as exc:
-            at_end = (exc.lineno or 0) >= len(text.splitlines()) - 1
-            if at_end or "never closed" in str(exc.msg) or "EOF" in str(exc.msg):
-                return f"the Python source is cut off ({exc.msg})"
-    return ""
 
 
 def unfinished(path: str, text: str) -> str:

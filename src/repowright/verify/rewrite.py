@@ -24,7 +24,7 @@ from typing import Any
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.documents import Document
-from repowright.generate.body import file_body
+from repowright.generate.body import file_body, unusable
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
@@ -173,10 +173,8 @@ class Rewriter:
 
     def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
         """Why a rewritten file is not used, or ''."""
-        if not text.strip():
-            return "the reply held no file"
-        if finish_reason == "length":
-            return "the reply was cut off at the token limit"
+        if why := unusable(path, text, finish_reason):
+            return why
         if path.endswith(".py"):
             try:
                 defined = top_level_names(ast.parse(text))
