@@ -62,6 +62,8 @@ async def test_leaf_prompts_hold_paper_criterion_ancestors_addendum_and_files(
     cd = sent["cd-sort"]
     assert "Bubble sort is implemented." in cd
     assert "requirement impl" in cd and "requirement root" in cd
+    assert "after these criteria" not in cd  # the first of its siblings
+    assert "A main script" not in cd and "Bubble sort is implemented." in sent["cd-main"]
     assert "Use ascending order." in cd
     assert "Bubble sort repeatedly swaps" in cd
     assert "def bubble_sort" in cd and "### main.py" in cd

@@ -133,17 +133,17 @@ class Judge:
     async def _grade_leaf(
         self,
         leaf: RubricNode,
-        ancestors: list[str],
+        lineage: Lineage,
         files: list[SubmissionFile],
         root: Path,
         reproduction: Reproduction | None,
     ) -> LeafGrade:
         try:
-            evidence = await self._evidence(leaf, ancestors, files)
+            evidence = await self._evidence(leaf, lineage.ancestors, files)
             messages = chat(
                 "grading_leaf_system",
                 "grading_leaf_user",
-                **self._context(leaf, ancestors, evidence, root, reproduction),
+                **self._context(leaf, lineage, evidence, root, reproduction),
             )
             verdict = await complete_structured(
                 self.model, messages, LeafVerdict, tag=f"grading:leaf:{leaf.id}"
@@ -206,12 +206,12 @@ class Judge:
     def _context(
         self,
         leaf: RubricNode,
-        ancestors: list[str],
+        lineage: Lineage,
         evidence: _Evidence,
         root: Path,
         reproduction: Reproduction | None,
     ) -> dict[str, object]:
-        query = " ".join([*ancestors, leaf.requirements])
+        query = " ".join([*lineage.ancestors, leaf.requirements])
         heading = (
             "Files produced by the reproduction run"
             if leaf.task_category == "Result Analysis"
@@ -229,25 +229,36 @@ class Judge:
             "script": _text(root, SCRIPT, self.config.share("log") // 3) if show_run else "",
             "log": _log(root, self.config.share("log")) if show_run else "",
             "run_note": _run_note(reproduction) if show_run and reproduction else "",
-            "ancestors": ancestors,
+            "ancestors": lineage.ancestors,
+            "siblings": lineage.siblings,
             "category": leaf.task_category,
             "requirements": leaf.requirements,
             "question": QUESTIONS[leaf.task_category or "Code Development"],
         }
 
 
-def _ancestry(root: RubricNode) -> dict[str, list[str]]:
-    """Each leaf's ancestors' requirements, root first (the criteria it refines), by key."""
-    above: list[list[str]] = []
+@dataclass
+class Lineage:
+    """What a leaf refines and what comes before it: its ancestors' requirements (root
+    first) and its preceding siblings' (PaperBench's judge shows both)."""
 
-    def visit(node: RubricNode, path: list[str]) -> None:
+    ancestors: list[str]
+    siblings: list[str]
+
+
+def _ancestry(root: RubricNode) -> dict[str, Lineage]:
+    """Each leaf's lineage, by leaf key."""
+    found: list[Lineage] = []
+
+    def visit(node: RubricNode, path: list[str], before: list[str]) -> None:
         if node.is_leaf:
-            above.append(path)
-        for child in node.sub_tasks:
-            visit(child, [*path, node.requirements])
+            found.append(Lineage(path, before))
+        for i, child in enumerate(node.sub_tasks):
+            earlier = [c.requirements for c in node.sub_tasks[:i]]
+            visit(child, [*path, node.requirements], earlier)
 
-    visit(root, [])
-    return {key: path for (key, _), path in zip(leaf_keys(root), above, strict=True)}
+    visit(root, [], [])
+    return {key: lineage for (key, _), lineage in zip(leaf_keys(root), found, strict=True)}
 
 
 def _clip(text: str, budget: int) -> str:
