@@ -11,7 +11,8 @@ import pytest
 
 from repowright.config import Settings
 from repowright.errors import BudgetExceeded, InputError
-from repowright.grading.bench import BenchConfig, discover, run_bench
+from repowright.grading.bench import BenchConfig, run_bench
+from repowright.grading.papers import Selection, discover
 from repowright.models.metered import Totals
 from repowright.models.scripted import ScriptedModel
 from repowright.pipeline.session import RunOutcome
@@ -101,8 +102,37 @@ def test_discover_rejects_incomplete_folders(tmp_path: Path) -> None:
         discover(tmp_path / "none")
     (tmp_path / "p" / "x").mkdir(parents=True)
     (tmp_path / "p" / "x" / "paper.md").write_text("# X\ntext")
-    with pytest.raises(InputError, match=r"missing rubric\.json"):
-        discover(tmp_path / "p")
+    with pytest.raises(InputError, match=r"holds no .* rubric\.json"):
+        discover(tmp_path / "p")  # a folder without a rubric is not a paper
     (tmp_path / "q").mkdir()
     with pytest.raises(InputError, match="holds no"):
         discover(tmp_path / "q")
+
+
+def test_paperbench_layout(tmp_path: Path, paper: Path, rubric_file: Path) -> None:
+    root = make_papers(tmp_path, paper, rubric_file, ["alpha", "beta", "gamma"])
+    (root / "gamma" / "paper.md").unlink()  # PaperBench ships some papers as rubrics only
+    for other in ("judge_eval", "splits"):
+        (root / other).mkdir()
+    (root / "splits" / "dev.txt").write_text("alpha\nbeta\n")
+    (root / "alpha" / "judge.addendum.md").write_text("Check the output file.")
+    (root / "alpha" / "blacklist.txt").write_text("https://github.com/authors/sorter\n")
+    (root / "alpha" / "config.yaml").write_text("id: alpha\ntitle: Sorting\n")
+    with pytest.raises(InputError, match=r"missing paper\.md or paper\.pdf for: gamma"):
+        discover(root)
+    papers = discover(root, Selection(split=root / "splits" / "dev.txt"))
+    assert [p.id for p in papers] == ["alpha", "beta"]
+    alpha = papers[0]
+    assert alpha.title == "Sorting" and alpha.blacklist == ("https://github.com/authors/sorter",)
+    assert alpha.judge_notes() == "Sort ascending.\n\nCheck the output file."
+    generation = alpha.generation_input(tmp_path)
+    assert "Sort ascending." in generation.read_text() and "Check the output" not in (
+        generation.read_text()
+    )
+    assert papers[1].generation_input(tmp_path) == papers[1].paper  # no addendum
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text("Based on github.com/authors/sorter/ code.")
+    assert alpha.blacklisted_in(repo) == ["https://github.com/authors/sorter"]
+    with pytest.raises(InputError, match="no such paper"):
+        discover(root, Selection(ids=["delta"]))

@@ -16,8 +16,9 @@ from rich.table import Table
 from repowright.cli.common import handle_errors
 from repowright.config import Settings
 from repowright.errors import InputError
-from repowright.grading.bench import BenchConfig, BenchResult, discover, run_bench
+from repowright.grading.bench import BenchConfig, BenchResult, run_bench
 from repowright.grading.judge import JudgeConfig
+from repowright.grading.papers import Selection, discover
 from repowright.grading.reproduce import run_reproduce
 from repowright.grading.rubric import category_counts
 from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
@@ -188,6 +189,10 @@ def reproduce(
 
 def bench(
     papers_dir: Annotated[Path, typer.Argument(help="Folder of <paper_id>/ folders.")],
+    split: Annotated[
+        Path | None, typer.Option(help="A split file (one paper id per line) to run.")
+    ] = None,
+    papers: Annotated[str | None, typer.Option(help="Comma-separated paper ids to run.")] = None,
     model: ModelOpt = None,
     judge_model: Annotated[
         str | None, typer.Option(help="Model for grading (default: --model).")
@@ -204,7 +209,8 @@ def bench(
 ) -> None:
     """Generate, reproduce and grade every paper; resumable (rerun the same command)."""
     settings = Settings.load({"model": model, "max_cost": max_cost})
-    papers = discover(papers_dir)
+    ids = [p.strip() for p in (papers or "").split(",") if p.strip()]
+    selected = discover(papers_dir, Selection(split=split, ids=ids))
     progress: Progress = QuietProgress() if quiet or as_json else ConsoleProgress()
     config = BenchConfig(
         out=out_dir or Path("runs") / f"bench-{slugify(papers_dir.resolve().name)}",
@@ -215,7 +221,7 @@ def bench(
         reproduce_timeout_s=reproduce_timeout,
     )
     opener = functools.partial(open_model, _spec(settings, progress, judge_model), settings)
-    result = asyncio.run(run_bench(papers, opener, config, progress))
+    result = asyncio.run(run_bench(selected, opener, config, progress))
     if as_json:
         typer.echo(result.model_dump_json())
     elif not quiet:

@@ -1,7 +1,7 @@
 """Benchmark runner: generate, reproduce and grade every paper in a PaperBench-style folder.
 
-Layout: `PAPERS_DIR/<paper_id>/{paper.md|paper.pdf, rubric.json, addendum.md?}`. Each paper
-gets `OUT/<paper_id>/` with the generation run (`run/`), `graded.json` and `result.json`.
+Layout: PaperBench's (`grading/papers.py`). Each paper gets `OUT/<paper_id>/` with the
+generation run (`run/`), `graded.json` and `result.json`.
 Rerunning the same command resumes: graded papers are skipped, unfinished runs continue
 from their last completed step, and a recorded reproduction is reused.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from repowright.config import Settings
-from repowright.errors import InputError, RepowrightError
+from repowright.errors import RepowrightError
 from repowright.grading.judge import JudgeConfig
+from repowright.grading.papers import BenchPaper
 from repowright.grading.reproduce import SCRIPT, load_reproduction, run_reproduce
-from repowright.grading.rubric import load_rubric
 from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
 from repowright.models.base import Model
 from repowright.models.metered import Budget, Totals
@@ -29,21 +29,14 @@ from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir, atomic_write
 from repowright.verify.sandbox_base import Sandbox
 
-PAPER_NAMES = ("paper.md", "paper.pdf")
 BENCH_FILE = "bench.json"
 RESULT_FILE = "result.json"
+JUDGE_NOTES = "judge-addendum.md"
+"""The addendum and the judge addendum together: what the judge reads beside the paper."""
 Generate = Callable[[RunDir, Settings, Progress], Awaitable[RunOutcome]]
 OpenJudge = Callable[[], AbstractAsyncContextManager[Model]]
 """Opens the judge's raw model; called per paper, only for grading, so a local model is
 never loaded twice at once (generation opens its own)."""
-
-
-@dataclass(frozen=True)
-class BenchPaper:
-    id: str
-    paper: Path
-    rubric: Path
-    addendum: Path | None
 
 
 class PaperResult(BaseModel):
@@ -56,6 +49,9 @@ class PaperResult(BaseModel):
     reproduced: bool = False
     generate_cost_usd: float = 0.0
     grade_cost_usd: float = 0.0
+    blacklisted: list[str] = Field(
+        default_factory=list, description="Blacklisted resources the generated repo names."
+    )
     generate_s: float = 0.0
     reproduce_s: float = 0.0
     grade_s: float = 0.0
@@ -83,27 +79,6 @@ class BenchConfig:
     code_dev: bool = False
     reproduce_timeout_s: float = 3600.0
     generate: Generate = drive
-
-
-def discover(papers_dir: Path) -> list[BenchPaper]:
-    """Every `<paper_id>/` with a paper and a valid rubric; anything less is an error."""
-    if not papers_dir.is_dir():
-        raise InputError(f"papers folder not found: {papers_dir}")
-    papers = []
-    for folder in sorted(p for p in papers_dir.iterdir() if p.is_dir()):
-        paper = next((folder / n for n in PAPER_NAMES if (folder / n).is_file()), None)
-        rubric = folder / "rubric.json"
-        if paper is None or not rubric.is_file():
-            missing = "rubric.json" if paper else " or ".join(PAPER_NAMES)
-            raise InputError(f"{folder}: missing {missing}")
-        load_rubric(rubric)  # a bad rubric fails now, not after a costly generation
-        addendum = folder / "addendum.md"
-        papers.append(
-            BenchPaper(folder.name, paper, rubric, addendum if addendum.is_file() else None)
-        )
-    if not papers:
-        raise InputError(f"{papers_dir} holds no <paper_id>/ folders with a paper and rubric.json")
-    return papers
 
 
 async def run_bench(
@@ -141,6 +116,12 @@ async def _run_paper(
         result.run_status = _run_status(run)
         result.generate_cost_usd = round(Totals.from_events(run.events).cost_usd, 6)
         result.generate_s = _active_seconds(run)
+        result.blacklisted = paper.blacklisted_in(run.repo)
+        if result.blacklisted:
+            progress.info(
+                f"[red]{paper.id}: the repository names blacklisted resources: "
+                f"{', '.join(result.blacklisted)}[/]"
+            )
         if not config.code_dev and (run.repo / SCRIPT).is_file():
             reproduction = load_reproduction(run.repo)
             if reproduction is None:
@@ -175,7 +156,7 @@ async def _generate(
         settings = load_settings(run, {"review": False})
     else:
         settings = config.settings.model_copy(update={"review": False})
-        run = create_run(paper.paper, None, settings, root)
+        run = create_run(paper.generation_input(root.parent), None, settings, root)
     await config.generate(run, settings, progress)
     return run
 
@@ -188,12 +169,15 @@ async def _grade(
     config: BenchConfig,
     progress: Progress,
 ) -> GradeReport:
+    notes = paper.judge_notes()
+    if notes:
+        atomic_write(folder / JUDGE_NOTES, notes + "\n")
     request = GradeRequest(
         repo=run.repo,
         paper=paper.paper,
         rubric=paper.rubric,
         out=folder / "graded.json",
-        addendum=paper.addendum,
+        addendum=folder / JUDGE_NOTES if notes else None,
         code_dev=config.code_dev,
         judge=config.judge,
         budget=config.judge_budget,
