@@ -181,3 +181,26 @@ async def test_repeated_leaf_ids_are_graded_apart(paper: Path, repo: Path) -> No
     assert graded.score == pytest.approx(0.75)
     summary = summarize(rubric, graded)
     assert summary.leaves == 2 and summary.categories["Code Development"].score == 0.75
+
+
+async def test_the_whole_paper_is_shown_when_it_fits(
+    paper: Path, rubric_file: Path, repo: Path
+) -> None:
+    doc = load_document(paper)
+    model = ScriptedModel(verdicts())
+    await Judge(model, doc).grade(load_rubric(rubric_file), repo, None)
+    for request in leaf_requests(model).values():
+        assert all(seg.text in prompt(request) for seg in doc.segments)
+
+
+def test_the_evidence_budget_follows_the_judge_model() -> None:
+    from repowright.grading.session import evidence_budget
+    from repowright.models.bounded import BoundedSchemas
+
+    api = ScriptedModel([])
+    api.model = "gpt-4.1"  # type: ignore[attr-defined]  # what an OpenAI model carries
+    assert evidence_budget(JudgeConfig(), api) > 1_000_000 - 20_000
+    assert evidence_budget(JudgeConfig(context_budget=5000), api) == 5000
+    local = BoundedSchemas(ScriptedModel([]), max_reply_tokens=1024, context_window=8192)
+    assert evidence_budget(JudgeConfig(), local) <= 8192 - 1024
+    assert evidence_budget(JudgeConfig(), ScriptedModel([])) == 12_000  # unknown window

@@ -71,8 +71,13 @@ def grade(
         typer.Option("--out", "-o", help="Graded tree JSON (default REPO-grade/graded.json)."),
     ] = None,
     concurrency: Concurrency = 4,
-    context_budget: Annotated[
-        int | None, typer.Option(help="Evidence tokens per leaf (default: settings).")
+    judge_context: Annotated[
+        int | None,
+        typer.Option(
+            "--judge-context",
+            min=1000,
+            help="Evidence tokens per leaf (default: what the judge model's window holds).",
+        ),
     ] = None,
     bm25_only: Annotated[
         bool, typer.Option("--bm25-only", help="Rank files lexically, not with the model.")
@@ -98,7 +103,7 @@ def grade(
         code_dev=code_dev,
         judge=JudgeConfig(
             concurrency=concurrency,
-            context_budget=context_budget or settings.context_budget,
+            context_budget=judge_context,
             rank_with_model=not bm25_only,
         ),
         budget=Budget(max_cost=max_cost),
@@ -216,7 +221,7 @@ def bench(
         out=out_dir or Path("runs") / f"bench-{slugify(papers_dir.resolve().name)}",
         settings=settings,
         sandbox_factory=functools.partial(local_sandbox, backend=settings.sandbox),
-        judge=JudgeConfig(concurrency=concurrency, context_budget=settings.context_budget),
+        judge=JudgeConfig(concurrency=concurrency),
         code_dev=code_dev,
         reproduce_timeout_s=reproduce_timeout,
     )

@@ -35,6 +35,8 @@ from repowright.models.tokens import CHARS_PER_TOKEN, estimate_tokens
 from repowright.prompts import chat
 from repowright.runs.progress import Progress, QuietProgress
 
+DEFAULT_BUDGET = 12_000
+"""Evidence tokens per leaf when the judge model's window is unknown."""
 NO_REPRODUCTION = "no reproduction run / no reproduce.log: nothing was executed, so 0"
 QUESTIONS = {
     "Code Development": (
@@ -60,15 +62,21 @@ class FileRanking(BaseModel):
 @dataclass
 class JudgeConfig:
     concurrency: int = 4
-    context_budget: int = 12_000
-    """Tokens for one leaf's evidence, split between paper, files, log and addendum."""
+    context_budget: int | None = None
+    """Tokens for one leaf's evidence (paper, addendum, log, files); None: as much as the
+    judge model's context window holds, like PaperBench's SimpleJudge."""
     rank_with_model: bool = True
     rank_candidates: int = 40
     max_ranked: int = 12
 
-    def share(self, part: Literal["paper", "files", "log", "addendum"]) -> int:
-        fraction = {"paper": 0.3, "files": 0.45, "log": 0.15, "addendum": 0.1}[part]
-        return int(self.context_budget * fraction)
+    @property
+    def budget(self) -> int:
+        return self.context_budget or DEFAULT_BUDGET
+
+    def share(self, part: Literal["paper", "log", "addendum"]) -> int:
+        """The most this part may take; the files get what the others leave."""
+        fraction = {"paper": 0.5, "log": 0.15, "addendum": 0.1}[part]
+        return int(self.budget * fraction)
 
 
 @dataclass
@@ -95,6 +103,9 @@ class Judge:
         self.addendum = addendum
         self.config = config or JudgeConfig()
         self.progress = progress or QuietProgress()
+        fits = paper.total_tokens() <= self.config.share("paper")
+        self._whole_paper = list(paper.segments) if fits else None
+        """Every leaf sees the whole paper when it fits; else the segments its query selects."""
 
     async def grade(
         self, rubric: RubricNode, root: Path, reproduction: Reproduction | None
@@ -139,7 +150,9 @@ class Judge:
         reproduction: Reproduction | None,
     ) -> LeafGrade:
         try:
-            evidence = await self._evidence(leaf, lineage.ancestors, files)
+            evidence = await self._evidence(
+                leaf, lineage.ancestors, files, self._files_budget(leaf, reproduction)
+            )
             messages = chat(
                 "grading_leaf_system",
                 "grading_leaf_user",
@@ -162,11 +175,22 @@ class Judge:
             },
         )
 
+    def _files_budget(self, leaf: RubricNode, reproduction: Reproduction | None) -> int:
+        """What the paper, addendum and run log leave of the leaf's budget."""
+        paper = (
+            sum(s.tokens for s in self._whole_paper)
+            if self._whole_paper is not None
+            else self.config.share("paper")
+        )
+        addendum = min(estimate_tokens(self.addendum), self.config.share("addendum"))
+        shows_run = leaf.task_category != "Code Development" and reproduction is not None
+        log = self.config.share("log") if shows_run else 0
+        return max(self.config.budget - paper - addendum - log, self.config.budget // 5)
+
     async def _evidence(
-        self, leaf: RubricNode, ancestors: list[str], files: list[SubmissionFile]
+        self, leaf: RubricNode, ancestors: list[str], files: list[SubmissionFile], budget: int
     ) -> _Evidence:
-        """The files to show for `leaf`, most relevant first, within the files budget."""
-        budget = self.config.share("files")
+        """The files to show for `leaf`, most relevant first, within `budget`."""
         if sum(f.tokens for f in files) <= budget:
             return _Evidence(fit(files, budget), 0, "all")
         query = " ".join([*ancestors[-1:], leaf.requirements])
@@ -220,7 +244,9 @@ class Judge:
         show_run = leaf.task_category != "Code Development" and reproduction is not None
         return {
             "paper": self.paper,
-            "segments": self.paper.select(query, self.config.share("paper")),
+            "segments": self._whole_paper
+            if self._whole_paper is not None
+            else self.paper.select(query, self.config.share("paper")),
             "addendum": _clip(self.addendum, self.config.share("addendum")),
             "files_heading": heading,
             "files": evidence.files,

@@ -17,10 +17,17 @@ from pydantic import BaseModel
 from repowright.documents import Document, load_document
 from repowright.errors import InputError
 from repowright.grading.graded import GradedNode, GradeSummary, summarize
-from repowright.grading.judge import Judge, JudgeConfig
+from repowright.grading.judge import DEFAULT_BUDGET, Judge, JudgeConfig
 from repowright.grading.reproduce import Reproduction, load_reproduction
 from repowright.grading.rubric import RubricNode, category_counts, code_dev_only, load_rubric
-from repowright.models.base import Model, fit_context_budget
+from repowright.models.base import (
+    DEFAULT_REPLY_TOKENS,
+    MIN_CONTEXT_BUDGET,
+    PROMPT_OVERHEAD,
+    Model,
+    fit_context_budget,
+)
+from repowright.models.capabilities import context_window
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.retry import Retrying
 from repowright.runs.events import RunEvent
@@ -123,6 +130,19 @@ def judge_model(raw: Model, out_dir: Path, request: GradeRequest) -> MeteredMode
     return model
 
 
+def evidence_budget(config: JudgeConfig, raw: Model) -> int:
+    """Tokens of evidence per leaf: the configured budget, or else what the judge model's
+    window holds (known for API model families, read from the GGUF for local models),
+    always fitted so a prompt and its reply fit the window."""
+    window = getattr(raw, "context_window", None) or context_window(
+        str(getattr(raw, "model", raw.name))
+    )
+    wanted = config.context_budget or (
+        window - DEFAULT_REPLY_TOKENS - PROMPT_OVERHEAD if window else DEFAULT_BUDGET
+    )
+    return fit_context_budget(max(wanted, MIN_CONTEXT_BUDGET), raw)
+
+
 async def grade_repo(
     raw: Model, prepared: Prepared, progress: Progress | None = None
 ) -> GradeReport:
@@ -142,9 +162,7 @@ async def grade_repo(
         model,
         prepared.paper,
         addendum=prepared.addendum,
-        config=replace(
-            request.judge, context_budget=fit_context_budget(request.judge.context_budget, raw)
-        ),
+        config=replace(request.judge, context_budget=evidence_budget(request.judge, raw)),
         progress=progress or QuietProgress(),
     )
     tree = await judge.grade(prepared.rubric, request.repo, prepared.reproduction)

@@ -172,7 +172,7 @@ class Service:
             rubric=self.workspace.path(rubric),
             out=self.workspace.root / "grades" / slugify(repo) / "graded.json",
             code_dev=code_dev,
-            judge=JudgeConfig(context_budget=settings.context_budget),
+            judge=JudgeConfig(),
             budget=Budget(max_cost=max_cost),
             cache=settings.cache,
         )

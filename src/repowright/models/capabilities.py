@@ -26,3 +26,21 @@ def capabilities(model: str) -> Capabilities:
     if REASONING.match(bare):
         return Capabilities(temperature=False, token_limit="max_completion_tokens")
     return Capabilities()
+
+
+KNOWN_WINDOWS: tuple[tuple[str, int], ...] = (
+    (r"^gpt-4\.1", 1_047_576),
+    (r"^gpt-5", 400_000),
+    (r"^o\d", 200_000),
+    (r"^gpt-4o", 128_000),
+    (r"^gpt-4-turbo", 128_000),
+    (r"^claude-", 200_000),
+    (r"^gemini-", 1_048_576),
+)
+"""Context windows (tokens) of model families, by API model id."""
+
+
+def context_window(model: str) -> int | None:
+    """The context window of `model` (an API id, `vendor/` prefix allowed), if known."""
+    bare = model.rsplit("/", 1)[-1].lower()
+    return next((window for pattern, window in KNOWN_WINDOWS if re.match(pattern, bare)), None)
