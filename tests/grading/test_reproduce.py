@@ -51,10 +51,19 @@ async def test_missing_script_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_no_log_means_no_reproduction_and_a_bare_log_still_counts(repo: Path) -> None:
+    """Without our record (PaperBench's runs write none), Result Analysis sees what
+    PaperBench shows: the documentation and the files changed after the run began."""
     assert load_reproduction(repo) is None
+    os.utime(repo / "sort.py", ns=(1_000_000_000, 1_000_000_000))  # written before the run
+    os.utime(repo / "main.py", ns=(1_000_000_000, 1_000_000_000))
+    os.utime(repo / "reproduce.sh", ns=(2_000_000_000, 2_000_000_000))
+    (repo / "README.md").write_text("How to run.")
+    os.utime(repo / "README.md", ns=(1_000_000_000, 1_000_000_000))
+    (repo / "result.txt").write_text("[1, 2, 3]")  # written by the run
     (repo / LOG).write_text("from elsewhere\n")
     found = load_reproduction(repo)
-    assert isinstance(found, Reproduction) and found.produced_files == []
+    assert isinstance(found, Reproduction)
+    assert found.produced_files == ["README.md", "result.txt"]
 
 
 def test_corrupt_record_is_an_input_error(repo: Path) -> None:

@@ -22,6 +22,7 @@ SCRIPT = "reproduce.sh"
 LOG = "reproduce.log"
 RECORD = "reproduce.json"
 Manifest = dict[str, tuple[int, int]]
+DOC_SUFFIXES = (".md", ".rst", ".txt")
 
 
 class Reproduction(BaseModel):
@@ -99,14 +100,35 @@ async def run_reproduce(
 def load_reproduction(root: Path) -> Reproduction | None:
     """The recorded reproduction of `root`, or None when reproduce.sh never ran here.
 
-    A `reproduce.log` without our record (e.g. from PaperBench itself) still counts as a
-    run; with no manifest, no file can be attributed to it, so `produced_files` is empty.
+    A `reproduce.log` without our record (PaperBench's own runs write none) still counts as a
+    run; what it produced follows PaperBench's rule for Result Analysis: the documentation,
+    and the files changed after the run began (newer than `reproduce.sh`, the run's start
+    being unknown).
     """
     if not (root / LOG).is_file():
         return None
     if not (root / RECORD).is_file():
-        return Reproduction(returncode=None, timeout_s=0.0, isolation="unknown (no reproduce.json)")
+        return Reproduction(
+            returncode=None,
+            timeout_s=0.0,
+            isolation="unknown (no reproduce.json)",
+            produced_files=_after_script(root),
+        )
     try:
         return Reproduction.model_validate_json((root / RECORD).read_text(encoding="utf-8"))
     except ValidationError as exc:
         raise InputError(f"{root / RECORD} is not a valid reproduction record: {exc}") from None
+
+
+def _after_script(root: Path) -> list[str]:
+    script = root / SCRIPT
+    start = script.stat().st_mtime_ns if script.is_file() else 0
+    found = []
+    for rel in repo_files(root):
+        path = rel.as_posix()
+        if path in (LOG, RECORD, SCRIPT):
+            continue
+        documentation = rel.suffix.lower() in DOC_SUFFIXES or rel.name.lower().startswith("readme")
+        if documentation or (root / rel).stat().st_mtime_ns > start:
+            found.append(path)
+    return found
