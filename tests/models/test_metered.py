@@ -117,6 +117,18 @@ async def test_totals_survive_a_restart(tmp_path: Path) -> None:
     assert reopened.calls == 2 and reopened.cost_usd == pytest.approx(model.totals.cost_usd)
 
 
+async def test_a_cached_reply_keeps_what_it_first_cost(tmp_path: Path) -> None:
+    cache = ResponseCache(tmp_path / "cache")
+    model, _ = metered(tmp_path, ["first"], cache=cache, name="openai:gpt-4.1")
+    await model.complete(req("same"))
+    paid = model.totals.cost_usd
+    await model.complete(req("same"))
+    assert paid > 0 and model.totals.cost_usd == paid  # not paid twice ...
+    assert model.totals.cached_cost_usd == pytest.approx(paid)  # ... but not hidden as $0
+    reopened = Totals.from_events(EventLog(tmp_path / "events.jsonl"))
+    assert reopened.cached_cost_usd == pytest.approx(paid)
+
+
 def test_cache_key_depends_on_model_and_content() -> None:
     assert cache_key("m", req("a")) != cache_key("m", req("b"))
     assert cache_key("m", req("a")) != cache_key("n", req("a"))

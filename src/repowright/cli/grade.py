@@ -149,6 +149,8 @@ def _print_report(report: GradeReport) -> None:
     out.print(table)
     cost = report.cost
     price = f"${cost.cost_usd:.4f}"
+    if cost.cached_cost_usd:
+        price += f" (+${cost.cached_cost_usd:.4f} of cached replies, not paid again)"
     if cost.unpriced_calls:
         price += f" (+{cost.unpriced_calls} calls of unknown price)"
     failed = f", {cost.failed_calls} failed" if cost.failed_calls else ""
@@ -246,7 +248,8 @@ def _print_bench(result: BenchResult) -> None:
             escape(r.paper_id),
             status,
             "-" if r.score is None else f"{r.score:.1%}",
-            f"${r.cost_usd:.4f}",
+            f"${r.cost_usd:.4f}"
+            + (f" (+${r.cached_cost_usd:.4f} cached)" if r.cached_cost_usd else ""),
             f"{r.generate_s:.1f}s",
             f"{r.reproduce_s:.1f}s" if r.reproduced else "-",
             f"{r.grade_s:.1f}s",

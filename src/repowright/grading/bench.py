@@ -49,6 +49,9 @@ class PaperResult(BaseModel):
     reproduced: bool = False
     generate_cost_usd: float = 0.0
     grade_cost_usd: float = 0.0
+    cached_cost_usd: float = Field(
+        default=0.0, description="What replies served from the cache cost when first paid."
+    )
     blacklisted: list[str] = Field(
         default_factory=list, description="Blacklisted resources the generated repo names."
     )
@@ -114,7 +117,9 @@ async def _run_paper(
     try:
         run = await _generate(paper, folder / "run", config, progress)
         result.run_status = _run_status(run)
-        result.generate_cost_usd = round(Totals.from_events(run.events).cost_usd, 6)
+        generated = Totals.from_events(run.events)
+        result.generate_cost_usd = round(generated.cost_usd, 6)
+        result.cached_cost_usd = round(generated.cached_cost_usd, 6)
         result.generate_s = _active_seconds(run)
         result.blacklisted = paper.blacklisted_in(run.repo)
         if result.blacklisted:
@@ -141,6 +146,7 @@ async def _run_paper(
     result.score = report.summary.score
     result.categories = {k: v.score for k, v in report.summary.categories.items()}
     result.grade_cost_usd = report.cost.cost_usd
+    result.cached_cost_usd = round(result.cached_cost_usd + report.cost.cached_cost_usd, 6)
     result.grade_s = report.duration_s
     return result
 

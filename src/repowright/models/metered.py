@@ -46,6 +46,9 @@ class Totals(BaseModel):
     unpriced_calls: int = 0
     cached_calls: int = 0
     failed_calls: int = Field(default=0, description="Requests answered with an error.")
+    cached_cost_usd: float = Field(
+        default=0.0, description="What the replies served from the cache cost when first paid."
+    )
 
     @property
     def tokens(self) -> int:
@@ -54,6 +57,7 @@ class Totals(BaseModel):
     def add(self, event: ModelCalled) -> None:
         if event.cached:
             self.cached_calls += 1
+            self.cached_cost_usd += event.cached_cost_usd or 0.0
             return
         self.calls += 1
         self.prompt_tokens += event.prompt_tokens
@@ -194,6 +198,7 @@ class MeteredModel:
             latency_s=0.0 if cached else resp.latency_s,
             cost_usd=0.0 if cached else resp.cost_usd,
             cached=cached,
+            cached_cost_usd=resp.cost_usd if cached else None,
             cache_key=key,
         )
         self.log.append(event)

@@ -73,6 +73,8 @@ class ModelCalled(RunEvent):
     cost_usd: float | None = None
     cached: bool = False
     cache_key: str = ""
+    cached_cost_usd: float | None = None
+    """For a reply served from the cache: what it cost when it was first paid for."""
 
 
 class ModelCallFailed(RunEvent):
