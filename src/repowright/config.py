@@ -45,6 +45,9 @@ class Settings(BaseModel):
     rag_embeddings: bool = Field(
         default=False, description="Hybrid BM25 + embeddings retrieval (extra `embeddings`)."
     )
+    reasoning_effort: Literal["low", "medium", "high"] | None = Field(
+        default=None, description="How hard reasoning models (o-series, gpt-5) think."
+    )
     fix_rounds: int = Field(default=3, ge=0, le=20)
     repair: Literal["whole", "edits"] = Field(
         default="whole",

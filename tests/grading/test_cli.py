@@ -130,8 +130,12 @@ def test_a_reasoning_model_can_judge(
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("OPENAI_API_KEY", "test-key")
         args = ["grade", str(repo), "--paper", str(paper), "--rubric", str(rubric_file)]
-        result = runner.invoke(app, [*args, "--model", "openai:o3-mini", "--json", "--no-cache"])
+        effort = ["--reasoning-effort", "high"]
+        result = runner.invoke(
+            app, [*args, "--model", "openai:o3-mini", "--json", "--no-cache", *effort]
+        )
     assert result.exit_code == 0, result.output
+    assert all(r["reasoning_effort"] == "high" for r in server.requests)
     assert json.loads(result.output)["categories"]["Code Development"]["score"] == 1.0
     assert all("temperature" not in r for r in server.requests) and len(server.requests) == 2
 

@@ -84,6 +84,10 @@ def grade(
     ] = False,
     max_cost: MaxCost = None,
     no_cache: NoCache = False,
+    reasoning_effort: Annotated[
+        str | None,
+        typer.Option(help="low, medium or high, for a reasoning judge (o3-mini, gpt-5...)."),
+    ] = None,
     allow_invalid: Annotated[
         bool,
         typer.Option("--allow-invalid", help="Exit 0 even when some leaves could not be graded."),
@@ -93,7 +97,13 @@ def grade(
 ) -> None:
     """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores.
     Exits 1 when a leaf could not be graded (its judge call failed), unless --allow-invalid."""
-    settings = Settings.load({"model": model, "cache": False if no_cache else None})
+    settings = Settings.load(
+        {
+            "model": model,
+            "cache": False if no_cache else None,
+            "reasoning_effort": reasoning_effort,
+        }
+    )
     request = GradeRequest(
         repo=repo,
         paper=paper,

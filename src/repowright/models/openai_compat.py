@@ -37,11 +37,14 @@ class OpenAICompatModel:
         name: str | None = None,
         json_mode: JsonMode = "json_schema",
         default_max_tokens: int = DEFAULT_REPLY_TOKENS,
+        reasoning_effort: str | None = None,
     ) -> None:
         self.model = model
         self.name = name or model
         self.json_mode = json_mode
         self.default_max_tokens = default_max_tokens
+        self.reasoning_effort = reasoning_effort
+        """Sent to reasoning models only (others reject it)."""
         # max_retries=0: retry policy lives in one place (models/retry.py), not in the SDK too.
         self._client = openai.AsyncOpenAI(
             base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0
@@ -65,6 +68,8 @@ class OpenAICompatModel:
         }
         if caps.temperature:
             kwargs["temperature"] = request.temperature
+        elif self.reasoning_effort:
+            kwargs["reasoning_effort"] = self.reasoning_effort
         kwargs[caps.token_limit] = request.max_tokens or self.default_max_tokens
         fmt = self._response_format(request)
         if fmt is not None:

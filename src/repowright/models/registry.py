@@ -137,6 +137,7 @@ async def open_model(
             api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
+            reasoning_effort=settings.reasoning_effort,
         )
     elif provider == "openrouter":
         model = OpenAICompatModel(
@@ -145,6 +146,7 @@ async def open_model(
             api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
+            reasoning_effort=settings.reasoning_effort,
         )
     elif provider == "ollama":
         model = OpenAICompatModel(rest, base_url=OLLAMA_URL, timeout=timeout, name=spec)
@@ -158,6 +160,7 @@ async def open_model(
             api_key=os.environ.get("OPENAI_COMPAT_API_KEY"),
             timeout=timeout,
             name=f"openai-compat:{name or url}",
+            reasoning_effort=settings.reasoning_effort,
         )
     try:
         yield model
