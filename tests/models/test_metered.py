@@ -133,3 +133,26 @@ def test_cache_key_depends_on_model_and_content() -> None:
     assert cache_key("m", req("a")) != cache_key("m", req("b"))
     assert cache_key("m", req("a")) != cache_key("n", req("a"))
     assert cache_key("m", req("a", tag="x")) == cache_key("m", req("a", tag="y"))
+
+
+async def test_every_request_sent_is_counted_failed_ones_too(tmp_path: Path) -> None:
+    from repowright.models.base import TransientModelError
+    from repowright.models.openai_compat import OpenAICompatModel
+    from repowright.models.retry import Retrying
+    from tests.models.fake_openai import FakeReply, fake_openai
+
+    async def no_wait(_: float) -> None:
+        return None
+
+    busy = FakeReply(status=503)
+    with fake_openai([busy, busy, FakeReply(text="ok"), busy, busy, busy]) as server:
+        raw = OpenAICompatModel("gpt-4.1", base_url=server.url, api_key="k")
+        log = EventLog(tmp_path / "events.jsonl")
+        model = MeteredModel(Retrying(raw, max_retries=2, sleep=no_wait), log)
+        assert (await model.complete(req("one"))).text == "ok"
+        with pytest.raises(TransientModelError):
+            await model.complete(req("two"))
+    assert len(server.requests) == 6
+    assert model.totals.calls == 1 and model.totals.failed_calls == 5
+    reopened = Totals.from_events(EventLog(tmp_path / "events.jsonl"))
+    assert reopened.calls + reopened.failed_calls == 6

@@ -50,6 +50,8 @@ class ModelResponse(BaseModel):
     cost_usd: float | None = None
     cached: bool = False
     latency_s: float = 0.0
+    failed_attempts: int = 0
+    """Requests sent for this reply that failed before one succeeded (set by retrying)."""
 
 
 @runtime_checkable
@@ -106,6 +108,8 @@ class ModelGone(ModelError):
 class TransientModelError(ModelError):
     """Rate limit, 5xx, timeout or connection error: safe to retry."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, retry_after: float | None = None, attempts: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.attempts = attempts
+        """Requests sent before giving up."""

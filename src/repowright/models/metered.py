@@ -60,6 +60,7 @@ class Totals(BaseModel):
             self.cached_cost_usd += event.cached_cost_usd or 0.0
             return
         self.calls += 1
+        self.failed_calls += event.failed_attempts
         self.prompt_tokens += event.prompt_tokens
         self.completion_tokens += event.completion_tokens
         if event.cost_usd is None:
@@ -74,7 +75,7 @@ class Totals(BaseModel):
             if isinstance(event, ModelCalled):
                 totals.add(event)
             elif isinstance(event, ModelCallFailed):
-                totals.failed_calls += 1
+                totals.failed_calls += event.attempts
         return totals
 
 
@@ -173,8 +174,13 @@ class MeteredModel:
         try:
             response = await self.inner.complete(request)
         except ModelError as exc:
-            self.log.append(ModelCallFailed(model=self.name, tag=request.tag, error=str(exc)[:300]))
-            self.totals.failed_calls += 1
+            attempts = getattr(exc, "attempts", 1)
+            self.log.append(
+                ModelCallFailed(
+                    model=self.name, tag=request.tag, error=str(exc)[:300], attempts=attempts
+                )
+            )
+            self.totals.failed_calls += attempts
             raise
         finally:
             _shift(self.in_flight, booked, -1)
@@ -199,6 +205,7 @@ class MeteredModel:
             cost_usd=0.0 if cached else resp.cost_usd,
             cached=cached,
             cached_cost_usd=resp.cost_usd if cached else None,
+            failed_attempts=0 if cached else resp.failed_attempts,
             cache_key=key,
         )
         self.log.append(event)

@@ -42,14 +42,17 @@ class Retrying:
         attempt = 0
         while True:
             try:
-                return await self.inner.complete(request)
+                response = await self.inner.complete(request)
             except TransientModelError as exc:
                 if attempt >= self.max_retries:
                     raise TransientModelError(
-                        f"{exc} (gave up after {attempt + 1} attempts)"
+                        f"{exc} (gave up after {attempt + 1} attempts)", attempts=attempt + 1
                     ) from exc
                 wait = self.delay(attempt, exc.retry_after)
                 if self._on_retry:
                     self._on_retry(attempt + 1, wait, exc)
                 await self._sleep(wait)
                 attempt += 1
+            else:
+                response.failed_attempts += attempt
+                return response

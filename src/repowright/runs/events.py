@@ -75,6 +75,8 @@ class ModelCalled(RunEvent):
     cache_key: str = ""
     cached_cost_usd: float | None = None
     """For a reply served from the cache: what it cost when it was first paid for."""
+    failed_attempts: int = 0
+    """Requests for this reply that failed and were retried."""
 
 
 class ModelCallFailed(RunEvent):
@@ -85,6 +87,7 @@ class ModelCallFailed(RunEvent):
     model: str
     tag: str = ""
     error: str = ""
+    attempts: int = 1
 
 
 class RunFinished(RunEvent):
