@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from repowright.errors import ConfigError
-from repowright.models.pricing import PriceTable
+
+if TYPE_CHECKING:  # config sits below models: the price table is imported where it is used
+    from repowright.models.pricing import PriceTable
 
 ENV_PREFIX = "REPOWRIGHT_"
 USER_CONFIG = Path("~/.config/repowright/repowright.toml")
@@ -70,6 +72,8 @@ class Settings(BaseModel):
 
     def prices(self, model_name: str) -> PriceTable:
         """The price table, with `price` (if given) for `model_name`, the model in use."""
+        from repowright.models.pricing import PriceTable
+
         table = PriceTable.default()
         if self.price:
             prompt, completion = (float(v) for v in self.price.split(","))

@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from repowright.cli import grade as grade_cli
+from repowright.grading import bench
 from repowright.grading.bench import BenchConfig
 from tests.grading.helpers import FakeSandbox, leaf, node, write_json
 
@@ -96,7 +97,7 @@ def test_bench_generates_reproduces_grades_and_resumes(
 ) -> None:
     from tests.grading.test_bench import calls, fake_generate, make_papers
 
-    monkeypatch.setattr(grade_cli, "BenchConfig", partial(BenchConfig, generate=fake_generate))
+    monkeypatch.setattr(bench, "BenchConfig", partial(BenchConfig, generate=fake_generate))
     papers = make_papers(tmp_path, paper, rubric_file, ["alpha"])
     out = tmp_path / "bench-out"
     args = ["bench", str(papers), "--model", f"scripted:{script}", "--out", str(out)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -17,9 +16,11 @@ from repowright import __version__
 from repowright.cli.common import err, handle_errors
 from repowright.config import Settings
 from repowright.errors import RepowrightError
-from repowright.pipeline.session import create_run, drive, has_progress, load_settings, run_state
 from repowright.runs.progress import ConsoleProgress, JsonProgress, Progress, QuietProgress
 from repowright.runs.store import RunDir
+
+# The pipeline (and the model SDKs behind it) is imported by the commands that run it, so
+# `repowright --help` and quick commands start fast (benchmarks/cli_startup.py).
 
 app = typer.Typer(
     name="repowright",
@@ -61,6 +62,8 @@ def _progress(quiet: bool, as_json: bool) -> Progress:
 
 
 def _finish(outcome_status: str, run_dir: Path, as_json: bool, quiet: bool) -> None:
+    from repowright.pipeline.session import run_state
+
     state = run_state(RunDir.open(run_dir))
     if as_json:
         typer.echo(json.dumps(state))
@@ -135,6 +138,8 @@ def run(
     as_json: JsonOut = False,
 ) -> None:
     """Generate and verify a repository from INPUT (or --spec). Exit 0 only if it verified."""
+    from repowright.pipeline.session import create_run, drive
+
     settings = Settings.load(
         {
             "model": model,
@@ -174,6 +179,8 @@ def resume(
     as_json: JsonOut = False,
 ) -> None:
     """Continue a run from its last completed step (after a crash, Ctrl-C, budget or review)."""
+    from repowright.pipeline.session import drive, load_settings
+
     run = RunDir.open(run_dir)
     settings = load_settings(
         run,
@@ -197,6 +204,8 @@ def status(
     as_json: JsonOut = False,
 ) -> None:
     """Show a run's phase, files done, tokens and cost."""
+    from repowright.pipeline.session import run_state
+
     state = run_state(RunDir.open(run_dir))
     if as_json:
         typer.echo(json.dumps(state))
@@ -216,6 +225,8 @@ def _guarded(run_dir: Path, make: Any, fresh: bool = False) -> Any:
 
     A new run (`fresh`) that fails before any step or model call (a model that cannot be
     opened, say) leaves no directory behind: resuming it would only fail the same way."""
+    import asyncio
+
     try:
         return asyncio.run(make())
     except KeyboardInterrupt:
@@ -223,6 +234,8 @@ def _guarded(run_dir: Path, make: Any, fresh: bool = False) -> Any:
         raise typer.Exit(130) from None
     except RepowrightError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", emoji=False)
+        from repowright.pipeline.session import has_progress
+
         if fresh and not has_progress(RunDir(run_dir)):
             shutil.rmtree(run_dir, ignore_errors=True)
         else:

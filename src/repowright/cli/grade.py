@@ -6,7 +6,7 @@ import asyncio
 import functools
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,17 +16,15 @@ from rich.table import Table
 from repowright.cli.common import handle_errors
 from repowright.config import Settings
 from repowright.errors import InputError
-from repowright.grading.bench import BenchConfig, BenchResult, run_bench
-from repowright.grading.judge import JudgeConfig
-from repowright.grading.papers import Selection, discover
-from repowright.grading.reproduce import run_reproduce
-from repowright.grading.rubric import category_counts
-from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
-from repowright.models.metered import Budget
-from repowright.models.registry import default_spec, open_model
 from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
 from repowright.runs.store import slugify
-from repowright.verify.sandbox_base import Sandbox
+
+if TYPE_CHECKING:
+    from repowright.grading.bench import BenchResult
+    from repowright.grading.session import GradeReport
+    from repowright.verify.sandbox_base import Sandbox
+
+# Grading (and the model SDKs) is imported by the commands, so `--help` starts fast.
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -52,6 +50,8 @@ def local_sandbox(root: Path, backend: str = "auto") -> Sandbox:
 
 
 def _spec(settings: Settings, progress: Progress, override: str | None = None) -> str:
+    from repowright.models.registry import default_spec
+
     if override or settings.model:
         return override or settings.model
     spec, note = default_spec()
@@ -97,6 +97,12 @@ def grade(
 ) -> None:
     """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores.
     Exits 1 when a leaf could not be graded (its judge call failed), unless --allow-invalid."""
+    from repowright.grading.judge import JudgeConfig
+    from repowright.grading.rubric import category_counts
+    from repowright.grading.session import GradeRequest, grade_repo, prepare
+    from repowright.models.metered import Budget
+    from repowright.models.registry import open_model
+
     settings = Settings.load(
         {
             "model": model,
@@ -188,6 +194,8 @@ def reproduce(
     ] = "auto",
 ) -> None:
     """Run `bash reproduce.sh` in the sandbox; writes reproduce.log and reproduce.json."""
+    from repowright.grading.reproduce import run_reproduce
+
     if not repo.is_dir():
         raise InputError(f"repository not found: {repo}")
     record = asyncio.run(
@@ -225,6 +233,11 @@ def bench(
     as_json: JsonOut = False,
 ) -> None:
     """Generate, reproduce and grade every paper; resumable (rerun the same command)."""
+    from repowright.grading.bench import BenchConfig, run_bench
+    from repowright.grading.judge import JudgeConfig
+    from repowright.grading.papers import Selection, discover
+    from repowright.models.registry import open_model
+
     settings = Settings.load({"model": model, "max_cost": max_cost})
     ids = [p.strip() for p in (papers or "").split(",") if p.strip()]
     selected = discover(papers_dir, Selection(split=split, ids=ids))

@@ -6,7 +6,7 @@ import asyncio
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,18 +14,21 @@ from rich.console import Console
 from repowright.cli.common import handle_errors
 from repowright.config import Settings
 from repowright.errors import InputError
-from repowright.models.metered import MeteredModel
-from repowright.models.registry import open_model
-from repowright.models.retry import Retrying
-from repowright.rag.index import RepoIndex, build_index, clone, default_index_dir
-from repowright.rag.summaries import summarize_index
 from repowright.runs.store import EventLog, slugify
+
+if TYPE_CHECKING:
+    from repowright.rag.index import RepoIndex
 
 URL_PREFIXES = ("http://", "https://", "git@", "ssh://", "git://")
 
 
 async def _summarize(index: RepoIndex, target: Path, spec: str) -> int:
     """Model summaries; every call is logged with tokens/cost in the index's events.jsonl."""
+    from repowright.models.metered import MeteredModel
+    from repowright.models.registry import open_model
+    from repowright.models.retry import Retrying
+    from repowright.rag.summaries import summarize_index
+
     settings = Settings.load({"model": spec})
     async with open_model(spec, settings) as raw:
         log = EventLog(target / index.name / "events.jsonl")
@@ -48,6 +51,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Index reference repositories (symbols, docs, imports) for CodeRAG; incremental."""
+        from repowright.rag.index import build_index, clone, default_index_dir
+
         target = index_dir or default_index_dir()
         if target.exists() and not target.is_dir():
             raise InputError(f"--index-dir {target} is a file; name a folder")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.tree import Tree
 
 from repowright.cli.common import handle_errors
-from repowright.documents import Document, load_document
 from repowright.runs.store import atomic_write
+
+if TYPE_CHECKING:
+    from repowright.documents import Document
 
 
 def outline(doc: Document) -> Tree:
@@ -42,6 +44,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Parse INPUT into a structured, indexed document and print its outline."""
+        from repowright.documents import load_document
+
         doc = load_document(input)
         atomic_write(out, doc.model_dump_json(indent=2) + "\n")
         if as_json:
