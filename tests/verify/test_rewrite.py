@@ -6,7 +6,7 @@ from pathlib import Path
 
 from repowright.blueprint.schema import Symbol
 from repowright.documents.build import build_document
-from repowright.memory.schema import MemoryEntry
+from repowright.memory.schema import InterfaceItem, MemoryEntry
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.repair import Repairer, repair_loop
 from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
@@ -124,3 +124,24 @@ async def test_a_finding_in_the_file_quotes_its_line(tmp_path: Path) -> None:
     outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 1)
     assert outcome.stop_reason == "all checks passed"
     assert "That line is: `return a + c`" in model.requests[0].messages[-1].content
+
+
+def test_a_call_that_does_not_fit_its_definition_blames_the_definition(tmp_path: Path) -> None:
+    entries = {
+        "calc/errors.py": MemoryEntry(
+            path="calc/errors.py",
+            purpose="",
+            interface=[InterfaceItem(name="CalcError", kind="class")],
+        )
+    }
+    raised = Finding(
+        file="calc/parser.py",
+        line=10,
+        message="tests/test_calc.py::test_bad: TypeError: CalcError.__init__() takes 1 "
+        "positional argument but 2 were given",
+        check="tests",
+    )
+    blame = Blame(tmp_path)
+    assert list(blame.culprits([raised], entries)) == ["calc/errors.py"]
+    blame.mark("calc/errors.py", [raised])
+    assert list(blame.culprits([raised], entries)) == ["calc/parser.py"]  # then the caller

@@ -42,6 +42,9 @@ SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
 NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
+SIGNATURE_MISMATCH = re.compile(
+    r"TypeError: (?P<name>\w+)(?:\.__init__)?\(\) (?:takes|missing|got an unexpected)"
+)
 TEST_OUTPUT = re.compile(r"\b\d+ (?:failed|errors?)\b|^(?:FAILED|ERROR) ", re.M)
 """A script's failure that only reports failing tests: the tests' own findings cover it."""
 
@@ -112,6 +115,8 @@ class Blame:
             return None
         if f.file.endswith(".sh") and TEST_OUTPUT.search(f.message):
             return None
+        if (callee := self._callee(f, entries)) is not None:
+            return callee
         if not is_test_file(f.file) or not is_assertion(f):
             return f.file
         tested = [
@@ -122,6 +127,20 @@ class Blame:
         before = self.tried.get(f.key(), set())
         fresh = [p for p in tested if p not in before]
         return fresh[0] if fresh else f.file
+
+    def _callee(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
+        """`CalcError.__init__() takes 1 positional argument but 2 were given` is raised where
+        the call is, but the definition is what disagrees with the document (an exception
+        that takes no message): blame the project file defining it, first."""
+        m = SIGNATURE_MISMATCH.search(f.message)
+        if m is None:
+            return None
+        home = next(
+            (e.path for e in entries.values() for i in e.interface if i.name == m["name"]), None
+        )
+        if home is None or home == f.file or home in self.tried.get(f.key(), set()):
+            return None
+        return home
 
 
 def short_enough(repo: Path, path: str) -> bool:
