@@ -47,3 +47,13 @@ def test_no_edge_closes_a_cycle() -> None:
     bp = plan(("calc/errors.py", ["calc/parser.py"]), ("calc/parser.py", []))
     fixed, _ = autofix_blueprint(bp, document_text=SPEC)
     assert fixed.file("calc/parser.py").dependencies == []
+
+
+def test_tests_the_document_asks_for_a_module_test_that_module() -> None:
+    bp = plan(("todo/cli.py", ["todo/storage.py"]), ("todo/storage.py", []))
+    text = "# Todo\n\n- `python -m todo add x` adds.\n\nUnit tests for the storage module.\n"
+    fixed, _ = autofix_blueprint(bp, document_text=text)
+    tests = [f for f in fixed.files if f.path.startswith("tests/")]
+    assert [(t.path, t.dependencies) for t in tests] == [
+        ("tests/test_storage.py", ["todo/storage.py"])
+    ]

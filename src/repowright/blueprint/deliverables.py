@@ -20,6 +20,10 @@ _RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
 _RUN_SCRIPT = re.compile(r"\bpython3?\s+((?:[\w-]+/)*[\w-]+\.py)\b")
 _NAMED_FILE = re.compile(r"`((?:[\w-]+/)*[\w-]+\.py)`")
 _ASKS_FOR_TESTS = re.compile(r"\b(pytest|unit[- ]?tests?|tests? suite|tests)\b", re.IGNORECASE)
+_TESTS_FOR = re.compile(
+    r"\btests?\s+(?:for|of)\s+(?:the\s+)?`?(?:[\w/]+/)?(\w+)(?:\.py)?`?\s*(?:module|file|\.py)?",
+    re.IGNORECASE,
+)
 _SOURCE_ROOTS = ("", "src/")
 
 
@@ -60,9 +64,19 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
         and not any(f.path.endswith(".py") and is_test_file(f.path) for f in bp.files)
     ):
         name = re.sub(r"\W+", "_", bp.project_name.lower()).strip("_") or "project"
+        tested = _tested_modules(text, sources)
+        if tested:  # "unit tests for the storage module": those, not the command line
+            name = PurePosixPath(tested[0]).stem
         _add(bp, f"tests/test_{name}.py",
              "pytest tests of the behaviour the document specifies, through the public "
-             "interface of the files it depends on.", notes, sources)  # fmt: skip
+             "interface of the files it depends on.", notes, tested or sources)  # fmt: skip
+
+
+def _tested_modules(text: str, sources: list[str]) -> list[str]:
+    """The source files the document says its tests are for ("tests for the storage
+    module", "tests of `parser.py`"), or [] when it does not say."""
+    named = {m.lower() for m in _TESTS_FOR.findall(text)}
+    return [p for p in sources if PurePosixPath(p).stem.lower() in named]
 
 
 def resolve_entry_points(bp: Blueprint, notes: list[str]) -> None:

@@ -52,6 +52,12 @@ class RoundRecord(BaseModel):
     def applied(self) -> int:
         return sum(e.ok for e in self.edits)
 
+    @property
+    def rewrote(self) -> bool:
+        """Whether the model rewrote a file whole this round (a new attempt at the same
+        errors, unlike an edit that missed them)."""
+        return any(e.ok and e.how == "whole file" for e in self.edits)
+
 
 def failing_findings(checks: list[Check]) -> list[Finding]:
     out: list[Finding] = []
@@ -319,7 +325,7 @@ async def _rounds(
         fixed += [f"round {round_no}: {label}" for label in record.resolved]
         on_round(record)
         signature = error_signature(checks)
-        if signature and signature in seen:
+        if signature and signature in seen and not record.rewrote:
             return LoopOutcome(
                 checks,
                 fixed,

@@ -230,7 +230,12 @@ class Rewriter:
         if self.doc is not None:
             query = " ".join([spec.purpose, *spec.sections]) if spec else path
             segments = self.doc.select(query, int(self.budget_tokens * SEGMENT_SHARE))
+        smoke = self.blueprint.verification.smoke_command if self.blueprint else ""
+        script = self.blueprint.verification.reproduce_script if self.blueprint else ""
+        runs_smoke = any(f.check == "smoke" for f in found) and bool(smoke)
         return {
+            "smoke": smoke if runs_smoke else "",
+            "script": _read(self.repo, script) if runs_smoke and script != path else "",
             "project": self.blueprint.project_name if self.blueprint else "",
             "summary": self.blueprint.summary if self.blueprint else "",
             "path": path,
