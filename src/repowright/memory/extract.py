@@ -110,6 +110,11 @@ def _bound_names(node: ast.stmt) -> set[str]:
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
+def defined_names(tree: ast.Module) -> set[str]:
+    """Every name a module binds at top level (through if/try/with blocks, imports too)."""
+    return {name for node in _top_level_statements(tree.body) for name in _bound_names(node)}
+
+
 def _index_module(info: ModuleInfo) -> None:
     assert info.tree is not None
     counts: dict[str, int] = {}

@@ -28,9 +28,11 @@ from repowright.generate.body import file_body, unusable
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
+from repowright.memory.extract import defined_names
 from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
+from repowright.runs.store import atomic_write
 from repowright.verify.edits import safe_path
 from repowright.verify.schema import Finding
 
@@ -71,20 +73,6 @@ def function_source(path: Path, name: str) -> str:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
             return ast.get_source_segment(source, node) or ""
     return ""
-
-
-def top_level_names(tree: ast.Module) -> set[str]:
-    """Names a module defines at top level (functions, classes, assignments, imports)."""
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    return names
 
 
 @dataclass
@@ -186,7 +174,7 @@ class Rewriter:
             )
             why = self._problem(path, text, current, reply.finish_reason)
             if not why:
-                target.write_text(text, encoding="utf-8")
+                atomic_write(target, text)
                 return ""
         return why
 
@@ -196,7 +184,7 @@ class Rewriter:
             return why
         if path.endswith(".py"):
             try:
-                defined = top_level_names(ast.parse(text))
+                defined = defined_names(ast.parse(text))
             except SyntaxError as exc:
                 return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
             had = _names(current)
@@ -265,7 +253,7 @@ class Rewriter:
 
 def _names(source: str) -> set[str]:
     try:
-        return top_level_names(ast.parse(source))
+        return defined_names(ast.parse(source))
     except SyntaxError:
         return set()
 
