@@ -21,6 +21,17 @@ def test_traceback_points_at_the_innermost_repo_frame(tmp_path: Path) -> None:
     assert f.message == "ZeroDivisionError: division by zero"
 
 
+def test_input_without_a_keyboard_says_where_the_value_comes_from(tmp_path: Path) -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        f'  File "{tmp_path}/todo/cli.py", line 31, in add\n    text = input("Text: ")\n'
+        "EOFError: EOF when reading a line\n"
+    )
+    f = traceback_finding(text, tmp_path, "smoke", "reproduce.sh")
+    assert (f.file, f.line, f.code) == ("todo/cli.py", 31, "EOFError")
+    assert "command-line arguments" in f.message
+
+
 def test_argparse_and_shell_errors(tmp_path: Path) -> None:
     usage = "usage: calc [-h] numbers\ncalc: error: unrecognized arguments: --scale 2\n"
     f = traceback_finding(usage, tmp_path, "smoke", "reproduce.sh")

@@ -17,6 +17,7 @@ from repowright.blueprint.schema import Blueprint
 from repowright.memory.extract import ModuleInfo, ProjectIndex
 from repowright.verify import import_probe
 from repowright.verify.deps import declared_requirements
+from repowright.verify.explain import explain
 from repowright.verify.parse import (
     in_repo,
     pytest_findings,
@@ -247,9 +248,9 @@ async def run_dynamic(
     smoke_cmd = blueprint.verification.smoke_command if blueprint else ""
     if not blueprint and (repo / "reproduce.sh").is_file():
         smoke_cmd = "bash reproduce.sh --smoke"
-    return [
-        install,
-        imported,
+    ran = [
         await check_tests(sandbox, repo, test_files, cfg),
         await check_smoke(sandbox, repo, smoke_cmd, cfg),
     ]
+    ran = [c.model_copy(update={"findings": explain(c.findings, index)}) for c in ran]
+    return [install, imported, *ran]

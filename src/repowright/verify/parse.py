@@ -15,6 +15,10 @@ ARGPARSE_ERROR = re.compile(r"^(?P<prog>\S+): error: (?P<msg>.+)$", re.M)
 SECTION = re.compile(r"^_{3,} (?P<name>.+?) _{3,}$", re.M)
 WARNING = re.compile(r"\w+Warning\b|warnings\.warn\(")
 """Warning lines (a host pytest plugin's deprecation notice) are not why a command failed."""
+NO_KEYBOARD = (
+    "input() found no keyboard: programs run here without one, so take this value from the"
+    " command-line arguments instead"
+)
 SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<node>\S+)(?: - (?P<msg>.*))?$", re.M)
 
 
@@ -57,6 +61,8 @@ def traceback_finding(text: str, repo: Path, check: str, default_file: str | Non
     where = repo_frame(text, repo)
     if exc := exception_line(text):
         file, line = where or (default_file, None)
+        if exc.startswith("EOFError: EOF when reading a line"):  # input() with no stdin
+            exc += f" ({NO_KEYBOARD})"
         return Finding(file=file, line=line, message=exc, check=check, code=exc.split(":")[0])
     if m := ARGPARSE_ERROR.search(text):
         return Finding(

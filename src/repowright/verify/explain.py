@@ -1,0 +1,93 @@
+"""Say why a run-time error happened when the code shows it, so a small repair model is told
+the cause rather than the symptom: `'Store' object has no attribute 'items'` becomes "... only
+some paths of `Store.__init__` set `self.items`" (the file was written, the branch that reads
+the saved file sets it, the branch that creates it does not)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from repowright.memory.extract import ProjectIndex
+from repowright.verify.schema import Finding
+
+NO_ATTRIBUTE = re.compile(r"AttributeError: '(?P<cls>\w+)' object has no attribute '(?P<attr>\w+)'")
+
+
+def _assigns(node: ast.AST, attr: str) -> bool:
+    """Whether `node` assigns `self.<attr>` anywhere inside it."""
+    for sub in ast.walk(node):
+        targets: list[ast.expr] = []
+        if isinstance(sub, ast.Assign):
+            targets = sub.targets
+        elif isinstance(sub, ast.AnnAssign | ast.AugAssign):
+            targets = [sub.target]
+        for target in targets:
+            for t in ast.walk(target):
+                if (
+                    isinstance(t, ast.Attribute)
+                    and t.attr == attr
+                    and isinstance(t.value, ast.Name)
+                    and t.value.id == "self"
+                ):
+                    return True
+    return False
+
+
+def _on_every_path(body: list[ast.stmt], attr: str) -> bool:
+    """Whether straight-line execution of `body` always assigns `self.<attr>` (an `if` counts
+    only when both branches do; loops, `with` bodies and `try` bodies count as run)."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            if _on_every_path(stmt.body, attr) and _on_every_path(stmt.orelse, attr):
+                return True
+        elif isinstance(stmt, ast.With | ast.AsyncWith | ast.Try):
+            if _on_every_path(stmt.body, attr):
+                return True
+        elif isinstance(stmt, ast.Return | ast.Raise):
+            return False
+        elif _assigns(stmt, attr):
+            return True
+    return False
+
+
+def _class_defs(index: ProjectIndex, name: str) -> list[ast.ClassDef]:
+    found = []
+    for info in index.by_path.values():
+        if info.tree is not None:
+            nodes = ast.walk(info.tree)
+            found += [n for n in nodes if isinstance(n, ast.ClassDef) and n.name == name]
+    return found
+
+
+def missing_attribute_cause(index: ProjectIndex, cls: str, attr: str) -> str:
+    """Why instances of the project's class `cls` lack `self.<attr>` ('' when unsure)."""
+    classes = _class_defs(index, cls)
+    if len(classes) != 1:
+        return ""
+    methods = {
+        n.name: n for n in classes[0].body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    if any(isinstance(n, ast.AnnAssign | ast.Assign) for n in classes[0].body):
+        return ""  # a dataclass field or class attribute: not an __init__ question
+    init = methods.get("__init__")
+    if init is not None and _assigns(init, attr) and not _on_every_path(init.body, attr):
+        return f"only some paths of `{cls}.__init__` set `self.{attr}`: set it on every path"
+    setters = [name for name, fn in methods.items() if name != "__init__" and _assigns(fn, attr)]
+    if setters and (init is None or not _assigns(init, attr)):
+        return f"`self.{attr}` is set in `{cls}.{setters[0]}`, never in `__init__`"
+    if not setters and (init is None or not _assigns(init, attr)):
+        return f"no method of `{cls}` sets `self.{attr}`"
+    return ""
+
+
+def explain(findings: list[Finding], index: ProjectIndex) -> list[Finding]:
+    """The findings, each run-time error the code explains given its cause in parentheses."""
+    out = []
+    for finding in findings:
+        m = NO_ATTRIBUTE.search(finding.message)
+        cause = missing_attribute_cause(index, m["cls"], m["attr"]) if m else ""
+        if cause:
+            finding = finding.model_copy(update={"message": f"{finding.message} ({cause})"})
+        out.append(finding)
+    return out
