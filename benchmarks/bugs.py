@@ -23,14 +23,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.artifacts.verdict import Check
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel
+from repowright.sandbox.local import LocalSandbox, default_venv_cache
 from repowright.verify.dynamic import DynamicConfig
 from repowright.verify.phase import Verifier
 from repowright.verify.repair import Repairer, repair_loop
-from repowright.verify.sandbox import LocalSandbox, default_venv_cache
-from repowright.verify.schema import Check
 
 BASE: dict[str, str] = {
     "calc/__init__.py": '"""Tiny statistics toolkit."""\n\n__version__ = "0.1.0"\n',

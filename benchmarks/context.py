@@ -17,14 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
+from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.config import Settings
 from repowright.documents.schema import Document, Segment
 from repowright.generate.events import FileGenerated
 from repowright.generate.phase import run_generate
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 
 SIZES = (10, 50, 200)

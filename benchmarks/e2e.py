@@ -34,9 +34,9 @@ from rich.table import Table
 from repowright.config import Settings
 from repowright.errors import RepowrightError
 from repowright.pipeline.session import create_run, drive
+from repowright.sandbox.base import Limits
+from repowright.sandbox.local import LocalSandbox
 from repowright.verify.phase import GENERATED
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.sandbox_base import Limits
 
 SPECS_DIR = Path(__file__).with_name("specs")
 TEST_FILE = "test_acceptance.py"

@@ -19,7 +19,7 @@ import rich
 from rich.console import Console
 from rich.table import Table
 
-from repowright.blueprint.schema import FileSpec
+from repowright.artifacts.blueprint import FileSpec
 from repowright.rag.index import build_index
 from repowright.rag.retrieve import Retriever
 

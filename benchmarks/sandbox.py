@@ -5,7 +5,7 @@
 Start-up overhead is the median wall time of `python -c pass` through the backend minus the
 same command with no sandbox (`none`), measured in one run; compare ratios, not absolute
 milliseconds across machines. The escape table is the probe every sandbox runs at start
-(`verify/probe.py`): "blocked" means the attempt failed inside the sandbox.
+(`sandbox/probe.py`): "blocked" means the attempt failed inside the sandbox.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from repowright.verify.backends import BACKENDS, make_backend
-from repowright.verify.sandbox import LocalSandbox
+from repowright.sandbox.backends import BACKENDS, make_backend
+from repowright.sandbox.local import LocalSandbox
 
 
 async def measure(name: str, runs: int) -> tuple[float, dict[str, bool]]:

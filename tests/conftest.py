@@ -1,4 +1,4 @@
-"""Shared fixtures: a scripted pipeline model that answers by request tag."""
+"""Shared fixtures: the demo spec and its scripted replies, a tiny paper and rubric."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.grading.helpers import PAPER, sample_rubric, write_json
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -26,6 +28,18 @@ def demo_spec(tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_script(demo_spec: Path) -> Path:
     return demo_spec.with_name("todo_cli.scripted.json")
+
+
+@pytest.fixture
+def paper(tmp_path: Path) -> Path:
+    path = tmp_path / "paper.md"
+    path.write_text(PAPER, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def rubric_file(tmp_path: Path) -> Path:
+    return write_json(tmp_path / "rubric.json", sample_rubric())
 
 
 def slow_script(script: Path, delay_s: float) -> Path:

@@ -11,7 +11,7 @@ from repowright.config import Settings
 from repowright.documents import Document, Section, Segment
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import Reply, ScriptedModel
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 
 PAPER = [

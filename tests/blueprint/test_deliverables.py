@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec, Package
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.graph import topological_order
-from repowright.blueprint.schema import Blueprint, FileSpec, Package
 
 SPEC = """A Python package `rpn`. `rpn/errors.py` defines RPNError; `rpn/calc.py` evaluate().
 `python -m rpn "3 4 +"` prints 7.0. Run the unit tests with `python -m pytest`.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.blueprint.fixes import autofix_blueprint
-from repowright.blueprint.schema import Blueprint, FileSpec
 
 SPEC = """# Infix evaluator
 

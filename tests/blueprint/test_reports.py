@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.coverage import check_coverage
 from repowright.blueprint.draft import BlueprintDraft
 from repowright.blueprint.reports import AlgorithmCatalog, AlgorithmItem, AlgorithmReport
-from repowright.blueprint.schema import Blueprint
 from tests.blueprint.helpers import ALGORITHMS, plan
 
 

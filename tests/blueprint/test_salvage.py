@@ -1,5 +1,5 @@
+from repowright.artifacts.blueprint import Blueprint, Component, FileSpec
 from repowright.blueprint.salvage import safe_path, salvage_blueprint
-from repowright.blueprint.schema import Blueprint, Component, FileSpec
 from repowright.blueprint.validate import validate_blueprint
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.fixes import autofix_blueprint
-from repowright.blueprint.schema import Blueprint
 from repowright.blueprint.validate import path_problem, validate_blueprint
 from tests.blueprint.helpers import file, plan
 
@@ -177,7 +177,7 @@ def test_autofix_leaves_unsafe_paths_and_cycles_alone() -> None:
 
 
 def test_dependencies_written_as_modules_are_resolved_or_dropped() -> None:
-    from repowright.blueprint.schema import Package
+    from repowright.artifacts.blueprint import Package
 
     deps = ["rpn.errors", "csv", "numpy", "pytest", "util"]
     draft = with_files(
@@ -203,7 +203,7 @@ def test_an_algorithm_item_named_as_a_dependency_moves_to_covers() -> None:
 
 
 def test_python_listed_as_a_package_is_dropped() -> None:
-    from repowright.blueprint.schema import Package
+    from repowright.artifacts.blueprint import Package
 
     draft = with_files()
     draft.environment.packages = [Package(name="python", version=">=2.0"), Package(name="numpy")]

@@ -1,9 +1,9 @@
-from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
+from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.generate.body import file_body, unusable
 from repowright.generate.context import FileContext
 from repowright.generate.drift import detect_drift
 from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
-from repowright.memory.schema import InterfaceItem, MemoryEntry
 
 
 def test_budget_drops_whole_entries_in_policy_order() -> None:

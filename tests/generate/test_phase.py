@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from repowright.blueprint.schema import Blueprint, FileSpec, Symbol
+from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
+from repowright.code.python import load_memory
 from repowright.config import Settings
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.phase import run_generate
-from repowright.memory.extract import load_memory
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel, ScriptedReply
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 
 BP = Blueprint(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from repowright.blueprint.schema import FileSpec, Symbol
+from repowright.artifacts.blueprint import FileSpec, Symbol
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.generate.reexport import reexport_source
-from repowright.memory.schema import InterfaceItem, MemoryEntry
 
 
 def entry(path: str, *names: str) -> MemoryEntry:

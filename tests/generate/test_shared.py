@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.generate.shared import import_shared_classes
-from repowright.memory.schema import InterfaceItem, MemoryEntry
 
 
 def entry(path: str, *classes: str, depends_on: tuple[str, ...] = ()) -> MemoryEntry:

@@ -1,24 +1,10 @@
-"""Fixtures for grading tests: a tiny paper, rubric file and repository on disk."""
+"""Fixtures for grading tests: a tiny repository on disk (paper and rubric: tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-from tests.grading.helpers import PAPER, sample_rubric, write_json
-
-
-@pytest.fixture
-def paper(tmp_path: Path) -> Path:
-    path = tmp_path / "paper.md"
-    path.write_text(PAPER, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def rubric_file(tmp_path: Path) -> Path:
-    return write_json(tmp_path / "rubric.json", sample_rubric())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from repowright.models.base import ModelRequest
-from repowright.verify.sandbox_base import ExecResult, Limits
+from repowright.sandbox.base import ExecResult, Limits
 
 PAPER = """# Tiny Sort
 

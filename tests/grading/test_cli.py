@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from repowright.cli import grade as grade_cli
-from repowright.grading import bench
-from repowright.grading.bench import BenchConfig
+from repowright.pipeline import bench
+from repowright.pipeline.bench import BenchConfig
 from tests.grading.helpers import FakeSandbox, leaf, node, write_json
 
 runner = CliRunner()
@@ -95,7 +95,7 @@ def test_bench_generates_reproduces_grades_and_resumes(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.grading.test_bench import calls, fake_generate, make_papers
+    from tests.pipeline.test_bench import calls, fake_generate, make_papers
 
     monkeypatch.setattr(bench, "BenchConfig", partial(BenchConfig, generate=fake_generate))
     papers = make_papers(tmp_path, paper, rubric_file, ["alpha"])

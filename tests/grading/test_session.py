@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from repowright.artifacts.events import ModelCalled
 from repowright.errors import InputError
 from repowright.grading.reproduce import run_reproduce
 from repowright.grading.session import EVENTS_FILE, GradeRequest, grade_repo, prepare
 from repowright.models.scripted import ScriptedModel
-from repowright.runs.events import ModelCalled
 from repowright.runs.store import EventLog
 from tests.grading.helpers import FakeSandbox, verdicts
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from repowright.memory.extract import load_memory
+from repowright.code.python import load_memory
 from repowright.memory.store import append_entry, entry_for
 
 

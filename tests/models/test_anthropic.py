@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from repowright.models.anthropic_model import AnthropicModel
 from repowright.models.base import AuthError, Message, ModelRequest, TransientModelError
-from repowright.models.structured import complete_structured
+from repowright.prompts.structured import complete_structured
 
 
 class Answer(BaseModel):

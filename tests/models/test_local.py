@@ -18,8 +18,8 @@ from repowright.models.local_server import (
     server_program,
     validate_gguf,
 )
-from repowright.models.structured import complete_structured
 from repowright.models.weights import DEFAULT_MODEL
+from repowright.prompts.structured import complete_structured
 from tests.conftest import llama_server_pids
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from repowright.artifacts.events import ModelCalled
 from repowright.errors import BudgetExceeded, ConfigError
 from repowright.models.base import Message, ModelRequest, Usage
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals, cache_key
 from repowright.models.pricing import PriceTable
 from repowright.models.scripted import ScriptedModel, ScriptedReply
-from repowright.runs.events import ModelCalled
 from repowright.runs.store import EventLog
 
 

@@ -15,7 +15,7 @@ from repowright.models.base import (
 )
 from repowright.models.openai_compat import OpenAICompatModel
 from repowright.models.retry import Retrying
-from repowright.models.structured import complete_structured
+from repowright.prompts.structured import complete_structured
 from tests.models.fake_openai import FakeReply, fake_openai
 
 

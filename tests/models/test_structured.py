@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from repowright.models.base import Message
 from repowright.models.scripted import ScriptedModel, ScriptedReply
-from repowright.models.structured import (
+from repowright.prompts.structured import (
     StructuredOutputError,
     complete_structured,
     extract_json,

@@ -16,8 +16,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from repowright.artifacts.events import ModelCalled
 from repowright.pipeline.session import drive, load_settings, run_state
-from repowright.runs.events import ModelCalled
 from repowright.runs.store import RunDir
 
 KILLER = """

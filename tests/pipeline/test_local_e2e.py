@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from repowright.blueprint.schema import Blueprint
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.events import ModelCalled
+from repowright.artifacts.verdict import Verdict
 from repowright.config import Settings
 from repowright.documents import Document
 from repowright.pipeline.session import create_run, drive
-from repowright.runs.events import ModelCalled
-from repowright.verify.schema import Verdict
 from tests.conftest import llama_server_pids
 
 SPEC = "A Python module `adder.py` with a function add(a, b) that returns a + b."

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from repowright.artifacts.verdict import Verdict
 from repowright.config import Settings
 from repowright.models.scripted import ScriptedModel
-from repowright.pipeline.context import RunContext
 from repowright.pipeline.report import run_report
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
-from repowright.verify.schema import Verdict
 
 
 async def report_for(tmp_path: Path, isolation: str) -> str:

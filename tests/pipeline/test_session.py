@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from repowright.artifacts.events import ModelCalled, RunFinished
 from repowright.config import Settings
 from repowright.errors import BudgetExceeded, InputError
 from repowright.models.bounded import BoundedSchemas
 from repowright.pipeline import session
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
-from repowright.runs.events import ModelCalled, RunFinished
 from repowright.runs.progress import QuietProgress
 from repowright.runs.store import RunDir
 from tests.conftest import slow_script

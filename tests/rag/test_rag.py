@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from repowright.blueprint.schema import FileSpec, Symbol
+from repowright.artifacts.blueprint import FileSpec, Symbol
 from repowright.cli.app import app
 from repowright.config import Settings
 from repowright.errors import InputError

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from repowright.artifacts.events import ModelCalled, RunEvent, StepCompleted, parse_event
 from repowright.errors import InputError
-from repowright.runs.events import ModelCalled, RunEvent, StepCompleted, parse_event
 from repowright.runs.store import EventLog, RunDir, atomic_write, slugify
 
 

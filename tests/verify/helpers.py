@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.artifacts.blueprint import Blueprint, FileSpec
 
 
 def write_repo(root: Path, files: dict[str, str]) -> Path:

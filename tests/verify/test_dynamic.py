@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import repowright
-from repowright.memory.extract import ProjectIndex
+from repowright.code.python import ProjectIndex
+from repowright.sandbox.base import ExecResult, Limits, Sandbox
+from repowright.sandbox.local import LocalSandbox
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.sandbox_base import ExecResult, Limits, Sandbox
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 

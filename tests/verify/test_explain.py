@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from repowright.memory.extract import ProjectIndex
+from repowright.artifacts.verdict import Finding
+from repowright.code.python import ProjectIndex
 from repowright.verify.explain import explain, missing_attribute_cause
-from repowright.verify.schema import Finding
 
 STORE = """
 import os

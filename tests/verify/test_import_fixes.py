@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.memory.extract import ProjectIndex
+from repowright.code.python import ProjectIndex
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.repair import Repairer

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from repowright.artifacts.verdict import Verdict
 from repowright.cli.app import app
 from repowright.config import Settings
 from repowright.models.scripted import ScriptedModel
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
+from repowright.sandbox.local import LocalSandbox
 from repowright.verify.phase import GENERATED, VerifyRound, run_verify
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.schema import Verdict
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 

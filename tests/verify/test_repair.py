@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from repowright.memory.schema import InterfaceItem, MemoryEntry
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
+from repowright.artifacts.verdict import Check, Finding, Verdict
 from repowright.models.scripted import ScriptedModel
+from repowright.sandbox.local import LocalSandbox
 from repowright.verify.dynamic import DynamicConfig
 from repowright.verify.phase import Verifier
 from repowright.verify.repair import Repairer, repair_loop
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.schema import Check, Finding, Verdict
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 CONFIG = DynamicConfig(import_timeout_s=5, test_timeout_s=30, smoke_timeout_s=30)

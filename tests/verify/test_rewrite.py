@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.blueprint.schema import Symbol
+from repowright.artifacts.blueprint import Symbol
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
+from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
-from repowright.memory.schema import InterfaceItem, MemoryEntry
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.repair import Repairer, repair_loop
 from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
-from repowright.verify.schema import Finding, Verdict
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
 

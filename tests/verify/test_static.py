@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from repowright.blueprint.schema import Package
-from repowright.memory.extract import ProjectIndex
+from repowright.artifacts.blueprint import Package
+from repowright.code.python import ProjectIndex
 from repowright.verify.static import (
     check_call_arity,
     check_compile,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from repowright.blueprint.reports import LIMITS, AlgorithmCatalog, AlgorithmReport, ConceptReport
 from repowright.documents import Document, Segment
 from repowright.models.base import Model
-from repowright.models.structured import complete_structured
 from repowright.prompts import chat
+from repowright.prompts.structured import complete_structured
 
 
 def select_segments(doc: Document, shares: list[tuple[str, float]], budget: int) -> list[Segment]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.reports import AlgorithmCatalog, CatalogItem
-from repowright.blueprint.schema import Blueprint
 
 CHECKED_KINDS = ("equation", "pseudocode", "hyperparameter")
 """Items that must land in code. Datasets and metrics are listed in the catalog but not

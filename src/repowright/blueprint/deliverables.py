@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import PurePosixPath
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.blueprint.graph import dependency_graph
-from repowright.blueprint.schema import Blueprint, FileSpec
 
 _RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
 _RUN_SCRIPT = re.compile(r"\bpython3?\s+((?:[\w-]+/)*[\w-]+\.py)\b")

@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from repowright.blueprint.reports import capped
-from repowright.blueprint.schema import (
+from repowright.artifacts.blueprint import (
     Blueprint,
     Component,
     Environment,
@@ -22,6 +21,7 @@ from repowright.blueprint.schema import (
     Symbol,
     Verification,
 )
+from repowright.blueprint.reports import capped
 
 PLAN_LIMITS = {"files": 30, "symbols": 8, "components": 8, "stages": 6, "packages": 20}
 

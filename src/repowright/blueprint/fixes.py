@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.blueprint.deliverables import (
     add_named_deliverables,
     importable,
@@ -21,7 +22,6 @@ from repowright.blueprint.deliverables import (
     wire_packages,
 )
 from repowright.blueprint.named import wire_named_symbols
-from repowright.blueprint.schema import Blueprint, FileSpec
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.runs.store import slugify
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graphlib import CycleError, TopologicalSorter
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.errors import BlueprintInvalid
-from repowright.blueprint.schema import Blueprint
 
 
 def dependency_graph(bp: Blueprint) -> dict[str, list[str]]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from repowright.artifacts.blueprint import Blueprint, Symbol
 from repowright.blueprint.deliverables import closure, is_test_file
-from repowright.blueprint.schema import Blueprint, Symbol
 
 _SPAN = re.compile(r"`([^`\n]+)`")
 _DEFINES = re.compile(r"^(?:(class)\s+([A-Za-z_]\w*)\b|()([A-Za-z_]\w*)\s*\()")

@@ -13,7 +13,7 @@ from repowright.blueprint.agents import AlgorithmAgent, ConceptAgent
 from repowright.blueprint.planner import PlanningAgent
 from repowright.blueprint.review import BLUEPRINT_FILE, BlueprintViolations, write_coverage
 from repowright.documents import Document
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 
 MAX_UNCOVERED_IN_SUMMARY = 50
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.agents import select_segments
 from repowright.blueprint.draft import PLAN_LIMITS, BlueprintDraft
 from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.reports import AlgorithmCatalog, ConceptReport
 from repowright.blueprint.salvage import salvage_blueprint
-from repowright.blueprint.schema import Blueprint
 from repowright.blueprint.validate import validate_blueprint
 from repowright.documents import Document
 from repowright.models.base import Model
-from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat
+from repowright.prompts.structured import StructuredOutputError, complete_structured
 
 MAX_REPAIR_ROUNDS = 3
 ENVIRONMENT_SHARE = 0.25

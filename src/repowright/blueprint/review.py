@@ -8,14 +8,14 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError
 
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.events import RunEvent
 from repowright.blueprint.coverage import Coverage, check_coverage
 from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.reports import AlgorithmCatalog
-from repowright.blueprint.schema import Blueprint
 from repowright.blueprint.validate import validate_blueprint
-from repowright.pipeline.context import RunContext
-from repowright.runs.events import RunEvent
+from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 
 BLUEPRINT_FILE = "blueprint.yaml"

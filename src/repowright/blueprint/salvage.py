@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.blueprint.graph import dependency_graph, find_cycles
-from repowright.blueprint.schema import Blueprint, FileSpec
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 

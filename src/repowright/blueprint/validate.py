@@ -12,8 +12,8 @@ from collections import Counter
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.graph import dependency_graph, find_cycles
-from repowright.blueprint.schema import Blueprint
 
 README = "README.md"
 REPRODUCE = "reproduce.sh"

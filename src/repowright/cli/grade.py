@@ -20,9 +20,9 @@ from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
 from repowright.runs.store import slugify
 
 if TYPE_CHECKING:
-    from repowright.grading.bench import BenchResult
     from repowright.grading.session import GradeReport
-    from repowright.verify.sandbox_base import Sandbox
+    from repowright.pipeline.bench import BenchResult
+    from repowright.sandbox.base import Sandbox
 
 # Grading (and the model SDKs) is imported by the commands, so `--help` starts fast.
 
@@ -44,7 +44,7 @@ JsonOut = Annotated[bool, typer.Option("--json", help="Print the summary as JSON
 
 def local_sandbox(root: Path, backend: str = "auto") -> Sandbox:
     """The default sandbox; imported here only, so grading never depends on it otherwise."""
-    from repowright.verify.sandbox import LocalSandbox
+    from repowright.sandbox.local import LocalSandbox
 
     return LocalSandbox(root, backend=backend)
 
@@ -233,10 +233,10 @@ def bench(
     as_json: JsonOut = False,
 ) -> None:
     """Generate, reproduce and grade every paper; resumable (rerun the same command)."""
-    from repowright.grading.bench import BenchConfig, run_bench
     from repowright.grading.judge import JudgeConfig
     from repowright.grading.papers import Selection, discover
     from repowright.models.registry import open_model
+    from repowright.pipeline.bench import BenchConfig, run_bench
 
     settings = Settings.load({"model": model, "max_cost": max_cost})
     ids = [p.strip() for p in (papers or "").split(",") if p.strip()]

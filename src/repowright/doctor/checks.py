@@ -78,8 +78,8 @@ def check_sandbox() -> Check:
     import tempfile
 
     from repowright.errors import SandboxError
-    from repowright.verify.backends import BACKENDS, make_backend
-    from repowright.verify.sandbox import LocalSandbox
+    from repowright.sandbox.backends import BACKENDS, make_backend
+    from repowright.sandbox.local import LocalSandbox
 
     others = "; ".join(
         f"{name}: {make_backend(name).unavailable() or 'available'}"

@@ -6,8 +6,8 @@ import ast
 
 from pydantic import BaseModel, Field
 
-from repowright.blueprint.schema import FileSpec
-from repowright.memory.schema import MemoryEntry
+from repowright.artifacts.blueprint import FileSpec
+from repowright.artifacts.memory import MemoryEntry
 
 
 class Drift(BaseModel):

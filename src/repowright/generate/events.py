@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from repowright.runs.events import RunEvent
+from repowright.artifacts.events import RunEvent
 
 
 class FileGenerated(RunEvent):

@@ -15,6 +15,7 @@ from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
 from repowright.blueprint.review import load_blueprint
+from repowright.code.python import load_memory
 from repowright.documents import Document
 from repowright.generate.body import file_body, unusable, whole_tests
 from repowright.generate.drift import detect_drift
@@ -24,11 +25,10 @@ from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
-from repowright.memory.extract import load_memory
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.memory.stubs import stub_functions
 from repowright.models.base import ModelRequest
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 from repowright.runs.store import atomic_write
 
 MAX_ATTEMPTS = 3

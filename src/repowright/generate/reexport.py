@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from repowright.blueprint.schema import FileSpec
+from repowright.artifacts.blueprint import FileSpec
+from repowright.artifacts.memory import MemoryEntry
 from repowright.generate.prompt import module_name, public_names
-from repowright.memory.schema import MemoryEntry
 
 
 def reexport_source(spec: FileSpec, memory: dict[str, MemoryEntry]) -> str | None:

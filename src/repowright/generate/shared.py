@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ast
 
+from repowright.artifacts.memory import MemoryEntry
 from repowright.blueprint.deliverables import is_test_file
 from repowright.generate.prompt import module_name
-from repowright.memory.schema import MemoryEntry
 
 
 def import_shared_classes(path: str, text: str, memory: dict[str, MemoryEntry]) -> str:

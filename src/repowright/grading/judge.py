@@ -30,9 +30,9 @@ from repowright.grading.graded import GradedNode, LeafGrade, assemble
 from repowright.grading.reproduce import LOG, SCRIPT, Reproduction
 from repowright.grading.rubric import RubricNode, leaf_keys
 from repowright.models.base import AuthError, Model, ModelError, ModelGone
-from repowright.models.structured import complete_structured
 from repowright.models.tokens import CHARS_PER_TOKEN, estimate_tokens
 from repowright.prompts import chat
+from repowright.prompts.structured import complete_structured
 from repowright.runs.progress import Progress, QuietProgress
 
 DEFAULT_BUDGET = 12_000

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from repowright.code.python import SKIP_DIRS
 from repowright.errors import InputError
-from repowright.memory.extract import SKIP_DIRS
 from repowright.runs.store import atomic_write
-from repowright.verify.sandbox_base import Limits, Sandbox
+from repowright.sandbox.base import Limits, Sandbox
 
 SCRIPT = "reproduce.sh"
 LOG = "reproduce.log"

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from repowright.artifacts.events import RunEvent
 from repowright.documents import Document, load_document
 from repowright.errors import InputError
 from repowright.grading.graded import GradedNode, GradeSummary, summarize
@@ -30,7 +31,6 @@ from repowright.models.base import (
 from repowright.models.capabilities import context_window
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.retry import Retrying
-from repowright.runs.events import RunEvent
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import EventLog, atomic_write
 

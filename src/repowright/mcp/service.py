@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from repowright.blueprint.schema import Blueprint
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.verdict import Verdict
 from repowright.config import Settings
 from repowright.documents import load_document
 from repowright.errors import InputError
@@ -27,7 +28,6 @@ from repowright.models.registry import default_spec, open_model, spec_file
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
 from repowright.runs.progress import Progress
 from repowright.runs.store import RunDir, slugify
-from repowright.verify.schema import Verdict
 
 BLUEPRINT = "blueprint.yaml"
 RUN_RESOURCES = ("report.md", BLUEPRINT, "verdict.json")
@@ -189,7 +189,7 @@ class Service:
 
     async def reproduce(self, repo: str, timeout_s: float, memory_mb: int) -> Reproduction:
         """Run a workspace repository's reproduce.sh in the sandbox (no network)."""
-        from repowright.verify.sandbox import LocalSandbox
+        from repowright.sandbox.local import LocalSandbox
 
         sandbox = LocalSandbox(self.workspace.path(repo))
         return await run_reproduce(sandbox, timeout_s=timeout_s, memory_mb=memory_mb)

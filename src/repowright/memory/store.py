@@ -1,7 +1,7 @@
 """CodeMem on disk: `memory.jsonl` in the run directory, one entry per written file.
 
 Appending (fsync'd) rather than rewriting keeps every entry ever made; readers take the last
-entry per path (`repowright.memory.extract.load_memory`).
+entry per path (`repowright.code.python.load_memory`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import os
 import threading
 from pathlib import Path
 
-from repowright.memory.extract import ProjectIndex, entry_from_ast
-from repowright.memory.schema import InterfaceItem, MemoryEntry
-from repowright.rag.languages import EXTENSIONS
-from repowright.rag.symbols import extract
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
+from repowright.code.languages import EXTENSIONS
+from repowright.code.python import ProjectIndex, entry_from_ast
+from repowright.code.symbols import extract
 
 MEMORY_FILE = "memory.jsonl"
 _lock = threading.Lock()

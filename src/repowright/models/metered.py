@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from repowright.artifacts.events import ModelCalled, ModelCallFailed, RunEvent
 from repowright.errors import BudgetExceeded, ConfigError
 from repowright.models.base import (
     DEFAULT_REPLY_TOKENS,
@@ -22,7 +23,6 @@ from repowright.models.base import (
 )
 from repowright.models.pricing import PriceTable
 from repowright.models.tokens import estimate_tokens
-from repowright.runs.events import ModelCalled, ModelCallFailed, RunEvent
 from repowright.runs.store import EventLog, atomic_write
 
 PROMPT_MARGIN = 1.5

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from repowright.artifacts.verdict import Verdict
 from repowright.blueprint.coverage import Coverage
 from repowright.blueprint.review import COVERAGE_FILE
-from repowright.memory.extract import repo_files
+from repowright.code.python import repo_files
 from repowright.models.metered import Totals
-from repowright.pipeline.context import RunContext
 from repowright.prompts import render
+from repowright.runs.context import RunContext
 from repowright.runs.store import atomic_write
-from repowright.verify.schema import Verdict
 
 
 async def run_report(ctx: RunContext) -> dict[str, Any]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from repowright.artifacts.events import RunFinished, StepCompleted, StepFailed, StepStarted
+from repowright.artifacts.verdict import Verdict
 from repowright.blueprint.phase import run_blueprint
 from repowright.blueprint.review import revalidate_blueprint
-from repowright.documents.phase import run_ingest
 from repowright.errors import BudgetExceeded
 from repowright.generate.phase import run_generate
-from repowright.pipeline.context import RunContext
+from repowright.pipeline.ingest import run_ingest
 from repowright.pipeline.report import run_report
-from repowright.runs.events import RunFinished, StepCompleted, StepFailed, StepStarted
+from repowright.runs.context import RunContext
 from repowright.verify.phase import run_verify
-from repowright.verify.schema import Verdict
 
 Phase = Callable[[RunContext], Awaitable[dict[str, Any]]]
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from repowright.artifacts.events import (
+    ModelCalled,
+    RunFinished,
+    RunStarted,
+    StepCompleted,
+    StepStarted,
+)
 from repowright.config import Settings
 from repowright.documents import check_input
 from repowright.errors import InputError
@@ -15,16 +22,9 @@ from repowright.models.local import setup_note
 from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
 from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
 from repowright.models.retry import Retrying
-from repowright.pipeline.context import RunContext
 from repowright.pipeline.runner import execute
 from repowright.rag.provider import make_reference_provider
-from repowright.runs.events import (
-    ModelCalled,
-    RunFinished,
-    RunStarted,
-    StepCompleted,
-    StepStarted,
-)
+from repowright.runs.context import RunContext
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RUN_FILE, RunDir
 

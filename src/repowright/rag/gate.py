@@ -7,13 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from repowright.blueprint.schema import FileSpec
+from repowright.artifacts.blueprint import FileSpec
+from repowright.artifacts.events import RunEvent
 from repowright.models.base import Message, Model
-from repowright.models.structured import complete_structured
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import render
+from repowright.prompts.structured import complete_structured
 from repowright.rag.retrieve import Candidate, Retriever
-from repowright.runs.events import RunEvent
 
 MIN_CONFIDENCE = 0.35
 WELL_COVERED = 0.7

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from repowright.code.languages import EXTENSIONS
+from repowright.code.symbols import SymbolRecord, extract
 from repowright.errors import InputError
-from repowright.rag.languages import EXTENSIONS
-from repowright.rag.symbols import SymbolRecord, extract
 from repowright.runs.store import atomic_write, slugify
 
 INDEX_VERSION = 1

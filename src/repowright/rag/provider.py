@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from repowright.blueprint.schema import FileSpec
+from repowright.artifacts.blueprint import FileSpec
 from repowright.config import Settings
 from repowright.models.base import Model
 from repowright.rag.embed import SentenceTransformerEmbedder

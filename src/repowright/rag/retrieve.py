@@ -9,10 +9,10 @@ from pathlib import Path
 
 import bm25s
 
-from repowright.blueprint.schema import FileSpec
+from repowright.artifacts.blueprint import FileSpec
+from repowright.code.symbols import SymbolRecord
 from repowright.rag.embed import Embedder, cosine
 from repowright.rag.index import FileRecord, RepoIndex
-from repowright.rag.symbols import SymbolRecord
 
 _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 CONFIDENCE_HALF = 6.0

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from repowright.models.base import Model
-from repowright.models.structured import complete_structured
 from repowright.prompts import chat
+from repowright.prompts.structured import complete_structured
 from repowright.rag.index import RepoIndex
 from repowright.runs.store import atomic_write
 

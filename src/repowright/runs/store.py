@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from repowright.artifacts.events import RunEvent, StepCompleted, parse_event
 from repowright.errors import InputError
-from repowright.runs.events import RunEvent, StepCompleted, parse_event
 
 EVENTS_FILE = "events.jsonl"
 RUN_FILE = "run.json"

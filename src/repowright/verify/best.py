@@ -13,8 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from repowright.memory.extract import repo_files
-from repowright.verify.schema import Check
+from repowright.artifacts.verdict import Check
+from repowright.code.python import repo_files
 
 Score = tuple[int, int, int]
 

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from repowright.blueprint.schema import Blueprint
+from repowright.artifacts.blueprint import Blueprint
 
 # import name -> acceptable distributions (the first one is suggested when missing).
 IMPORT_TO_DIST: dict[str, tuple[str, ...]] = {

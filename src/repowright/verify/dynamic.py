@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.verdict import Check, Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.blueprint.schema import Blueprint
-from repowright.memory.extract import ModuleInfo, ProjectIndex
+from repowright.code.python import ModuleInfo, ProjectIndex
+from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.verify import import_probe
 from repowright.verify.deps import declared_requirements
 from repowright.verify.explain import explain
@@ -24,8 +26,6 @@ from repowright.verify.parse import (
     timeout_finding,
     traceback_finding,
 )
-from repowright.verify.sandbox_base import ExecResult, Limits, Sandbox
-from repowright.verify.schema import Check, Finding
 
 PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import ast
 import re
 
-from repowright.memory.extract import ProjectIndex
-from repowright.verify.schema import Finding
+from repowright.artifacts.verdict import Finding
+from repowright.code.python import ProjectIndex
 
 NO_ATTRIBUTE = re.compile(r"AttributeError: '(?P<cls>\w+)' object has no attribute '(?P<attr>\w+)'")
 

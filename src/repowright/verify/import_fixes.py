@@ -17,9 +17,9 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
+from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.memory.extract import ModuleInfo, ProjectIndex
-from repowright.verify.schema import Finding
+from repowright.code.python import ModuleInfo, ProjectIndex
 
 FIXABLE = {"ImportError", "ModuleNotFoundError"}
 # Names small models use without importing them, each exported by one standard module.

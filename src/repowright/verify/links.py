@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from repowright.memory.extract import ModuleInfo, ProjectIndex, Signature
-from repowright.verify.schema import Finding
+from repowright.artifacts.verdict import Finding
+from repowright.code.python import ModuleInfo, ProjectIndex, Signature
 
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 

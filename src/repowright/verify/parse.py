@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from repowright.verify.schema import Finding
+from repowright.artifacts.verdict import Finding
 
 FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+),? in (?P<func>\S+)')
 SHORT_FRAME = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): ", re.M)

@@ -15,20 +15,20 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.events import RunEvent
+from repowright.artifacts.verdict import Check, Verdict
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import own_modules
-from repowright.blueprint.schema import Blueprint
+from repowright.code.python import ProjectIndex, load_memory
 from repowright.config import Settings
 from repowright.documents import Document
-from repowright.memory.extract import ProjectIndex, load_memory
-from repowright.pipeline.context import RunContext
-from repowright.runs.events import RunEvent
+from repowright.runs.context import RunContext
+from repowright.sandbox.base import Sandbox
+from repowright.sandbox.local import LocalSandbox
 from repowright.verify.best import Snapshot
 from repowright.verify.dynamic import DynamicConfig, run_dynamic
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.sandbox_base import Sandbox
-from repowright.verify.schema import Check, Verdict
 from repowright.verify.static import run_static
 
 GATING = {"compile", "lint", "cross_imports", "call_arity", "requirements"}

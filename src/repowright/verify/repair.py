@@ -13,20 +13,20 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.memory import MemoryEntry
+from repowright.artifacts.verdict import Check, Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.blueprint.schema import Blueprint
+from repowright.code.python import ProjectIndex, current_entries, repo_files
 from repowright.documents import Document
-from repowright.memory.extract import ProjectIndex, current_entries, repo_files
-from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Message, Model
-from repowright.models.structured import StructuredOutputError, complete_structured
 from repowright.prompts import chat, render
+from repowright.prompts.structured import StructuredOutputError, complete_structured
 from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.rewrite import MAX_FILES, Blame, Rewriter, short_enough
-from repowright.verify.schema import Check, Finding
 
 EXCERPT_LINES = 40
 

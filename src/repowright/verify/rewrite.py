@@ -21,20 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.artifacts.memory import MemoryEntry
+from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.code.python import defined_names
 from repowright.documents import Document
 from repowright.generate.body import file_body, unusable
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
-from repowright.memory.extract import defined_names
-from repowright.memory.schema import MemoryEntry
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.runs.store import atomic_write
 from repowright.verify.edits import safe_path
-from repowright.verify.schema import Finding
 
 WHOLE_MAX_LINES = 200
 """Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""

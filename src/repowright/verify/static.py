@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from repowright.blueprint.schema import Blueprint
-from repowright.memory.extract import ProjectIndex, repo_files
+from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.verdict import Check, Finding
+from repowright.code.python import ProjectIndex, repo_files
 from repowright.memory.stubs import stub_functions
 from repowright.verify.deps import (
     IMPLICIT,
@@ -21,7 +22,6 @@ from repowright.verify.deps import (
 )
 from repowright.verify.deps import normalize as normalize_dist
 from repowright.verify.links import arity_findings, guarded_imports, import_findings
-from repowright.verify.schema import Check, Finding
 
 RUFF_FATAL = "E9,F63,F7,F82"
 """Syntax errors, invalid comparisons, misplaced statements, undefined names."""

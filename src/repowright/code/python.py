@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from repowright.memory.schema import InterfaceItem, MemoryEntry
+from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 
 SKIP_DIRS = {
     ".git", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".tox", ".pytest_cache",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tree_sitter as ts
 from pydantic import BaseModel, Field
 
-from repowright.rag.languages import LANGS, parser
+from repowright.code.languages import LANGS, parser
 
 MAX_SIGNATURE = 200
 

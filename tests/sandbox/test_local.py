@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from repowright.verify.isolation import is_secret_name
-from repowright.verify.probe import survivors
-from repowright.verify.sandbox import LocalSandbox
-from repowright.verify.sandbox_base import Limits, Sandbox
+from repowright.sandbox.base import Limits, Sandbox
+from repowright.sandbox.isolation import is_secret_name
+from repowright.sandbox.local import LocalSandbox
+from repowright.sandbox.probe import survivors
 
 
 @pytest.fixture

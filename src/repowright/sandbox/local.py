@@ -1,5 +1,5 @@
 """The local sandbox: generated code runs in its own virtualenv, inside the strongest backend
-this machine has (`verify/backends.py`), with a clean environment, resource limits and a kill
+this machine has (`sandbox/backends.py`), with a clean environment, resource limits and a kill
 of everything it started when the command ends. What it isolates is probed, not assumed."""
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from repowright.errors import SandboxError
-from repowright.verify.backends import INSTALL_HINT, Backend, Mounts, choose_backend
-from repowright.verify.cgroup import PidsCgroup, nproc_limit
-from repowright.verify.isolation import clean_env, is_secret_name, limit_setter, pip_env
-from repowright.verify.probe import Isolation, probe_sandbox
-from repowright.verify.sandbox_base import ExecResult, Limits
+from repowright.sandbox.backends import INSTALL_HINT, Backend, Mounts, choose_backend
+from repowright.sandbox.base import ExecResult, Limits
+from repowright.sandbox.cgroup import PidsCgroup, nproc_limit
+from repowright.sandbox.isolation import clean_env, is_secret_name, limit_setter, pip_env
+from repowright.sandbox.probe import Isolation, probe_sandbox
 
 MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
 OK_MARKER = ".repowright-ok"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from repowright.artifacts.events import RunFinished, StepCompleted, StepFailed, StepStarted
 from repowright.config import Settings
 from repowright.errors import RepowrightError
 from repowright.grading.judge import JudgeConfig
@@ -24,10 +25,9 @@ from repowright.grading.session import GradeReport, GradeRequest, grade_repo, pr
 from repowright.models.base import Model
 from repowright.models.metered import Budget, Totals
 from repowright.pipeline.session import RUN_FILE, RunOutcome, create_run, drive, load_settings
-from repowright.runs.events import RunFinished, StepCompleted, StepFailed, StepStarted
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir, atomic_write
-from repowright.verify.sandbox_base import Sandbox
+from repowright.sandbox.base import Sandbox
 
 BENCH_FILE = "bench.json"
 RESULT_FILE = "result.json"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import repowright
-from repowright.verify.sandbox_base import Limits, Sandbox
+from repowright.sandbox.base import Limits, Sandbox
 
 PROBE_PROCESSES = 24
 PROBE_MEMORY_MB = 256

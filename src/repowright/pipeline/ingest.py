@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from repowright.documents import load_document
-from repowright.pipeline.context import RunContext
+from repowright.runs.context import RunContext
 
 
 async def run_ingest(ctx: RunContext) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 Each backend turns a command into the argv that runs it isolated, given the paths it may
 write (the repository, the sandbox's home/tmp) and read (the interpreter, venvs). Which
-isolation it really gives is not declared here: `verify/probe.py` runs escape attempts
+isolation it really gives is not declared here: `sandbox/probe.py` runs escape attempts
 through it, and only what failed to escape is reported.
 
 - `bwrap`: bubblewrap (the tool behind Flatpak and Claude Code's Linux sandbox).
-- `namespaces`: util-linux `unshare` and `verify/nsinit.py` (user, PID, mount, network, IPC
+- `namespaces`: util-linux `unshare` and `sandbox/nsinit.py` (user, PID, mount, network, IPC
   and UTS namespaces; the same filesystem view as bwrap) when bubblewrap is not installed.
 - `docker`: a fresh container per command (PaperBench-style) when a daemon answers.
 - `none`: no isolation at all; only when asked for by name.
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from repowright.errors import SandboxError
-from repowright.verify.sandbox_base import Limits
+from repowright.sandbox.base import Limits
 
 BACKENDS = ("bwrap", "namespaces", "docker", "none")
 AUTO_ORDER = ("bwrap", "namespaces", "docker")

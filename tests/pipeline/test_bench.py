@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from repowright.artifacts.events import RunFinished, StepCompleted, StepStarted
 from repowright.config import Settings
 from repowright.errors import BudgetExceeded, InputError
-from repowright.grading.bench import BenchConfig, run_bench
 from repowright.grading.papers import Selection, discover
 from repowright.models.metered import Totals
 from repowright.models.scripted import ScriptedModel
+from repowright.pipeline.bench import BenchConfig, run_bench
 from repowright.pipeline.session import RunOutcome
-from repowright.runs.events import RunFinished, StepCompleted, StepStarted
 from repowright.runs.progress import Progress
 from repowright.runs.store import RunDir
 from tests.grading.helpers import FakeSandbox, verdicts

@@ -24,10 +24,10 @@ import pytest
 import repowright
 from repowright.errors import SandboxError
 from repowright.grading.reproduce import run_reproduce
-from repowright.verify.backends import AUTO_ORDER, Unsandboxed, choose_backend, make_backend
-from repowright.verify.probe import find_processes, survivors
-from repowright.verify.sandbox import LocalSandbox, SandboxRefused
-from repowright.verify.sandbox_base import Limits
+from repowright.sandbox.backends import AUTO_ORDER, Unsandboxed, choose_backend, make_backend
+from repowright.sandbox.base import Limits
+from repowright.sandbox.local import LocalSandbox, SandboxRefused
+from repowright.sandbox.probe import find_processes, survivors
 
 ISOLATING = ["bwrap", "namespaces"]
 
@@ -68,7 +68,7 @@ async def test_the_parents_environment_with_a_key_stays_unreadable(tmp_path: Pat
     (tmp_path / "repo" / "attempt.py").write_text(attempt)
     driver = (
         "import asyncio, sys\nfrom pathlib import Path\n"
-        "from repowright.verify.sandbox import LocalSandbox\n"
+        "from repowright.sandbox.local import LocalSandbox\n"
         f"sb = LocalSandbox(Path({str(tmp_path / 'repo')!r}), backend={backend!r})\n"
         "r = asyncio.run(sb.run([sb.python, 'attempt.py']))\n"
         "print(r.stdout, r.stderr)\n"
@@ -190,7 +190,7 @@ async def test_killing_repowright_kills_the_sandboxed_tree(tmp_path: Path, backe
     (tmp_path / "repo").mkdir()
     driver = (
         "import asyncio, sys\nfrom pathlib import Path\n"
-        "from repowright.verify.sandbox import LocalSandbox\n"
+        "from repowright.sandbox.local import LocalSandbox\n"
         f"sb = LocalSandbox(Path({str(tmp_path / 'repo')!r}), backend={backend!r})\n"
         f"asyncio.run(sb.run([sb.python, '-c', 'import time; time.sleep(300)', {token!r}]))\n"
     )

@@ -1,0 +1,1 @@
+"""Typed artifacts of a run, as they are written to disk (leaf: imports only pydantic)."""

@@ -1,0 +1,1 @@
+"""Code indexes: Python modules through the AST, other languages through tree-sitter."""
