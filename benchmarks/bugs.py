@@ -511,7 +511,7 @@ async def run_case(case: Case, work: Path, cfg: DynamicConfig, cache: Path) -> R
     repo.mkdir(parents=True)
     case.build(repo)
     sandbox = LocalSandbox(repo, state_dir=root / "sandbox", venv_cache=cache)
-    verifier = Verifier(repo, BLUEPRINT, sandbox, cfg, root / "drift.json")
+    verifier = Verifier(repo, BLUEPRINT, sandbox, cfg, None)
     first: list[list[Check]] = []
 
     async def verify() -> list[Check]:
@@ -554,7 +554,7 @@ async def main() -> int:
         base.mkdir(parents=True)
         Case("base", "none", "").build(base)
         sandbox = LocalSandbox(base, state_dir=work / "base-sandbox", venv_cache=args.venv_cache)
-        base_checks = await Verifier(base, BLUEPRINT, sandbox, cfg, work / "none").verify()
+        base_checks = await Verifier(base, BLUEPRINT, sandbox, cfg, None).verify()
         base_ok = not any(c.status == "failed" for c in base_checks)
         print(
             f"clean repository verifies: {'yes' if base_ok else 'NO'}\n"

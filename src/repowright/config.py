@@ -9,14 +9,11 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from repowright.errors import ConfigError
-
-if TYPE_CHECKING:  # config sits below models: the price table is imported where it is used
-    from repowright.models.pricing import PriceTable
 
 ENV_PREFIX = "REPOWRIGHT_"
 USER_CONFIG = Path("~/.config/repowright/repowright.toml")
@@ -69,16 +66,6 @@ class Settings(BaseModel):
     review: bool = False
     request_timeout_s: float = 600.0
     max_retries: int = Field(default=5, ge=0, le=20)
-
-    def prices(self, model_name: str) -> PriceTable:
-        """The price table, with `price` (if given) for `model_name`, the model in use."""
-        from repowright.models.pricing import PriceTable
-
-        table = PriceTable.default()
-        if self.price:
-            prompt, completion = (float(v) for v in self.price.split(","))
-            table = table.with_price(model_name, prompt, completion)
-        return table
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None, cwd: Path | None = None) -> Settings:

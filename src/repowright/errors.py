@@ -29,3 +29,18 @@ class BudgetExceeded(RepowrightError):
     """A cost/token/call cap was reached; the run stops cleanly at a checkpoint."""
 
     exit_code = 3
+
+
+MAX_VIOLATIONS_SHOWN = 12
+
+
+class BlueprintInvalid(RepowrightError):
+    """The blueprint breaks a rule generation relies on; `violations` lists every broken rule."""
+
+    def __init__(self, context: str, violations: list[str]) -> None:
+        self.violations = list(violations)
+        shown = "; ".join(self.violations[:MAX_VIOLATIONS_SHOWN])
+        if len(self.violations) > MAX_VIOLATIONS_SHOWN:
+            shown += f"; ... and {len(self.violations) - MAX_VIOLATIONS_SHOWN} more"
+        count = len(self.violations)
+        super().__init__(f"{context} ({count} violation{'s' * (count != 1)}): {shown}")

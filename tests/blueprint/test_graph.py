@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from repowright.artifacts.blueprint import Blueprint
-from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.graph import find_cycles, topological_order
+from repowright.errors import BlueprintInvalid
 from tests.blueprint.helpers import file, plan
 
 

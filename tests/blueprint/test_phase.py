@@ -8,9 +8,9 @@ import json
 import pytest
 
 from repowright.artifacts.blueprint import Blueprint
-from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.phase import run_blueprint
 from repowright.blueprint.review import BlueprintViolations
+from repowright.errors import BlueprintInvalid
 from repowright.models.base import ModelRequest, ModelResponse
 from repowright.models.scripted import ScriptedModel, ScriptedReply
 from tests.blueprint.helpers import (

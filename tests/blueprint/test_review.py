@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from repowright.blueprint.errors import BlueprintInvalid
-from repowright.blueprint.review import BlueprintViolations, load_blueprint
+from repowright.blueprint.review import BlueprintViolations
 from repowright.cli.app import app
 from repowright.config import Settings
+from repowright.errors import BlueprintInvalid
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
 from repowright.runs.store import RunDir
 
@@ -83,4 +83,4 @@ def test_unreadable_edits_name_the_problem(tmp_path, text: str, message: str) ->
     run = RunDir.create(tmp_path / "run", "x")
     run.path("blueprint.yaml").write_text(text)
     with pytest.raises(BlueprintInvalid, match=message):
-        load_blueprint(run)
+        run.blueprint()

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,11 @@ from repowright.artifacts.events import ModelCalled, RunFinished
 from repowright.config import Settings
 from repowright.errors import BudgetExceeded, InputError
 from repowright.models.bounded import BoundedSchemas
-from repowright.pipeline import session
+from repowright.models.scripted import load_script
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
 from repowright.runs.progress import QuietProgress
 from repowright.runs.store import RunDir
+from repowright.sandbox.local import LocalSandbox
 from tests.conftest import slow_script
 
 
@@ -42,25 +42,34 @@ async def test_happy_path_produces_every_artifact(tmp_path, demo_spec, demo_scri
     assert run_state(run)["status"] == "verified"
 
 
-async def test_small_context_window_lowers_the_prompt_budget(
-    tmp_path, demo_spec, demo_script, monkeypatch: pytest.MonkeyPatch
+async def test_drive_takes_the_model_and_the_sandbox_it_is_given(
+    tmp_path, demo_spec, demo_script
 ) -> None:
-    opened = session.open_model
+    made: list[Path] = []
 
-    @asynccontextmanager
-    async def small_window(spec, settings, log_dir=None):
-        async with opened(spec, settings, log_dir) as raw:
-            yield BoundedSchemas(raw, max_reply_tokens=2048, context_window=4096)
+    def factory(repo: Path) -> LocalSandbox:
+        made.append(repo)
+        return LocalSandbox(repo, state_dir=tmp_path / "state")
 
+    run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
+    settings = Settings(model="scripted:/nonexistent.json")  # never opened: the model is given
+    outcome = await drive(run, settings, model=load_script(demo_script), sandbox_factory=factory)
+    assert outcome.status == "verified" and made == [run.repo]
+    assert paid_calls(run) and all(e.model.startswith("scripted:") for e in paid_calls(run))
+
+
+async def test_small_context_window_lowers_the_prompt_budget(
+    tmp_path, demo_spec, demo_script
+) -> None:
     notes: list[str] = []
 
     class Recording(QuietProgress):
         def info(self, message: str) -> None:
             notes.append(message)
 
-    monkeypatch.setattr(session, "open_model", small_window)
     run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
-    outcome = await drive(run, settings_for(demo_script), Recording())
+    small = BoundedSchemas(load_script(demo_script), max_reply_tokens=2048, context_window=4096)
+    outcome = await drive(run, settings_for(demo_script), Recording(), model=small)
     assert outcome.status == "verified"
     assert "context budget: 1000 tokens, to fit scripted:" in " ".join(notes)
 

@@ -7,7 +7,8 @@ import pytest
 
 from repowright.artifacts.events import ModelCalled, RunEvent, StepCompleted, parse_event
 from repowright.errors import InputError
-from repowright.runs.store import EventLog, RunDir, atomic_write, slugify
+from repowright.fsio import slugify
+from repowright.runs.store import EventLog, RunDir
 
 
 def test_events_round_trip_typed(tmp_path: Path) -> None:
@@ -55,14 +56,6 @@ def test_a_run_is_held_by_one_process(tmp_path: Path) -> None:
 def test_unknown_event_types_stay_readable() -> None:
     event = parse_event({"type": "from_a_newer_version", "ts": 1.0, "x": 2})
     assert type(event) is RunEvent and event.model_extra == {"x": 2}
-
-
-def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b.txt"
-    atomic_write(target, "one")
-    atomic_write(target, "two")
-    assert target.read_text() == "two"
-    assert [p.name for p in target.parent.iterdir()] == ["b.txt"]
 
 
 def test_run_dir_layout_and_refusals(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ CONFIG = DynamicConfig(import_timeout_s=5, test_timeout_s=30, smoke_timeout_s=30
 def setup(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Verifier]:
     repo = write_repo(tmp_path / "repo", files)
     sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
-    return repo, Verifier(repo, blueprint_for(MINI), sandbox, CONFIG, tmp_path / "drift.json")
+    return repo, Verifier(repo, blueprint_for(MINI), sandbox, CONFIG, None)
 
 
 def edit(file: str, search: str, replace: str) -> dict:

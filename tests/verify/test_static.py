@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from repowright.artifacts.blueprint import Package
+from repowright.artifacts.drift import Drift
 from repowright.code.python import ProjectIndex
 from repowright.verify.static import (
     check_call_arity,
@@ -27,7 +27,7 @@ def messages(check) -> list[str]:
 
 def test_clean_repo_passes_everything(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "repo", MINI)
-    checks = run_static(repo, ProjectIndex(repo), blueprint_for(MINI), tmp_path / "drift.json")
+    checks = run_static(repo, ProjectIndex(repo), blueprint_for(MINI), None)
     assert {c.name: c.status for c in checks} == {
         "files": "passed",
         "compile": "passed",
@@ -162,8 +162,7 @@ def test_requirements_are_declared(tmp_path: Path) -> None:
 
 
 def test_drift_is_reported_but_does_not_block(tmp_path: Path) -> None:
-    drift = tmp_path / "drift.json"
-    drift.write_text(json.dumps([{"path": "a.py", "message": "train() lost its cfg argument"}]))
+    drift = [Drift(path="a.py", changed=["train: planned (cfg) != actual ()"])]
     check = check_drift(drift)
     assert check.status == "warning"
     assert check.findings[0].file == "a.py"

@@ -37,10 +37,6 @@ class Check(BaseModel):
     stage: Literal["static", "dynamic"] = "static"
     duration_s: float = 0.0
 
-    @property
-    def blocking(self) -> bool:
-        return self.status == "failed"
-
 
 class Verdict(BaseModel):
     verified: bool = Field(

@@ -23,7 +23,7 @@ from repowright.blueprint.deliverables import (
 )
 from repowright.blueprint.named import wire_named_symbols
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
-from repowright.runs.store import slugify
+from repowright.fsio import slugify
 
 DEFAULT_PYTHON = "3.11"
 ANY_VERSION = {"*", "any", "latest"}

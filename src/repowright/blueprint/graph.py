@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphlib import CycleError, TopologicalSorter
 
 from repowright.artifacts.blueprint import Blueprint
-from repowright.blueprint.errors import BlueprintInvalid
+from repowright.errors import BlueprintInvalid
 
 
 def dependency_graph(bp: Blueprint) -> dict[str, list[str]]:

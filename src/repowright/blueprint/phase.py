@@ -11,8 +11,8 @@ from typing import Any
 
 from repowright.blueprint.agents import AlgorithmAgent, ConceptAgent
 from repowright.blueprint.planner import PlanningAgent
-from repowright.blueprint.review import BLUEPRINT_FILE, BlueprintViolations, write_coverage
-from repowright.documents import Document
+from repowright.blueprint.review import BlueprintViolations, write_coverage
+from repowright.errors import InputError
 from repowright.runs.context import RunContext
 
 MAX_UNCOVERED_IN_SUMMARY = 50
@@ -20,7 +20,9 @@ MAX_UNCOVERED_IN_SUMMARY = 50
 
 async def run_blueprint(ctx: RunContext) -> dict[str, Any]:
     run = ctx.run
-    doc = Document.model_validate(run.read_json("document.json"))
+    doc = run.document()
+    if doc is None:
+        raise InputError(f"{run.root} has no parsed document; resume it to ingest the input")
     budget = ctx.settings.context_budget
     ctx.progress.phase("blueprint", 3)
     concepts, catalog = await asyncio.gather(
@@ -38,7 +40,7 @@ async def run_blueprint(ctx: RunContext) -> dict[str, Any]:
     planner = PlanningAgent(ctx.model, budget, on_violations=log_violations)
     result = await planner.plan(doc, concepts, catalog)
     bp = result.blueprint
-    run.write_yaml(BLUEPRINT_FILE, bp)
+    run.write_blueprint(bp)
     coverage = write_coverage(run, bp)
     ctx.progress.advance("blueprint", f"plan: {len(bp.files)} files")
     return {

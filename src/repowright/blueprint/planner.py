@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.agents import select_segments
 from repowright.blueprint.draft import PLAN_LIMITS, BlueprintDraft
-from repowright.blueprint.errors import BlueprintInvalid
 from repowright.blueprint.fixes import autofix_blueprint
 from repowright.blueprint.reports import AlgorithmCatalog, ConceptReport
 from repowright.blueprint.salvage import salvage_blueprint
 from repowright.blueprint.validate import validate_blueprint
 from repowright.documents import Document
+from repowright.errors import BlueprintInvalid
 from repowright.models.base import Model
 from repowright.prompts import chat
 from repowright.prompts.structured import StructuredOutputError, complete_structured

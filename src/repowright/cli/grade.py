@@ -16,8 +16,8 @@ from rich.table import Table
 from repowright.cli.common import handle_errors
 from repowright.config import Settings
 from repowright.errors import InputError
+from repowright.fsio import slugify
 from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
-from repowright.runs.store import slugify
 
 if TYPE_CHECKING:
     from repowright.grading.session import GradeReport
@@ -124,6 +124,7 @@ def grade(
         ),
         budget=Budget(max_cost=max_cost),
         cache=settings.cache,
+        max_retries=settings.max_retries,
     )
     prepared = prepare(request)
     progress: Progress = QuietProgress() if quiet or as_json else ConsoleProgress()
@@ -134,7 +135,9 @@ def grade(
     spec = _spec(settings, progress)
 
     async def main() -> GradeReport:
-        async with open_model(spec, settings) as raw:
+        async with open_model(
+            spec, timeout_s=settings.request_timeout_s, reasoning_effort=settings.reasoning_effort
+        ) as raw:
             return await grade_repo(raw, prepared, progress)
 
     report = asyncio.run(main())
@@ -250,7 +253,12 @@ def bench(
         code_dev=code_dev,
         reproduce_timeout_s=reproduce_timeout,
     )
-    opener = functools.partial(open_model, _spec(settings, progress, judge_model), settings)
+    opener = functools.partial(
+        open_model,
+        _spec(settings, progress, judge_model),
+        timeout_s=settings.request_timeout_s,
+        reasoning_effort=settings.reasoning_effort,
+    )
     result = asyncio.run(run_bench(selected, opener, config, progress))
     if as_json:
         typer.echo(result.model_dump_json())

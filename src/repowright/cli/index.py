@@ -14,7 +14,8 @@ from rich.console import Console
 from repowright.cli.common import handle_errors
 from repowright.config import Settings
 from repowright.errors import InputError
-from repowright.runs.store import EventLog, slugify
+from repowright.fsio import slugify
+from repowright.runs.store import EventLog
 
 if TYPE_CHECKING:
     from repowright.rag.index import RepoIndex
@@ -24,15 +25,16 @@ URL_PREFIXES = ("http://", "https://", "git@", "ssh://", "git://")
 
 async def _summarize(index: RepoIndex, target: Path, spec: str) -> int:
     """Model summaries; every call is logged with tokens/cost in the index's events.jsonl."""
-    from repowright.models.metered import MeteredModel
+    from repowright.models.metered import metered_stack
     from repowright.models.registry import open_model
-    from repowright.models.retry import Retrying
     from repowright.rag.summaries import summarize_index
 
     settings = Settings.load({"model": spec})
-    async with open_model(spec, settings) as raw:
+    async with open_model(
+        spec, timeout_s=settings.request_timeout_s, reasoning_effort=settings.reasoning_effort
+    ) as raw:
         log = EventLog(target / index.name / "events.jsonl")
-        metered = MeteredModel(Retrying(raw, max_retries=settings.max_retries), log)
+        metered = metered_stack(raw, log, max_retries=settings.max_retries)
         return await summarize_index(index, target, metered)
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.tree import Tree
 
 from repowright.cli.common import handle_errors
-from repowright.runs.store import atomic_write
+from repowright.fsio import atomic_write
 
 if TYPE_CHECKING:
     from repowright.documents import Document

@@ -15,8 +15,8 @@ from repowright.documents.blocks import scan
 from repowright.documents.index import keywords
 from repowright.documents.references import code_urls, own_code, parse_references
 from repowright.documents.schema import Block, Document, Section, Segment
+from repowright.fsio import slugify
 from repowright.models.tokens import estimate_tokens
-from repowright.runs.store import slugify
 
 SEGMENT_TOKENS = 350
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from pydantic import BaseModel, Field
-
 from repowright.artifacts.blueprint import FileSpec
+from repowright.artifacts.drift import Drift
 from repowright.artifacts.memory import MemoryEntry
-
-
-class Drift(BaseModel):
-    path: str
-    missing: list[str] = Field(default_factory=list, description="Planned names not defined.")
-    changed: list[str] = Field(
-        default_factory=list, description="`name: planned (a, b) != actual (a, c)`."
-    )
-
-    @property
-    def any(self) -> bool:
-        return bool(self.missing or self.changed)
 
 
 def _params(signature: str) -> list[str] | None:

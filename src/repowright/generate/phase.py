@@ -14,9 +14,8 @@ from typing import Any
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
-from repowright.blueprint.review import load_blueprint
 from repowright.code.python import load_memory
-from repowright.documents import Document
+from repowright.fsio import atomic_write
 from repowright.generate.body import file_body, unusable, whole_tests
 from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
@@ -29,11 +28,9 @@ from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.memory.stubs import stub_functions
 from repowright.models.base import ModelRequest
 from repowright.runs.context import RunContext
-from repowright.runs.store import atomic_write
 
 MAX_ATTEMPTS = 3
 RETRY_TEMPERATURE = 0.4
-DRIFT_FILE = "drift.json"
 REFERENCE_SHARE = 0.2
 
 
@@ -57,13 +54,9 @@ def _sha(text: str) -> str:
 
 async def run_generate(ctx: RunContext) -> dict[str, Any]:
     run, settings = ctx.run, ctx.settings
-    bp = load_blueprint(run)
+    bp = run.blueprint()
     project_modules = frozenset(own_modules(bp))
-    doc = (
-        Document.model_validate(run.read_json("document.json"))
-        if run.path("document.json").exists()
-        else None
-    )
+    doc = run.document()
     order = [path for level in topological_order(bp) for path in level]
     memory = load_memory(run.path(MEMORY_FILE))
     # Recomputed from the memory log, not read from drift.json: a run killed mid-step never
@@ -167,7 +160,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
         deps = {f.path: list(f.dependencies) for f in bp.files}
         await run_dag(order, deps, generate, jobs=settings.jobs, done=done)
     finally:
-        run.write_json(DRIFT_FILE, [d.model_dump() for d in drift.values()])
+        run.write_drift(list(drift.values()))
     return {
         "files": len(order),
         "generated": len(order) - len(done) - len(failed),

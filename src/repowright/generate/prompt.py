@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.artifacts.drift import Drift
 from repowright.artifacts.memory import MemoryEntry
 from repowright.blueprint.deliverables import is_test_file
 from repowright.documents import Document
 from repowright.generate.context import FileContext
-from repowright.generate.drift import Drift
 from repowright.models.base import Message
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat

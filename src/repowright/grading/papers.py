@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 
 from repowright.errors import InputError
+from repowright.fsio import atomic_write
 from repowright.grading.rubric import load_rubric
-from repowright.runs.store import atomic_write
 
 PAPER_NAMES = ("paper.md", "paper.pdf")
 GENERATION_INPUT = "paper-with-addendum.md"

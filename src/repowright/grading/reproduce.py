@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from repowright.code.python import SKIP_DIRS
 from repowright.errors import InputError
-from repowright.runs.store import atomic_write
+from repowright.fsio import atomic_write
 from repowright.sandbox.base import Limits, Sandbox
 
 SCRIPT = "reproduce.sh"

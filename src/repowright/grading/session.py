@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from repowright.artifacts.events import RunEvent
 from repowright.documents import Document, load_document
 from repowright.errors import InputError
+from repowright.fsio import atomic_write
 from repowright.grading.graded import GradedNode, GradeSummary, summarize
 from repowright.grading.judge import DEFAULT_BUDGET, Judge, JudgeConfig
 from repowright.grading.reproduce import Reproduction, load_reproduction
@@ -29,10 +30,9 @@ from repowright.models.base import (
     fit_context_budget,
 )
 from repowright.models.capabilities import context_window
-from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
-from repowright.models.retry import Retrying
+from repowright.models.metered import Budget, MeteredModel, Totals, metered_stack
 from repowright.runs.progress import Progress, QuietProgress
-from repowright.runs.store import EventLog, atomic_write
+from repowright.runs.store import EventLog
 
 EVENTS_FILE = "grade_events.jsonl"
 CACHE_DIR = ".grade_cache"
@@ -81,6 +81,7 @@ class GradeRequest:
     judge: JudgeConfig = field(default_factory=JudgeConfig)
     budget: Budget = field(default_factory=Budget)
     cache: bool = True
+    max_retries: int = 5
 
 
 @dataclass
@@ -118,11 +119,12 @@ def prepare(request: GradeRequest) -> Prepared:
 def judge_model(raw: Model, out_dir: Path, request: GradeRequest) -> MeteredModel:
     """The judge's model: retried on transient errors, metered into the grade event log."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    model = MeteredModel(
-        Retrying(raw),
+    model = metered_stack(
+        raw,
         EventLog(out_dir / EVENTS_FILE),
+        max_retries=request.max_retries,
         budget=request.budget,
-        cache=ResponseCache(out_dir / CACHE_DIR) if request.cache else None,
+        cache_dir=out_dir / CACHE_DIR if request.cache else None,
     )
     # Totals (and so budgets and the reported cost) cover this grading only, not earlier
     # gradings logged in the same folder.

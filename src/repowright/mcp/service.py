@@ -17,6 +17,7 @@ from repowright.artifacts.verdict import Verdict
 from repowright.config import Settings
 from repowright.documents import load_document
 from repowright.errors import InputError
+from repowright.fsio import slugify
 from repowright.grading.judge import JudgeConfig
 from repowright.grading.reproduce import Reproduction, run_reproduce
 from repowright.grading.session import GradeRequest, grade_repo, prepare
@@ -26,11 +27,11 @@ from repowright.mcp.workspace import Workspace
 from repowright.models.metered import Budget
 from repowright.models.registry import default_spec, open_model, spec_file
 from repowright.pipeline.session import create_run, drive, load_settings, run_state
+from repowright.runs.artifacts import BLUEPRINT_FILE, VERDICT_FILE
 from repowright.runs.progress import Progress
-from repowright.runs.store import RunDir, slugify
+from repowright.runs.store import RunDir
 
-BLUEPRINT = "blueprint.yaml"
-RUN_RESOURCES = ("report.md", BLUEPRINT, "verdict.json")
+RUN_RESOURCES = ("report.md", BLUEPRINT_FILE, VERDICT_FILE)
 SAFE_SANDBOXES = ("auto", "bwrap", "namespaces", "docker")
 """A tool argument never turns isolation off: the agent calling it may be prompt-injected by
 the very paper it is reproducing. `--sandbox none` stays a decision made at the CLI."""
@@ -136,7 +137,7 @@ class Service:
         )
 
     def blueprint(self, run_dir: str | Path) -> dict[str, Any] | None:
-        path = self.open(str(run_dir)).path(BLUEPRINT)
+        path = self.open(str(run_dir)).path(BLUEPRINT_FILE)
         if not path.is_file():
             return None
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -175,10 +176,13 @@ class Service:
             judge=JudgeConfig(),
             budget=Budget(max_cost=max_cost),
             cache=settings.cache,
+            max_retries=settings.max_retries,
         )
         prepared = prepare(request)
         spec = settings.model or default_spec()[0]
-        async with open_model(spec, settings) as raw:
+        async with open_model(
+            spec, timeout_s=settings.request_timeout_s, reasoning_effort=settings.reasoning_effort
+        ) as raw:
             report = await grade_repo(raw, prepared, progress)
         return GradeResult(
             out=self.workspace.relative(request.out),
@@ -204,7 +208,7 @@ class Service:
             bp = Blueprint.model_validate(data)
         except ValidationError as exc:
             raise InputError(f"blueprint is not valid: {exc.errors()[0]['msg']}") from None
-        run.write_yaml(BLUEPRINT, bp)
+        run.write_blueprint(bp)
 
     def _new_run_dir(self, name: str) -> Path:
         base = self.workspace.runs() / f"{time.strftime('%Y%m%d-%H%M%S')}-{slugify(name)}"
@@ -222,6 +226,6 @@ def _check_sandbox(name: str | None) -> None:
 
 def _verdict(run: RunDir) -> Verdict | None:
     try:
-        return Verdict.model_validate(run.read_json("verdict.json"))
+        return run.verdict()
     except (OSError, ValueError):
         return None

@@ -7,24 +7,19 @@ entry per path (`repowright.code.python.load_memory`).
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
 from pathlib import Path
 
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.code.languages import EXTENSIONS
 from repowright.code.python import ProjectIndex, entry_from_ast
 from repowright.code.symbols import extract
+from repowright.fsio import append_line
 
 MEMORY_FILE = "memory.jsonl"
-_lock = threading.Lock()
 
 
 def append_entry(path: Path, entry: MemoryEntry) -> None:
-    with _lock, open(path, "a", encoding="utf-8") as fh:
-        fh.write(entry.model_dump_json() + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    append_line(path, entry.model_dump_json())
 
 
 def entry_for(repo: Path, rel: str, purpose: str) -> MemoryEntry:

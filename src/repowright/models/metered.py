@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from repowright.artifacts.events import ModelCalled, ModelCallFailed, RunEvent
 from repowright.errors import BudgetExceeded, ConfigError
+from repowright.fsio import atomic_write
 from repowright.models.base import (
     DEFAULT_REPLY_TOKENS,
     Model,
@@ -22,8 +24,18 @@ from repowright.models.base import (
     Usage,
 )
 from repowright.models.pricing import PriceTable
+from repowright.models.retry import Retrying
 from repowright.models.tokens import estimate_tokens
-from repowright.runs.store import EventLog, atomic_write
+
+
+class EventSink(Protocol):
+    """Where calls are recorded (the run's event log): appended to, and read back so totals
+    survive a resume."""
+
+    def append(self, event: RunEvent) -> None: ...
+
+    def __iter__(self) -> Iterator[RunEvent]: ...
+
 
 PROMPT_MARGIN = 1.5
 """Prompt estimates are scaled up so a reservation is never below what the call will use."""
@@ -117,7 +129,7 @@ class MeteredModel:
     def __init__(
         self,
         inner: Model,
-        log: EventLog,
+        log: EventSink,
         *,
         budget: Budget | None = None,
         cache: ResponseCache | None = None,
@@ -217,3 +229,27 @@ def _shift(totals: Totals, amount: Totals, sign: int) -> None:
     totals.prompt_tokens += sign * amount.prompt_tokens
     totals.completion_tokens += sign * amount.completion_tokens
     totals.cost_usd += sign * amount.cost_usd
+
+
+def metered_stack(
+    raw: Model,
+    log: EventSink,
+    *,
+    max_retries: int = 5,
+    budget: Budget | None = None,
+    cache_dir: Path | None = None,
+    prices: PriceTable | None = None,
+    on_retry: Callable[[int, float, Exception], None] | None = None,
+    warn: Callable[[str], None] = lambda _msg: None,
+) -> MeteredModel:
+    """The one way every caller (a run, the judge, index summaries) wraps a raw model:
+    retried on transient errors inside, metered and cached outside (a retried call is one
+    logged call, and a cached reply is never retried)."""
+    return MeteredModel(
+        Retrying(raw, max_retries=max_retries, on_retry=on_retry),
+        log,
+        budget=budget,
+        cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+        prices=prices,
+        warn=warn,
+    )

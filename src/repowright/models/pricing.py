@@ -51,3 +51,13 @@ class PriceTable:
             return False
         self._warned.add(model)
         return True
+
+
+def price_table(price: str | None, model_name: str) -> PriceTable:
+    """The default table, with `price` ("IN,OUT" USD per million tokens, if given) for
+    `model_name`, the model in use."""
+    table = PriceTable.default()
+    if price:
+        prompt, completion = (float(v) for v in price.split(","))
+        table = table.with_price(model_name, prompt, completion)
+    return table

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from repowright.config import Settings
 from repowright.errors import ConfigError
 from repowright.models.base import Model
 from repowright.models.scripted import load_script
@@ -108,11 +107,16 @@ def _check_provider(spec: str) -> None:
 
 @asynccontextmanager
 async def open_model(
-    spec: str, settings: Settings, log_dir: Path | None = None
+    spec: str,
+    *,
+    timeout_s: float = 600.0,
+    reasoning_effort: str | None = None,
+    log_dir: Path | None = None,
 ) -> AsyncIterator[Model]:
-    """Yield the raw model for `spec`; owned resources (a local server) end with the block."""
+    """Yield the raw model for `spec`; owned resources (a local server) end with the block.
+    `reasoning_effort` reaches only the reasoning models of OpenAI-compatible providers."""
     provider, _, rest = spec.partition(":")
-    timeout = settings.request_timeout_s
+    timeout = timeout_s
     if provider == "local":
         from repowright.models.local import open_local_model
 
@@ -137,7 +141,7 @@ async def open_model(
             api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
-            reasoning_effort=settings.reasoning_effort,
+            reasoning_effort=reasoning_effort,
         )
     elif provider == "openrouter":
         model = OpenAICompatModel(
@@ -146,7 +150,7 @@ async def open_model(
             api_key=_key(KEY_OF[provider], spec),
             timeout=timeout,
             name=spec,
-            reasoning_effort=settings.reasoning_effort,
+            reasoning_effort=reasoning_effort,
         )
     elif provider == "ollama":
         model = OpenAICompatModel(rest, base_url=OLLAMA_URL, timeout=timeout, name=spec)
@@ -160,7 +164,7 @@ async def open_model(
             api_key=os.environ.get("OPENAI_COMPAT_API_KEY"),
             timeout=timeout,
             name=f"openai-compat:{name or url}",
-            reasoning_effort=settings.reasoning_effort,
+            reasoning_effort=reasoning_effort,
         )
     try:
         yield model

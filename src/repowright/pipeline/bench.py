@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from repowright.artifacts.events import RunFinished, StepCompleted, StepFailed, StepStarted
 from repowright.config import Settings
 from repowright.errors import RepowrightError
+from repowright.fsio import atomic_write
 from repowright.grading.judge import JudgeConfig
 from repowright.grading.papers import BenchPaper
 from repowright.grading.reproduce import SCRIPT, load_reproduction, run_reproduce
@@ -26,7 +27,7 @@ from repowright.models.base import Model
 from repowright.models.metered import Budget, Totals
 from repowright.pipeline.session import RUN_FILE, RunOutcome, create_run, drive, load_settings
 from repowright.runs.progress import Progress, QuietProgress
-from repowright.runs.store import RunDir, atomic_write
+from repowright.runs.store import RunDir
 from repowright.sandbox.base import Sandbox
 
 BENCH_FILE = "bench.json"
@@ -188,6 +189,7 @@ async def _grade(
         judge=config.judge,
         budget=config.judge_budget,
         cache=config.settings.cache,
+        max_retries=config.settings.max_retries,
     )
     return await grade_repo(judge, prepare(request), progress)
 

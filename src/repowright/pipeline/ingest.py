@@ -9,8 +9,8 @@ from repowright.runs.context import RunContext
 
 
 async def run_ingest(ctx: RunContext) -> dict[str, Any]:
-    doc = load_document(ctx.run.root / "input" / ctx.run.read_json("run.json")["input"])
-    ctx.run.write_json("document.json", doc)
+    doc = load_document(ctx.run.input_path())
+    ctx.run.write_document(doc)
     return {
         "title": doc.title,
         "kind": doc.kind,

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from repowright.artifacts.verdict import Verdict
 from repowright.blueprint.coverage import Coverage
 from repowright.blueprint.review import COVERAGE_FILE
 from repowright.code.python import repo_files
+from repowright.fsio import atomic_write
 from repowright.models.metered import Totals
 from repowright.prompts import render
 from repowright.runs.context import RunContext
-from repowright.runs.store import atomic_write
 
 
 async def run_report(ctx: RunContext) -> dict[str, Any]:
     run = ctx.run
-    verdict = Verdict.model_validate(run.read_json("verdict.json"))
+    verdict = run.verdict()
     totals = Totals.from_events(run.events)
     files = [p.relative_to(run.repo).as_posix() for p in repo_files(run.repo)]
     coverage = (

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from repowright.artifacts.events import RunFinished, StepCompleted, StepFailed, StepStarted
-from repowright.artifacts.verdict import Verdict
 from repowright.blueprint.phase import run_blueprint
 from repowright.blueprint.review import revalidate_blueprint
 from repowright.errors import BudgetExceeded
@@ -56,7 +55,7 @@ async def execute(ctx: RunContext) -> str:
                 RunFinished(status="blueprint_ready", reason="review requested (--review)")
             )
             return "blueprint_ready"
-    verdict = Verdict.model_validate(run.read_json("verdict.json"))
+    verdict = run.verdict()
     status = "verified" if verdict.verified else "failed"
     finished = [e for e in run.events if isinstance(e, RunFinished)]
     if not (finished and finished[-1].status == status):  # resuming a finished run: no-op

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +18,14 @@ from repowright.artifacts.events import (
 from repowright.config import Settings
 from repowright.documents import check_input
 from repowright.errors import InputError
-from repowright.models.base import fit_context_budget
+from repowright.models.base import Model, fit_context_budget
 from repowright.models.local import setup_note
-from repowright.models.metered import Budget, MeteredModel, ResponseCache, Totals
+from repowright.models.metered import Budget, Totals, metered_stack
+from repowright.models.pricing import price_table
 from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
-from repowright.models.retry import Retrying
 from repowright.pipeline.runner import execute
 from repowright.rag.provider import make_reference_provider
-from repowright.runs.context import RunContext
+from repowright.runs.context import RunContext, SandboxFactory
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RUN_FILE, RunDir
 
@@ -70,7 +71,7 @@ def create_run(
 def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
     """The run's own settings, with only the flags given now (e.g. a higher --max-cost) on top;
     those are saved, so a later resume keeps them."""
-    record = run.read_json(RUN_FILE)
+    record = run.record()
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = Settings.checked({**record["settings"], **given}, source=str(run.path(RUN_FILE)))
     if given:
@@ -79,57 +80,86 @@ def load_settings(run: RunDir, overrides: dict[str, Any]) -> Settings:
     return settings
 
 
-async def drive(run: RunDir, settings: Settings, progress: Progress | None = None) -> RunOutcome:
-    """Open the model for this run and execute the remaining steps (holding the run's lock)."""
+async def drive(
+    run: RunDir,
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    model: Model | None = None,
+    sandbox_factory: SandboxFactory | None = None,
+) -> RunOutcome:
+    """Execute the remaining steps of a run (holding the run's lock). The raw `model` is
+    opened from `settings.model` unless given (it is then wrapped with retries and metering
+    like any other); `sandbox_factory` replaces the configured sandbox."""
     with run.locked():
-        return await _drive(run, settings, progress or QuietProgress())
+        return await _drive(run, settings, progress or QuietProgress(), model, sandbox_factory)
 
 
-async def _drive(run: RunDir, settings: Settings, progress: Progress) -> RunOutcome:
-    spec = settings.model
+async def _drive(
+    run: RunDir,
+    settings: Settings,
+    progress: Progress,
+    model: Model | None,
+    sandbox_factory: SandboxFactory | None,
+) -> RunOutcome:
+    spec = model.name if model is not None else settings.model
     if not spec:
         spec, note = default_spec()
         progress.info(note)
         settings = settings.model_copy(update={"model": spec})
-        saved = run.read_json(RUN_FILE)
+        saved = run.record()
         saved["settings"]["model"] = spec
         run.write_json(RUN_FILE, saved)
     if not any(isinstance(e, RunStarted) for e in run.events):
         run.events.append(
-            RunStarted(
-                input=run.read_json(RUN_FILE)["input"], model=spec, options=settings.model_dump()
+            RunStarted(input=run.record()["input"], model=spec, options=settings.model_dump())
+        )
+    async with contextlib.AsyncExitStack() as stack:
+        if model is None:
+            if note := setup_note(spec):
+                progress.info(note)
+            model = await stack.enter_async_context(
+                open_model(
+                    spec,
+                    timeout_s=settings.request_timeout_s,
+                    reasoning_effort=settings.reasoning_effort,
+                    log_dir=run.root / "logs",
+                )
             )
-        )
-    if note := setup_note(spec):
-        progress.info(note)
-    async with open_model(spec, settings, log_dir=run.root / "logs") as raw:
-        budget = fit_context_budget(settings.context_budget, raw)
-        if budget < settings.context_budget:
-            progress.info(f"context budget: {budget} tokens, to fit {raw.name}'s context window")
-            settings = settings.model_copy(update={"context_budget": budget})
-        model = MeteredModel(
-            Retrying(
-                raw,
-                max_retries=settings.max_retries,
-                on_retry=lambda n, wait, exc: progress.info(
-                    f"[yellow]retry {n} in {wait:.1f}s[/]: {exc}"
-                ),
-            ),
-            run.events,
-            budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
-            cache=ResponseCache(run.cache_dir) if settings.cache else None,
-            prices=settings.prices(raw.name),
-            warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
-        )
-        ctx = RunContext(
-            run=run,
-            model=model,
-            settings=settings,
-            progress=progress,
-            reference_provider=make_reference_provider(settings, run.events),
-        )
-        status = await execute(ctx)
+        status = await _execute(run, settings, progress, model, sandbox_factory)
     return RunOutcome(run.root, status, Totals.from_events(run.events))
+
+
+async def _execute(
+    run: RunDir,
+    settings: Settings,
+    progress: Progress,
+    raw: Model,
+    sandbox_factory: SandboxFactory | None,
+) -> str:
+    budget = fit_context_budget(settings.context_budget, raw)
+    if budget < settings.context_budget:
+        progress.info(f"context budget: {budget} tokens, to fit {raw.name}'s context window")
+        settings = settings.model_copy(update={"context_budget": budget})
+    metered = metered_stack(
+        raw,
+        run.events,
+        max_retries=settings.max_retries,
+        budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
+        cache_dir=run.cache_dir if settings.cache else None,
+        prices=price_table(settings.price, raw.name),
+        on_retry=lambda n, wait, exc: progress.info(f"[yellow]retry {n} in {wait:.1f}s[/]: {exc}"),
+        warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
+    )
+    ctx = RunContext(
+        run=run,
+        model=metered,
+        settings=settings,
+        progress=progress,
+        sandbox_factory=sandbox_factory,
+        reference_provider=make_reference_provider(settings, run.events),
+    )
+    return await execute(ctx)
 
 
 def has_progress(run: RunDir) -> bool:

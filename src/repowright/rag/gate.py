@@ -9,10 +9,8 @@ from pydantic import BaseModel, Field
 
 from repowright.artifacts.blueprint import FileSpec
 from repowright.artifacts.events import RunEvent
-from repowright.models.base import Message, Model
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import render
-from repowright.prompts.structured import complete_structured
 from repowright.rag.retrieve import Candidate, Retriever
 
 MIN_CONFIDENCE = 0.35
@@ -48,11 +46,6 @@ class RagDecided(RunEvent):
     snippets: list[str] = Field(default_factory=list)
 
 
-class _Verdict(BaseModel):
-    inject: bool
-    reason: str
-
-
 def coverage(spec: FileSpec) -> float:
     """How fully the blueprint specifies the file (0..1): a real purpose, typed signatures."""
     purpose = min(len(spec.purpose.split()) / 25, 1.0) * 0.4
@@ -75,12 +68,11 @@ def _snippets(cands: list[Candidate], budget: int) -> list[Snippet]:
     return chosen
 
 
-async def decide(
+def decide(
     spec: FileSpec,
     retriever: Retriever | None,
     mode: str,
     token_budget: int,
-    model: Model | None = None,
 ) -> RagDecision:
     if mode == "off":
         return RagDecision(inject=False, reason="rag off")
@@ -97,14 +89,6 @@ async def decide(
         inject, reason = False, f"blueprint covers the file well (coverage {cov:.2f})"
     else:
         inject, reason = True, f"coverage {cov:.2f}, retrieval confidence {top:.2f}"
-        if model is not None:
-            verdict = await complete_structured(
-                model,
-                [Message(role="user", content=render("rag_gate", spec=spec, cands=cands[:3]))],
-                _Verdict,
-                tag=f"rag_gate:{spec.path}",
-            )
-            inject, reason = verdict.inject, f"model: {verdict.reason}"
     snippets = _snippets(cands, token_budget) if inject else []
     if inject and not snippets:
         inject, reason = False, f"{reason}; no snippet fits {token_budget} tokens"

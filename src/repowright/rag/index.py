@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from repowright.code.languages import EXTENSIONS
 from repowright.code.symbols import SymbolRecord, extract
 from repowright.errors import InputError
-from repowright.runs.store import atomic_write, slugify
+from repowright.fsio import atomic_write, slugify
 
 INDEX_VERSION = 1
 INDEX_DIR_ENV = "REPOWRIGHT_RAG_DIR"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from repowright.fsio import atomic_write
 from repowright.models.base import Model
 from repowright.prompts import chat
 from repowright.prompts.structured import complete_structured
 from repowright.rag.index import RepoIndex
-from repowright.runs.store import atomic_write
 
 HEAD_CHARS = 3000
 

@@ -1,14 +1,23 @@
-"""What every phase receives: the run directory, the (metered) model, settings, progress."""
+"""What every phase receives: the run directory, the (metered) model, settings, progress,
+and the services injected by the caller (a sandbox factory, a reference provider)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
+from repowright.artifacts.blueprint import FileSpec
 from repowright.config import Settings
 from repowright.models.base import Model
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir
+from repowright.sandbox.base import Sandbox
+
+SandboxFactory = Callable[[Path], Sandbox]
+"""Makes the sandbox for a repository root; injected so tests can swap the sandbox."""
+ReferenceProvider = Callable[[FileSpec, int], Awaitable[str | None]]
+"""Reference snippets (CodeRAG) for a file's prompt within a token budget, or None."""
 
 
 @dataclass
@@ -17,8 +26,7 @@ class RunContext:
     model: Model
     settings: Settings
     progress: Progress = field(default_factory=QuietProgress)
-    sandbox_factory: Any = None
-    """Callable `(repo_root: Path) -> Sandbox`; injected so tests can swap the sandbox."""
-    reference_provider: Any = None
-    """Async callable `(file_spec, token_budget) -> str | None` giving reference snippets
-    (CodeRAG) for a file's prompt; None means no references."""
+    sandbox_factory: SandboxFactory | None = None
+    """None: the sandbox the settings choose."""
+    reference_provider: ReferenceProvider | None = None
+    """None: no references."""

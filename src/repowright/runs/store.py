@@ -6,39 +6,18 @@ import contextlib
 import fcntl
 import json
 import os
-import re
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import BaseModel
 
 from repowright.artifacts.events import RunEvent, StepCompleted, parse_event
 from repowright.errors import InputError
+from repowright.fsio import append_line, slugify
+from repowright.runs.artifacts import RUN_FILE, RunArtifacts
 
 EVENTS_FILE = "events.jsonl"
-RUN_FILE = "run.json"
 LOCK_FILE = ".lock"
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temp file + rename so a crash never leaves a half-written artifact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class EventLog:
@@ -50,15 +29,12 @@ class EventLog:
         self._mended = False
 
     def append(self, event: RunEvent) -> None:
-        line = event.model_dump_json() + "\n"
+        line = event.model_dump_json()
         with self._lock:
             if not self._mended:
                 mend_last_line(self.path)
                 self._mended = True
-            with open(self.path, "a", encoding="utf-8") as fh:
-                fh.write(line)
-                fh.flush()
-                os.fsync(fh.fileno())
+            append_line(self.path, line)
 
     def __iter__(self) -> Iterator[RunEvent]:
         if not self.path.exists():
@@ -100,12 +76,7 @@ def mend_last_line(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def slugify(text: str, limit: int = 40) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:limit].strip("-") or "run"
-
-
-class RunDir:
+class RunDir(RunArtifacts):
     """Layout: input/, <phase artifacts>, repo/, events.jsonl, cache/."""
 
     def __init__(self, root: Path) -> None:
@@ -180,33 +151,8 @@ class RunDir:
     def cache_dir(self) -> Path:
         return self.root / "cache"
 
-    def path(self, name: str) -> Path:
-        return self.root / name
-
     def completed_steps(self) -> dict[str, StepCompleted]:
         return {e.step: e for e in self.events if isinstance(e, StepCompleted)}
 
     def is_done(self, step: str) -> bool:
         return step in self.completed_steps()
-
-    def write_json(self, name: str, obj: BaseModel | Any) -> Path:
-        text = (
-            obj.model_dump_json(indent=2)
-            if isinstance(obj, BaseModel)
-            else json.dumps(obj, indent=2, ensure_ascii=False)
-        )
-        path = self.root / name
-        atomic_write(path, text + "\n")
-        return path
-
-    def write_yaml(self, name: str, obj: BaseModel) -> Path:
-        data = obj.model_dump(mode="json")
-        path = self.root / name
-        atomic_write(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-        return path
-
-    def read_json(self, name: str) -> Any:
-        return json.loads((self.root / name).read_text(encoding="utf-8"))
-
-    def read_yaml(self, name: str) -> Any:
-        return yaml.safe_load((self.root / name).read_text(encoding="utf-8"))

@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import ValidationError
-
 from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.drift import Drift
 from repowright.artifacts.events import RunEvent
 from repowright.artifacts.verdict import Check, Verdict
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import own_modules
 from repowright.code.python import ProjectIndex, load_memory
 from repowright.config import Settings
-from repowright.documents import Document
 from repowright.runs.context import RunContext
 from repowright.sandbox.base import Sandbox
 from repowright.sandbox.local import LocalSandbox
@@ -55,13 +52,11 @@ class Verifier:
     blueprint: Blueprint | None
     sandbox: Sandbox
     config: DynamicConfig
-    drift_path: Path
+    drift: list[Drift] | None
 
     async def verify(self) -> list[Check]:
         index = await asyncio.to_thread(ProjectIndex, self.repo)
-        static = await asyncio.to_thread(
-            run_static, self.repo, index, self.blueprint, self.drift_path
-        )
+        static = await asyncio.to_thread(run_static, self.repo, index, self.blueprint, self.drift)
         blocked = sorted(c.name for c in static if _blocks(c))
         if blocked:
             why = f"not run: static checks failed ({', '.join(blocked)}); fix those first"
@@ -97,33 +92,14 @@ def dynamic_config(settings: Settings) -> DynamicConfig:
     )
 
 
-def load_document(path: Path) -> Document | None:
-    """The run's parsed document (what repair rewrites a file against), if readable."""
-    try:
-        return Document.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError):
-        return None
-
-
-def load_blueprint(path: Path) -> Blueprint | None:
-    if not path.is_file():
-        return None
-    try:
-        return Blueprint.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError):
-        return None
-
-
 async def run_verify(ctx: RunContext) -> dict[str, Any]:
     run = ctx.run
     factory: Callable[[Path], Sandbox] = ctx.sandbox_factory or (
         lambda repo: LocalSandbox(repo, state_dir=run.path("sandbox"), backend=ctx.settings.sandbox)
     )
     sandbox = factory(run.repo)
-    blueprint = load_blueprint(run.path("blueprint.yaml"))
-    verifier = Verifier(
-        run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.path("drift.json")
-    )
+    blueprint = run.blueprint()
+    verifier = Verifier(run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.drift())
     repairer = Repairer(
         model=ctx.model,
         repo=run.repo,
@@ -132,7 +108,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         budget_tokens=ctx.settings.context_budget,
         max_rounds=ctx.settings.fix_rounds,
         whole=ctx.settings.repair == "whole",
-        doc=load_document(run.path("document.json")),
+        doc=run.document(),
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
     )
 
@@ -171,7 +147,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         isolation=sandbox.isolation_report(),
         stop_reason=outcome.stop_reason,
     )
-    run.write_json("verdict.json", verdict)
+    run.write_verdict(verdict)
     run.write_json("repair.json", [r.model_dump() for r in outcome.rounds])
     return {
         "verified": verdict.verified,

@@ -27,13 +27,13 @@ from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import defined_names
 from repowright.documents import Document
+from repowright.fsio import atomic_write
 from repowright.generate.body import file_body, unusable
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
-from repowright.runs.store import atomic_write
 from repowright.verify.edits import safe_path
 
 WHOLE_MAX_LINES = 200

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from repowright.artifacts.blueprint import Blueprint
+from repowright.artifacts.drift import Drift
 from repowright.artifacts.verdict import Check, Finding
 from repowright.code.python import ProjectIndex, repo_files
 from repowright.memory.stubs import stub_functions
@@ -222,30 +223,22 @@ def check_requirements(repo: Path, index: ProjectIndex, blueprint: Blueprint | N
     return _check("requirements", findings, detail)
 
 
-def check_drift(drift_path: Path) -> Check:
+def check_drift(drift: list[Drift] | None) -> Check:
     """Interface drift the generator recorded: informative, does not block verification."""
-    if not drift_path.is_file():
+    if drift is None:
         return Check(name="drift", status="skipped", detail="the generator recorded no drift.json")
-    try:
-        items = json.loads(drift_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        return Check(name="drift", status="skipped", detail=f"drift.json unreadable: {exc}")
-    findings = []
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict):
-            message = item.get("message") or item.get("detail") or json.dumps(item)[:300]
-            file = item.get("path") or item.get("file")
-            findings.append(
-                Finding(
-                    file=file,
-                    line=item["line"] if isinstance(item.get("line"), int) else None,
-                    message=str(message),
-                    check="drift",
-                    code="drift",
-                )
-            )
-        else:
-            findings.append(Finding(message=str(item)[:300], check="drift", code="drift"))
+    findings = [
+        Finding(
+            file=d.path,
+            message="; ".join(
+                [*([f"missing {', '.join(d.missing)}"] if d.missing else []), *d.changed]
+            ),
+            check="drift",
+            code="drift",
+        )
+        for d in drift
+        if d.any
+    ]
     status = "warning" if findings else "passed"
     return Check(
         name="drift",
@@ -257,7 +250,7 @@ def check_drift(drift_path: Path) -> Check:
 
 
 def run_static(
-    repo: Path, index: ProjectIndex, blueprint: Blueprint | None, drift_path: Path
+    repo: Path, index: ProjectIndex, blueprint: Blueprint | None, drift: list[Drift] | None
 ) -> list[Check]:
     return [
         check_files(repo, blueprint),
@@ -267,5 +260,5 @@ def run_static(
         check_call_arity(index),
         check_stubs(index),
         check_requirements(repo, index, blueprint),
-        check_drift(drift_path),
+        check_drift(drift),
     ]
