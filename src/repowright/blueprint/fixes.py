@@ -21,7 +21,7 @@ from repowright.blueprint.deliverables import (
     wire_packages,
 )
 from repowright.blueprint.named import wire_named_symbols
-from repowright.blueprint.schema import Blueprint, FileSpec
+from repowright.blueprint.schema import Blueprint, Component, FileSpec, Stage
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.runs.store import slugify
 
@@ -103,7 +103,8 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
             notes.append(f"{spec.path}: dropped its dependency on itself")
         spec.dependencies = deps
     bp.entry_points = list(dict.fromkeys(_clean(e) for e in bp.entry_points))
-    for group in [*bp.components, *bp.plan]:
+    groups: list[Component | Stage] = [*bp.components, *bp.plan]
+    for group in groups:
         group.files = list(dict.fromkeys(_clean(f) for f in group.files))
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
 

@@ -23,10 +23,10 @@ from repowright.grading.reproduce import SCRIPT, load_reproduction, run_reproduc
 from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
 from repowright.models.base import Model
 from repowright.models.metered import Budget, Totals
-from repowright.pipeline.session import RUN_FILE, RunOutcome, create_run, drive, load_settings
+from repowright.pipeline.session import RunOutcome, create_run, drive, load_settings
 from repowright.runs.events import RunFinished, StepCompleted, StepFailed, StepStarted
 from repowright.runs.progress import Progress, QuietProgress
-from repowright.runs.store import RunDir, atomic_write
+from repowright.runs.store import RUN_FILE, RunDir, atomic_write
 from repowright.verify.sandbox_base import Sandbox
 
 BENCH_FILE = "bench.json"

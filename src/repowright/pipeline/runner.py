@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from repowright.blueprint.phase import run_blueprint
 from repowright.blueprint.review import revalidate_blueprint
@@ -57,7 +57,7 @@ async def execute(ctx: RunContext) -> str:
             )
             return "blueprint_ready"
     verdict = Verdict.model_validate(run.read_json("verdict.json"))
-    status = "verified" if verdict.verified else "failed"
+    status: Literal["verified", "failed"] = "verified" if verdict.verified else "failed"
     finished = [e for e in run.events if isinstance(e, RunFinished)]
     if not (finished and finished[-1].status == status):  # resuming a finished run: no-op
         run.events.append(RunFinished(status=status))

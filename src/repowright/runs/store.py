@@ -31,7 +31,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+        with os.fdopen(fd, mode, encoding=None if mode == "wb" else "utf-8") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

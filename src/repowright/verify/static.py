@@ -21,7 +21,7 @@ from repowright.verify.deps import (
 )
 from repowright.verify.deps import normalize as normalize_dist
 from repowright.verify.links import arity_findings, guarded_imports, import_findings
-from repowright.verify.schema import Check, Finding
+from repowright.verify.schema import Check, CheckStatus, Finding
 
 RUFF_FATAL = "E9,F63,F7,F82"
 """Syntax errors, invalid comparisons, misplaced statements, undefined names."""
@@ -43,11 +43,11 @@ def check_files(repo: Path, blueprint: Blueprint | None) -> Check:
     """Files the blueprint planned but that were not written; files left empty."""
     findings: list[Finding] = []
     planned = [spec.path for spec in blueprint.files] if blueprint else []
-    for path in planned:
-        if not (repo / path).is_file():
+    for wanted in planned:
+        if not (repo / wanted).is_file():
             findings.append(
                 Finding(
-                    file=path,
+                    file=wanted,
                     message="planned in the blueprint but missing",
                     check="files",
                     code="missing-file",
@@ -84,14 +84,17 @@ def check_compile(repo: Path, index: ProjectIndex) -> Check:
     ]
     scripts = repo_files(repo, ".sh")
     bash = shutil.which("bash")
-    for script in scripts if bash else []:
-        rel = script.relative_to(repo).as_posix()
-        done = subprocess.run(
-            [bash, "-n", rel], cwd=repo, capture_output=True, text=True, timeout=30, check=False
-        )
-        if done.returncode != 0:
-            message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
-            findings.append(Finding(file=rel, message=message, check="compile", code="ShellSyntax"))
+    if bash:
+        for script in scripts:
+            rel = script.relative_to(repo).as_posix()
+            done = subprocess.run(
+                [bash, "-n", rel], cwd=repo, capture_output=True, text=True, timeout=30, check=False
+            )
+            if done.returncode != 0:
+                message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
+                findings.append(
+                    Finding(file=rel, message=message, check="compile", code="ShellSyntax")
+                )
     if not index.by_path and not findings:
         return Check(name="compile", status="skipped", detail="no Python files generated")
     note = f"{len(index.by_path)} Python files, {len(scripts)} shell scripts"
@@ -191,6 +194,8 @@ def third_party_imports(index: ProjectIndex) -> dict[str, tuple[str, int]]:
                 names = [a.name for a in node.names if not index.resolve(info, a.name, 0)]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [] if index.resolve(info, node.module, 0) else [node.module]
+            else:
+                continue
             for name in names:
                 top = name.split(".")[0]
                 if not is_stdlib(top) and top not in IMPLICIT:
@@ -246,7 +251,7 @@ def check_drift(drift_path: Path) -> Check:
             )
         else:
             findings.append(Finding(message=str(item)[:300], check="drift", code="drift"))
-    status = "warning" if findings else "passed"
+    status: CheckStatus = "warning" if findings else "passed"
     return Check(
         name="drift",
         status=status,
