@@ -7,6 +7,7 @@ without a central union that every feature must edit.
 
 from __future__ import annotations
 
+import builtins
 import time
 from typing import Any, ClassVar, Literal
 
@@ -19,7 +20,8 @@ class RunEvent(BaseModel):
     type: str
     ts: float = Field(default_factory=time.time)
 
-    _registry: ClassVar[dict[str, type[RunEvent]]] = {}
+    # `builtins.type`: inside this class body `type` is the field above.
+    _registry: ClassVar[dict[str, builtins.type[RunEvent]]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -54,7 +54,7 @@ class Verdict(BaseModel):
         cls,
         checks: list[Check],
         required: tuple[str, ...] = REQUIRED_CHECKS,
-        **kwargs: object,
+        **kwargs: Any,  # further Verdict fields, validated by pydantic
     ) -> Verdict:
         ran = {c.name for c in checks if c.status != "skipped"}
         verified = (

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
-from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.artifacts.blueprint import Blueprint, Component, FileSpec, Stage
 from repowright.blueprint.deliverables import (
     add_named_deliverables,
     importable,
@@ -103,7 +103,8 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
             notes.append(f"{spec.path}: dropped its dependency on itself")
         spec.dependencies = deps
     bp.entry_points = list(dict.fromkeys(_clean(e) for e in bp.entry_points))
-    for group in [*bp.components, *bp.plan]:
+    groups: list[Component | Stage] = [*bp.components, *bp.plan]
+    for group in groups:
         group.files = list(dict.fromkeys(_clean(f) for f in group.files))
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
 

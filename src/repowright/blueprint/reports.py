@@ -7,9 +7,11 @@ stronger models are truncated rather than rejected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
+from annotated_types import GroupedMetadata
 from pydantic import BaseModel, BeforeValidator, Field
 
 Kind = Literal["equation", "pseudocode", "hyperparameter", "dataset", "metric"]
@@ -23,13 +25,18 @@ ID_PREFIX: dict[str, str] = {
 LIMITS = {"components": 8, "experiments": 6, "items": 40}
 
 
-def capped(item: Any, limit: int, description: str | None = None) -> Any:
-    """A list type whose schema says `maxItems=limit`; longer input is truncated, not refused."""
-    return Annotated[
-        list[item],
-        BeforeValidator(lambda v: v[:limit] if isinstance(v, list) else v),
-        Field(description=description, json_schema_extra={"maxItems": limit}),
-    ]
+@dataclass(frozen=True)
+class Capped(GroupedMetadata):
+    """`Annotated[list[X], Capped(limit)]`: the schema says `maxItems=limit`; longer input is
+    truncated, not refused."""
+
+    limit: int
+    description: str | None = None
+
+    def __iter__(self) -> Iterator[object]:
+        limit = self.limit
+        yield BeforeValidator(lambda v: v[:limit] if isinstance(v, list) else v)
+        yield Field(description=self.description, json_schema_extra={"maxItems": limit})
 
 
 class ConceptComponent(BaseModel):
@@ -48,8 +55,12 @@ class Experiment(BaseModel):
 class ConceptReport(BaseModel):
     problem: str = ""
     method: str = Field(default="", description="The approach, or the application's design.")
-    components: capped(ConceptComponent, LIMITS["components"]) = Field(default_factory=list)
-    experiments: capped(Experiment, LIMITS["experiments"]) = Field(default_factory=list)
+    components: Annotated[list[ConceptComponent], Capped(LIMITS["components"])] = Field(
+        default_factory=list
+    )
+    experiments: Annotated[list[Experiment], Capped(LIMITS["experiments"])] = Field(
+        default_factory=list
+    )
 
 
 class AlgorithmItem(BaseModel):
@@ -60,7 +71,7 @@ class AlgorithmItem(BaseModel):
 
 
 class AlgorithmReport(BaseModel):
-    items: capped(AlgorithmItem, LIMITS["items"]) = Field(default_factory=list)
+    items: Annotated[list[AlgorithmItem], Capped(LIMITS["items"])] = Field(default_factory=list)
 
 
 class CatalogItem(AlgorithmItem):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.artifacts.blueprint import Blueprint, Component, FileSpec, Stage
 from repowright.blueprint.graph import dependency_graph, find_cycles
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -59,7 +59,8 @@ def salvage_blueprint(bp: Blueprint) -> tuple[Blueprint, list[str]]:
         if target in files[source].dependencies:
             files[source].dependencies.remove(target)
             notes.append(f"broke dependency cycle {' -> '.join(cycle)} at {source} -> {target}")
-    for group in [*bp.components, *bp.plan]:
+    groups: list[Component | Stage] = [*bp.components, *bp.plan]
+    for group in groups:
         refs = [resolve(f) for f in group.files]
         group.files = list(dict.fromkeys(f for f in refs if f in files))
         if len(group.files) < len(refs):

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 def outline(doc: Document) -> Tree:
     tree = Tree(f"[bold]{doc.title}[/] ({doc.kind}, {doc.total_tokens()} tokens)")
-    nodes = {}
+    nodes: dict[str, Tree] = {}
     for sec in doc.sections:
         label = f"{sec.title} [dim]{sec.tokens} tok{' · appendix' if sec.appendix else ''}[/]"
-        parent = nodes.get(sec.parent, tree)
+        parent = nodes.get(sec.parent, tree) if sec.parent is not None else tree
         nodes[sec.id] = parent.add(label)
     if doc.references:
         code = sum(1 for r in doc.references if r.code_urls)

@@ -24,6 +24,8 @@ def main(path: str) -> None:
         model_path=path, n_ctx=256, n_threads=max(1, os.cpu_count() or 1), verbose=False
     )
     out = llm("The capital of France is", max_tokens=4, temperature=0.0)
+    # llama_cpp types the call as a response or a stream of chunks; without stream=True it is
+    # the response, which has "usage".
     usage = out["usage"]  # type: ignore[index]
     seconds = round(time.monotonic() - begin, 2)
     print(json.dumps({"tokens": usage["completion_tokens"], "seconds": seconds}), flush=True)

@@ -7,8 +7,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repowright.models.server_health import describe_exit
+
+if TYPE_CHECKING:
+    from repowright.doctor.checks import Status
 
 # llama.cpp's feature names (llama_print_system_info) -> the kernel's /proc/cpuinfo flags.
 CPU_FLAGS = {
@@ -38,7 +42,7 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str] | None:
     return set(match.group(1).split()) if match else None
 
 
-def check_runtime(model_path: Path) -> tuple[str, str]:
+def check_runtime(model_path: Path) -> tuple[Status, str]:
     """(status, detail): load and generate in a child process; judge the build's portability."""
     try:
         done = subprocess.run(
@@ -60,7 +64,7 @@ def check_runtime(model_path: Path) -> tuple[str, str]:
 
 def judge(
     returncode: int, facts: dict[str, object], flags: set[str] | None, name: str, error: str = ""
-) -> tuple[str, str]:
+) -> tuple[Status, str]:
     """(status, detail) from the probe's exit and output and this CPU's flags."""
     features = build_features(str(facts.get("system_info", "")))
     missing = [f for f in features if flags is not None and CPU_FLAGS[f] not in flags]
@@ -80,7 +84,7 @@ def judge(
     return "ok", f"{name}: {speed}; llama.cpp built for {built_for}"
 
 
-def check_server(program: Path | None) -> tuple[str, str]:
+def check_server(program: Path | None) -> tuple[Status, str]:
     """(status, detail) for the server the local model is served by: llama.cpp's own
     `llama-server` must start on this CPU; without it llama-cpp-python's server is used."""
     if program is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from repowright.documents.schema import Block
+from repowright.documents.schema import Block, BlockKind
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 LATEX_HEADING = re.compile(r"^\\(section|subsection|subsubsection|paragraph)\*?\{(.+)\}\s*$")
@@ -22,7 +22,7 @@ NUMBERED = re.compile(r"^(?P<num>(?:\d+|[A-Z])(?:\s*\.\s*\d+)*)\.?\s+(?P<rest>\S
 """`1. Introduction`, `C.1. AntMaze`, `E. 1 Meta-reasoning`, `I.2.1 k-NN`, `10 Ethics`."""
 META = re.compile(r"^\\(title|author)\{")
 BEGIN = re.compile(r"^\\begin\{(\w+)\*?\}")
-ENVIRONMENTS = {
+ENVIRONMENTS: dict[str, BlockKind] = {
     **dict.fromkeys(("equation", "align", "gather", "multline", "eqnarray"), "equation"),
     **dict.fromkeys(("tabular", "table", "longtable"), "table"),
     **dict.fromkeys(("algorithm", "algorithmic"), "algorithm"),
@@ -63,10 +63,10 @@ class Scanner:
             self.out.append(Block(kind="figure" if CAPTION.match(text) else "text", text=text))
         self.para.clear()
 
-    def block(self, kind: str, end: int) -> None:
+    def block(self, kind: BlockKind, end: int) -> None:
         """Lines i..end (inclusive) as one block of `kind`; continue after them."""
         self.flush()
-        self.out.append(Block(kind=kind, text="\n".join(self.lines[self.i : end + 1])))  # type: ignore[arg-type]
+        self.out.append(Block(kind=kind, text="\n".join(self.lines[self.i : end + 1])))
         self.i = end
 
     def until(self, done: re.Pattern[str] | str, start: int | None = None) -> int:
@@ -140,8 +140,10 @@ class Scanner:
         end = self.until(re.compile(r"^\s*```\s*$"), self.i + 1)
         self.flush()
         body = self.lines[self.i + 1 : end]
-        kind = tag if tag in ("algorithm", "table") else "code"
-        self.out.append(Block(kind=kind, text="\n".join(body)))  # type: ignore[arg-type]
+        kind: BlockKind = (
+            "algorithm" if tag == "algorithm" else "table" if tag == "table" else "code"
+        )
+        self.out.append(Block(kind=kind, text="\n".join(body)))
         self.i = end
 
     def _environment_end(self, name: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import bm25s
 import Stemmer
@@ -61,7 +61,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return cast(str, _STEMMER.stemWord(word))  # PyStemmer ships no types
 
 
 def words(text: str) -> list[str]:
@@ -89,7 +89,7 @@ def _retriever(doc: Document) -> bm25s.BM25:
         corpus = [tokenize(f"{s.title} {s.title} {s.text}") or ["_"] for s in doc.segments]
         retriever.index(corpus, show_progress=False)
         doc._index = retriever
-    return doc._index  # type: ignore[return-value]
+    return doc._index
 
 
 def scores(doc: Document, query: str) -> list[float]:

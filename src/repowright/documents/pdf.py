@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from repowright.errors import InputError
 
@@ -76,7 +77,7 @@ def _follows(prev: list[int], nums: list[int]) -> bool:
     return nums == [*prev, 1]
 
 
-def _heading(line: str, state: dict) -> str | None:
+def _heading(line: str, state: dict[str, Any]) -> str | None:
     text = line.strip()
     words = text.split()
     if not words or len(words) > 10 or text.endswith((".", ",")):
@@ -172,7 +173,7 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
         raise InputError(
             f"{path}: the PDF has no text layer (scanned?); run OCR first or give the source"
         )
-    state: dict = {}
+    state: dict[str, Any] = {}
     out: list[str] = []
     lines, page_starts = _lines(pages)
     title = next((ln.strip() for ln in lines[:40] if _title_like(ln)), path.stem)
@@ -216,7 +217,7 @@ def _lines(pages: list[str]) -> tuple[list[str], set[int]]:
 
 
 def _appendix_after_references(
-    i: int, line: str, page_starts: set[int], out: list[str], state: dict
+    i: int, line: str, page_starts: set[int], out: list[str], state: dict[str, Any]
 ) -> bool:
     """A Title Case line opening a page after a finished reference entry is the first
     appendix heading ("Attention Visualizations"), not more of the bibliography."""
@@ -233,7 +234,7 @@ def _appendix_after_references(
 
 def _docling(path: Path) -> tuple[str, str, int]:
     try:
-        from docling.document_converter import DocumentConverter  # type: ignore[import-not-found]
+        from docling.document_converter import DocumentConverter
     except ImportError:
         raise InputError(
             f"{READER_ENV}=docling needs the optional extra: pip install 'repowright[docling]'"

@@ -43,8 +43,8 @@ def parse_references(blocks: list[Block]) -> list[Reference]:
     joined = " ".join(" ".join(b.text.split()) for b in blocks)
     if len(re.findall(r"\[\d+\]\s", joined)) >= 2:  # "[1] A. Author ... [2] ..."
         parts = [e.strip().removesuffix("-").strip() for e in re.split(r"(?=\[\d+\]\s)", joined)]
-        entries = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
-        return [_reference(e) for e in entries]
+        listed = [e for e in parts if re.search(r"[A-Za-z]{2}", e)]
+        return [_reference(e) for e in listed]
     entries: list[str] = []
     for block in blocks:
         lines = [ln.strip() for ln in block.text.splitlines() if ln.strip()]

@@ -71,7 +71,7 @@ def assemble(node: RubricNode, grades: dict[str, LeafGrade]) -> GradedNode:
 
 
 def _assemble(node: RubricNode, grades: dict[str, LeafGrade], keys: Iterator[str]) -> GradedNode:
-    base = {
+    base: dict[str, Any] = {  # GradedNode fields, completed below
         "id": node.id,
         "requirements": node.requirements,
         "weight": node.weight,

@@ -65,7 +65,7 @@ def evaluate(graded: GradedNode, expected: GradedNode) -> JudgeEval:
     judged, truth = dict(leaf_keys(graded)), dict(leaf_keys(expected))
     common = [k for k in truth if k in judged]
     pairs = {k: (judged[k].score >= POSITIVE, truth[k].score >= POSITIVE) for k in common}
-    categories = {
+    categories: dict[str, Agreement] = {
         c: agreement([pairs[k] for k in common if truth[k].task_category == c])
         for c in CATEGORIES
         if any(truth[k].task_category == c for k in common)

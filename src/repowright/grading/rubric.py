@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -111,7 +111,7 @@ class Tree(Protocol):
     id: str
 
     @property
-    def sub_tasks(self) -> Sequence[Tree]: ...
+    def sub_tasks(self) -> Sequence[Self]: ...
 
 
 T = TypeVar("T", bound=Tree)
@@ -129,7 +129,7 @@ def leaf_keys(root: T) -> list[tuple[str, T]]:
         if not node.sub_tasks:
             order.append((position, node))
         for i, child in enumerate(node.sub_tasks):
-            visit(child, f"{position}.{i}" if position else str(i))  # type: ignore[arg-type]
+            visit(child, f"{position}.{i}" if position else str(i))
 
     visit(root, "")
     return [(n.id if counts[n.id] == 1 else f"{n.id}@{pos}", n) for pos, n in order]

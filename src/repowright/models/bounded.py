@@ -69,11 +69,13 @@ def worst_case_chars(schema: dict[str, Any]) -> int:
         if "enum" in node or "const" in node:
             values = node.get("enum", [node.get("const")])
             return max(len(str(v)) + 2 for v in values)
-        kind = node.get("type")
+        kind = node.get("type", "")
         if kind == "string":
-            return node.get("maxLength", MAX_STRING) + 2
+            length: int = node.get("maxLength", MAX_STRING)
+            return length + 2
         if kind == "array":
-            return 2 + node.get("maxItems", MAX_ITEMS) * (size(node.get("items"), depth + 1) + 2)
+            items: int = node.get("maxItems", MAX_ITEMS)
+            return 2 + items * (size(node.get("items"), depth + 1) + 2)
         if kind == "object" or "properties" in node:
             props = node.get("properties", {})
             return 2 + sum(len(k) + 4 + size(v, depth + 1) for k, v in props.items())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -52,7 +53,7 @@ def _read(path: Path) -> GgufFacts:
     except Exception as exc:  # the reader raises many kinds on a corrupt or truncated file
         raise ConfigError(f"{path} is not a readable GGUF file ({type(exc).__name__})") from None
 
-    def get(key: str, default: object = None) -> object:
+    def get(key: str, default: Any = None) -> Any:  # a GGUF value: str, number, array, ...
         field = fields.get(key)
         return field.contents() if field is not None else default
 

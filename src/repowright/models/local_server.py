@@ -188,7 +188,7 @@ class LocalServer:
                 preexec_fn=_die_with_parent,
             )
         finally:
-            if log is not subprocess.DEVNULL:
+            if not isinstance(log, int):  # an opened file, not subprocess.DEVNULL
                 log.close()
         atexit.register(self.stop_now)
 

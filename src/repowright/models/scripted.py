@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from repowright.errors import ConfigError
 from repowright.models.base import (
@@ -47,7 +47,7 @@ class ScriptedReply:
     delay_s: float = 0.0
 
 
-Reply = str | dict | list | ScriptedReply | Exception
+Reply = str | dict[str, Any] | list[Any] | ScriptedReply | Exception
 Script = Sequence[Reply] | Callable[[ModelRequest], Reply]
 
 
@@ -109,7 +109,7 @@ def _from_item(item: Any) -> Reply:
             text = reply if isinstance(reply, str) else json.dumps(reply)
             return ScriptedReply(text, delay_s=float(item["delay_s"]))
         return reply
-    return item
+    return cast(Reply, item)  # a plain reply: text, or JSON for a structured request
 
 
 def load_script(path: Path) -> ScriptedModel:
@@ -122,9 +122,9 @@ def load_script(path: Path) -> ScriptedModel:
         raise ConfigError(f"scripted model file {path} is not valid JSON: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"scripted model file {path} cannot be read: {exc}") from None
-    rules = data.get("rules", []) if isinstance(data, dict) else None
+    given = data.get("rules", []) if isinstance(data, dict) else None
     if not isinstance(data, list) and not (
-        isinstance(rules, list) and all(isinstance(r, dict) for r in rules)
+        isinstance(given, list) and all(isinstance(r, dict) for r in given)
     ):
         raise ConfigError(
             f"scripted model file {path} must hold a list of replies or an object with "

@@ -25,7 +25,8 @@ from repowright.grading.reproduce import SCRIPT, load_reproduction, run_reproduc
 from repowright.grading.session import GradeReport, GradeRequest, grade_repo, prepare
 from repowright.models.base import Model
 from repowright.models.metered import Budget, Totals
-from repowright.pipeline.session import RUN_FILE, RunOutcome, create_run, drive, load_settings
+from repowright.pipeline.session import RunOutcome, create_run, drive, load_settings
+from repowright.runs.artifacts import RUN_FILE
 from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir
 from repowright.sandbox.base import Sandbox

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from repowright.artifacts.events import RunFinished, StepCompleted, StepFailed, StepStarted
 from repowright.blueprint.phase import run_blueprint
@@ -56,7 +56,7 @@ async def execute(ctx: RunContext) -> str:
             )
             return "blueprint_ready"
     verdict = run.verdict()
-    status = "verified" if verdict.verified else "failed"
+    status: Literal["verified", "failed"] = "verified" if verdict.verified else "failed"
     finished = [e for e in run.events if isinstance(e, RunFinished)]
     if not (finished and finished[-1].status == status):  # resuming a finished run: no-op
         run.events.append(RunFinished(status=status))

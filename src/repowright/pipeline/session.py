@@ -25,9 +25,10 @@ from repowright.models.pricing import price_table
 from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
 from repowright.pipeline.runner import execute
 from repowright.rag.provider import make_reference_provider
+from repowright.runs.artifacts import RUN_FILE
 from repowright.runs.context import RunContext, SandboxFactory
 from repowright.runs.progress import Progress, QuietProgress
-from repowright.runs.store import RUN_FILE, RunDir
+from repowright.runs.store import RunDir
 
 SPEC_FILE = "spec.md"
 

@@ -32,7 +32,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_path: str | None = None) -> None:
         try:
-            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+            from sentence_transformers import SentenceTransformer
         except ImportError:
             raise ConfigError(
                 "embeddings need the optional extra: pip install 'repowright[embeddings]'"

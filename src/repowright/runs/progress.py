@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.console import Console
 
@@ -77,6 +77,6 @@ class JsonProgress:
         self._emit({"event": "info", "message": message})
 
     @staticmethod
-    def _emit(obj: dict) -> None:
+    def _emit(obj: dict[str, Any]) -> None:
         sys.stderr.write(json.dumps(obj) + "\n")
         sys.stderr.flush()

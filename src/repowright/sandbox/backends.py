@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +41,10 @@ INSTALL_HINT = (
     "install bubblewrap (Debian/Ubuntu: `apt install bubblewrap`, Fedora: `dnf install "
     "bubblewrap`) or allow unprivileged user namespaces (util-linux `unshare`)"
 )
+
+
+Env = dict[str, str]
+"""The environment a wrapped command runs with."""
 
 
 class SandboxUnavailable(SandboxError):
@@ -66,7 +70,7 @@ class Backend(Protocol):
         ...
 
     def wrap(
-        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: dict
+        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: Env
     ) -> list[str]:
         """The argv that runs `command` isolated (cwd and environment as given)."""
         ...
@@ -123,13 +127,13 @@ class Bwrap(_Local):
         return _why_not(trial)
 
     def wrap(
-        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: dict
+        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: Env
     ) -> list[str]:
         args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         network = limits.network
-        for path in hidden_dirs(network):
-            if os.path.isdir(path) and not os.path.islink(path):
-                args += ["--tmpfs", path]
+        for hidden in hidden_dirs(network):
+            if os.path.isdir(hidden) and not os.path.islink(hidden):
+                args += ["--tmpfs", hidden]
         for path in mounts.readable:
             args += ["--ro-bind", str(path), str(path)]
         for path in mounts.writable:
@@ -157,7 +161,7 @@ class Namespaces(_Local):
             return _why_not(trial)
 
     def wrap(
-        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: dict
+        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: Env
     ) -> list[str]:
         if mounts.root is None:
             raise ValueError("the namespaces backend needs an empty root directory")
@@ -199,7 +203,7 @@ class Docker:
         return ""
 
     def wrap(
-        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: dict
+        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: Env
     ) -> list[str]:
         name = f"repowright-{uuid.uuid4().hex[:16]}"
         client = shutil.which(self.program) or self.program  # the command's env has no PATH
@@ -237,7 +241,7 @@ class Unsandboxed(_Local):
         return ""
 
     def wrap(
-        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: dict
+        self, command: Sequence[str], *, mounts: Mounts, cwd: Path, limits: Limits, env: Env
     ) -> list[str]:
         return list(command)
 
@@ -248,7 +252,7 @@ def _why_not(trial: list[str]) -> str:
 
 
 def make_backend(name: str) -> Backend:
-    backends: dict[str, type] = {
+    backends: dict[str, Callable[[], Backend]] = {
         "bwrap": Bwrap,
         "namespaces": Namespaces,
         "docker": Docker,

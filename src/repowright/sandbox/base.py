@@ -47,7 +47,9 @@ class Sandbox(Protocol):
     """
 
     root: Path
-    python: str
+
+    @property
+    def python(self) -> str: ...  # read-only here: implementations may compute it
 
     async def run(
         self,

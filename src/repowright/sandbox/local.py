@@ -18,7 +18,7 @@ import tempfile
 import time
 import venv
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 
 from repowright.errors import SandboxError
@@ -237,7 +237,7 @@ def _host_site_paths() -> set[str]:
 
 
 @contextlib.asynccontextmanager
-async def _file_lock(path: Path):  # type: ignore[no-untyped-def]
+async def _file_lock(path: Path) -> AsyncIterator[None]:
     """Serialise venv builds of the same requirements across processes."""
     with open(path, "w") as fh:
         while True:

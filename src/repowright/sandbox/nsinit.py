@@ -25,6 +25,7 @@ import json
 import os
 import signal
 import sys
+from typing import Any
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -89,7 +90,7 @@ def _bind(source: str, target: str, *, readonly: bool) -> None:
         _readonly(target)
 
 
-def build_root(spec: dict) -> None:
+def build_root(spec: dict[str, Any]) -> None:
     root = spec["root"]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("/", root, None, MS_BIND | MS_REC)

@@ -18,6 +18,7 @@ import socket
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -176,7 +177,7 @@ async def probe_sandbox(sandbox: Sandbox, allowed_env: list[str]) -> Isolation:
 
 
 @contextlib.contextmanager
-def _unix_listener(folder: str):  # type: ignore[no-untyped-def]
+def _unix_listener(folder: str) -> Iterator[tuple[str, str]]:
     """A host Unix socket in a folder outside the sandbox, and an abstract one."""
     path, abstract = os.path.join(folder, "host.sock"), f"repowright-{uuid.uuid4().hex}"
     servers = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -75,7 +76,7 @@ def is_stdlib(top: str) -> bool:
 
 
 @cache
-def _host_dists() -> dict[str, list[str]]:
+def _host_dists() -> Mapping[str, list[str]]:
     try:
         return metadata.packages_distributions()
     except Exception:  # broken metadata on the host must not break verification

@@ -10,10 +10,10 @@ import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from repowright.artifacts.blueprint import Blueprint
-from repowright.artifacts.verdict import Check, Finding
+from repowright.artifacts.verdict import Check, CheckStatus, Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import ModuleInfo, ProjectIndex
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
@@ -60,10 +60,12 @@ def _importable(info: ModuleInfo, index: ProjectIndex) -> tuple[str, str | None]
     return (info.module, None)
 
 
-def _dynamic(name: str, status: str, detail: str, findings: list[Finding] | None = None) -> Check:
+def _dynamic(
+    name: str, status: CheckStatus, detail: str, findings: list[Finding] | None = None
+) -> Check:
     return Check(
         name=name,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         detail=detail,
         findings=findings or [],
         stage="dynamic",
@@ -135,14 +137,14 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
                 code="ImportCrash",
             )
         )
-    status = "failed" if findings else "passed"
+    status: CheckStatus = "failed" if findings else "passed"
     return _dynamic("import", status, f"{len(done)}/{len(specs)} modules imported", findings)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per failing location: importing a package that imports a broken module
     fails at the same line; keep the report from the broken module itself."""
-    best: dict[tuple, Finding] = {}
+    best: dict[tuple[str | None, int | None, str], Finding] = {}
     for f in findings:
         key = (f.file, f.line, f.message.split(": ", 1)[-1])
         own = f.message.startswith(f"import {_module_of(f.file)}:")
@@ -155,7 +157,9 @@ def _module_of(path: str | None) -> str:
     return (path or "").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
-def _import_finding(record: dict, by_module: dict[str, ModuleInfo], repo: Path) -> Finding:
+def _import_finding(
+    record: dict[str, Any], by_module: dict[str, ModuleInfo], repo: Path
+) -> Finding:
     frames = [(rel, line) for f, line in record["frames"] if (rel := in_repo(f, repo))]
     own = by_module[record["module"]].path
     file, line = frames[-1] if frames else (own, None)

@@ -14,11 +14,11 @@ import traceback
 MARK = "@@repowright-import@@ "
 
 
-def _timeout(signum, frame):
+def _timeout(signum: int, frame: object) -> None:
     raise TimeoutError("import did not finish in time: top-level code loops or does heavy work")
 
 
-def main():
+def main() -> None:
     per_module = float(sys.argv[1])
     specs = json.loads(sys.argv[2])
     signal.signal(signal.SIGALRM, _timeout)

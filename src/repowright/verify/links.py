@@ -39,10 +39,12 @@ def _bindings(info: ModuleInfo, index: ProjectIndex) -> dict[str, tuple[str, str
     for node in info.tree.body:
         if isinstance(node, ast.ImportFrom):
             target = index.resolve(info, node.module, node.level)
-            for alias in node.names if target else []:
+            if not target:
+                continue
+            for alias in node.names:
                 sub = f"{target}.{alias.name}"
                 ref = (sub, None) if sub in index.modules else (target, alias.name)
-                out[alias.asname or alias.name] = ref  # type: ignore[assignment]
+                out[alias.asname or alias.name] = ref
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 target = index.resolve(info, alias.name, 0)
@@ -135,8 +137,8 @@ def arity_findings(info: ModuleInfo, index: ProjectIndex) -> Iterator[Finding]:
         if target is None:
             continue
         if attr is None:
-            for name, sig in target.signatures.items():
-                signatures[f"{local}.{name}"] = sig
+            for member, member_sig in target.signatures.items():
+                signatures[f"{local}.{member}"] = member_sig
         elif attr in target.signatures:
             signatures[local] = target.signatures[attr]
     for node, shadowed in _calls(info.tree):

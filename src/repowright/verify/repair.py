@@ -278,7 +278,7 @@ async def repair_loop(
     checks = await verify()
     best = Snapshot.take(repairer.repo, checks, 0) if repairer is not None else None
     outcome = await _rounds(checks, verify, repairer, max_rounds, on_round)
-    if best is None:
+    if best is None or repairer is None:  # both or neither
         return outcome
     for record in outcome.rounds:  # the snapshot after each round, as the loop left it
         if record.snapshot is not None and score(record.snapshot.checks) < score(best.checks):

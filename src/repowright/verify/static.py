@@ -11,7 +11,7 @@ from pathlib import Path
 
 from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.drift import Drift
-from repowright.artifacts.verdict import Check, Finding
+from repowright.artifacts.verdict import Check, CheckStatus, Finding
 from repowright.code.python import ProjectIndex, repo_files
 from repowright.memory.stubs import stub_functions
 from repowright.verify.deps import (
@@ -44,11 +44,11 @@ def check_files(repo: Path, blueprint: Blueprint | None) -> Check:
     """Files the blueprint planned but that were not written; files left empty."""
     findings: list[Finding] = []
     planned = [spec.path for spec in blueprint.files] if blueprint else []
-    for path in planned:
-        if not (repo / path).is_file():
+    for wanted in planned:
+        if not (repo / wanted).is_file():
             findings.append(
                 Finding(
-                    file=path,
+                    file=wanted,
                     message="planned in the blueprint but missing",
                     check="files",
                     code="missing-file",
@@ -85,14 +85,17 @@ def check_compile(repo: Path, index: ProjectIndex) -> Check:
     ]
     scripts = repo_files(repo, ".sh")
     bash = shutil.which("bash")
-    for script in scripts if bash else []:
-        rel = script.relative_to(repo).as_posix()
-        done = subprocess.run(
-            [bash, "-n", rel], cwd=repo, capture_output=True, text=True, timeout=30, check=False
-        )
-        if done.returncode != 0:
-            message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
-            findings.append(Finding(file=rel, message=message, check="compile", code="ShellSyntax"))
+    if bash:
+        for script in scripts:
+            rel = script.relative_to(repo).as_posix()
+            done = subprocess.run(
+                [bash, "-n", rel], cwd=repo, capture_output=True, text=True, timeout=30, check=False
+            )
+            if done.returncode != 0:
+                message = done.stderr.strip().splitlines()[0] if done.stderr.strip() else "bash -n"
+                findings.append(
+                    Finding(file=rel, message=message, check="compile", code="ShellSyntax")
+                )
     if not index.by_path and not findings:
         return Check(name="compile", status="skipped", detail="no Python files generated")
     note = f"{len(index.by_path)} Python files, {len(scripts)} shell scripts"
@@ -192,6 +195,8 @@ def third_party_imports(index: ProjectIndex) -> dict[str, tuple[str, int]]:
                 names = [a.name for a in node.names if not index.resolve(info, a.name, 0)]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [] if index.resolve(info, node.module, 0) else [node.module]
+            else:
+                continue
             for name in names:
                 top = name.split(".")[0]
                 if not is_stdlib(top) and top not in IMPLICIT:
@@ -239,7 +244,7 @@ def check_drift(drift: list[Drift] | None) -> Check:
         for d in drift
         if d.any
     ]
-    status = "warning" if findings else "passed"
+    status: CheckStatus = "warning" if findings else "passed"
     return Check(
         name="drift",
         status=status,
