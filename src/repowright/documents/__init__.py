@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from repowright.documents.build import build_document
 from repowright.documents.schema import Block, Document, Reference, Section, Segment
 from repowright.errors import InputError
 
@@ -98,6 +97,8 @@ def load_document(path: Path) -> Document:
 
 
 def _built(text: str, path: Path, kind: str, title: str) -> Document:
+    from repowright.documents.build import build_document  # bm25s + numpy: not for --help
+
     doc = build_document(text, source=str(path), kind=kind, title=title)
     if not doc.segments:
         raise InputError(f"no text could be extracted from {path}")
@@ -108,4 +109,6 @@ def load_text(text: str, source: str = "spec") -> Document:
     """A plain-language spec given on the command line."""
     if not text.strip():
         raise InputError("the spec is empty")
+    from repowright.documents.build import build_document
+
     return build_document(text, source=source, kind="spec")
