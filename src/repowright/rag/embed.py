@@ -6,10 +6,11 @@ Nothing is downloaded: the model is a local sentence-transformers folder named b
 
 from __future__ import annotations
 
-import math
 import os
 from importlib import resources
 from typing import Protocol
+
+import numpy as np
 
 from repowright.errors import ConfigError
 
@@ -22,9 +23,9 @@ class Embedder(Protocol):
 
 
 def cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
+    va, vb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    return float(va @ vb) / norm if norm else 0.0
 
 
 class SentenceTransformerEmbedder:

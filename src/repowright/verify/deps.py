@@ -14,6 +14,9 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from repowright.artifacts.blueprint import Blueprint
 
 # import name -> acceptable distributions (the first one is suggested when missing).
@@ -68,7 +71,7 @@ _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return canonicalize_name(name)
 
 
 def is_stdlib(top: str) -> bool:
@@ -96,8 +99,11 @@ def requirement_name(line: str) -> str | None:
     line = line.split("#", 1)[0].strip()
     if not line or line.startswith("-"):
         return None
-    match = _NAME.match(line)
-    return match.group(1) if match else None
+    try:
+        return Requirement(line).name
+    except InvalidRequirement:  # pip accepts looser lines (`torch==2.0+cpu `, URLs): the name
+        match = _NAME.match(line)
+        return match.group(1) if match else None
 
 
 def declared_requirements(repo: Path, blueprint: Blueprint | None) -> list[str]:
