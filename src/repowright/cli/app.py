@@ -14,10 +14,8 @@ from rich.table import Table
 
 from repowright import __version__
 from repowright.cli.common import err, handle_errors
-from repowright.config import Settings
 from repowright.errors import RepowrightError
 from repowright.runs.progress import ConsoleProgress, JsonProgress, Progress, QuietProgress
-from repowright.runs.store import RunDir
 
 # The pipeline (and the model SDKs behind it) is imported by the commands that run it, so
 # `repowright --help` and quick commands start fast (benchmarks/cli_startup.py).
@@ -63,6 +61,7 @@ def _progress(quiet: bool, as_json: bool) -> Progress:
 
 def _finish(outcome_status: str, run_dir: Path, as_json: bool, quiet: bool) -> None:
     from repowright.pipeline.session import run_state
+    from repowright.runs.store import RunDir
 
     state = run_state(RunDir.open(run_dir))
     if as_json:
@@ -138,6 +137,7 @@ def run(
     as_json: JsonOut = False,
 ) -> None:
     """Generate and verify a repository from INPUT (or --spec). Exit 0 only if it verified."""
+    from repowright.config import Settings
     from repowright.pipeline.session import create_run, drive
 
     settings = Settings.load(
@@ -180,6 +180,7 @@ def resume(
 ) -> None:
     """Continue a run from its last completed step (after a crash, Ctrl-C, budget or review)."""
     from repowright.pipeline.session import drive, load_settings
+    from repowright.runs.store import RunDir
 
     run = RunDir.open(run_dir)
     settings = load_settings(
@@ -205,6 +206,7 @@ def status(
 ) -> None:
     """Show a run's phase, files done, tokens and cost."""
     from repowright.pipeline.session import run_state
+    from repowright.runs.store import RunDir
 
     state = run_state(RunDir.open(run_dir))
     if as_json:
@@ -235,6 +237,7 @@ def _guarded(run_dir: Path, make: Any, fresh: bool = False) -> Any:
     except RepowrightError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", emoji=False)
         from repowright.pipeline.session import has_progress
+        from repowright.runs.store import RunDir
 
         if fresh and not has_progress(RunDir(run_dir)):
             shutil.rmtree(run_dir, ignore_errors=True)

@@ -14,12 +14,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from repowright.cli.common import handle_errors
-from repowright.config import Settings
 from repowright.errors import InputError
 from repowright.fsio import slugify
 from repowright.runs.progress import ConsoleProgress, Progress, QuietProgress
 
 if TYPE_CHECKING:
+    from repowright.config import Settings
     from repowright.grading.session import GradeReport
     from repowright.pipeline.bench import BenchResult
     from repowright.sandbox.base import Sandbox
@@ -97,6 +97,7 @@ def grade(
 ) -> None:
     """Grade REPO against a PaperBench rubric; writes the graded tree and prints the scores.
     Exits 1 when a leaf could not be graded (its judge call failed), unless --allow-invalid."""
+    from repowright.config import Settings
     from repowright.grading.judge import JudgeConfig
     from repowright.grading.rubric import category_counts
     from repowright.grading.session import GradeRequest, grade_repo, prepare
@@ -236,6 +237,7 @@ def bench(
     as_json: JsonOut = False,
 ) -> None:
     """Generate, reproduce and grade every paper; resumable (rerun the same command)."""
+    from repowright.config import Settings
     from repowright.grading.judge import JudgeConfig
     from repowright.grading.papers import Selection, discover
     from repowright.models.registry import open_model

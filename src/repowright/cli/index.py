@@ -12,10 +12,8 @@ import typer
 from rich.console import Console
 
 from repowright.cli.common import handle_errors
-from repowright.config import Settings
 from repowright.errors import InputError
 from repowright.fsio import slugify
-from repowright.runs.store import EventLog
 
 if TYPE_CHECKING:
     from repowright.rag.index import RepoIndex
@@ -25,9 +23,11 @@ URL_PREFIXES = ("http://", "https://", "git@", "ssh://", "git://")
 
 async def _summarize(index: RepoIndex, target: Path, spec: str) -> int:
     """Model summaries; every call is logged with tokens/cost in the index's events.jsonl."""
+    from repowright.config import Settings
     from repowright.models.metered import metered_stack
     from repowright.models.registry import open_model
     from repowright.rag.summaries import summarize_index
+    from repowright.runs.store import EventLog
 
     settings = Settings.load({"model": spec})
     async with open_model(

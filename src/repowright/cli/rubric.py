@@ -6,21 +6,24 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from repowright.cli.common import handle_errors
-from repowright.grading.judge_eval import evaluate, load_graded
-from repowright.grading.rubric import RubricNode, category_counts, load_rubric
+
+if TYPE_CHECKING:
+    from repowright.grading.rubric import RubricNode
 
 out = Console(highlight=False, soft_wrap=True)
 JsonOut = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def rubric_facts(root: RubricNode) -> dict[str, Any]:
+    from repowright.grading.rubric import category_counts
+
     """Leaves per task category and fine-grained category, depth, total leaf weight."""
     leaves = root.leaves()
 
@@ -46,6 +49,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOut = False,
     ) -> None:
         """Validate a rubric and count its leaves per category, its depth and weight."""
+        from repowright.grading.rubric import load_rubric
+
         facts = rubric_facts(load_rubric(path))
         if as_json:
             typer.echo(json.dumps(facts))
@@ -68,6 +73,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOut = False,
     ) -> None:
         """Compare a judge's leaf scores with human grades: accuracy, precision, recall, F1."""
+        from repowright.grading.judge_eval import evaluate, load_graded
+
         result = evaluate(load_graded(graded), load_graded(expected))
         if as_json:
             typer.echo(json.dumps({**result.overall.model_dump(), **result.model_dump()}))
