@@ -52,7 +52,7 @@ async def test_repair_round_makes_no_model_call_when_all_is_fixed(tmp_path: Path
     repo = write_repo(tmp_path / "repo", FILES)
     model = ScriptedModel([])  # any call would fail: nothing is scripted
     record = await Repairer(model, repo, whole=False).repair(findings(repo), 1)
-    assert record.applied == 2 and record.analysis == "imports fixed deterministically"
+    assert record.applied == 2 and record.analysis == "fixed deterministically"
     assert all("without the model" in e.how for e in record.edits)
 
 

@@ -51,7 +51,21 @@ def _on_every_path(body: list[ast.stmt], attr: str) -> bool:
     return False
 
 
-def _class_defs(index: ProjectIndex, name: str) -> list[ast.ClassDef]:
+def partial_init_branch(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
+    """The top-level statement of `cls.__init__` that sets `self.<attr>` on some of its paths
+    only (an `if` whose other branch does not), when that is why instances may lack it."""
+    init = next(
+        (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None
+    )
+    if init is None or _on_every_path(init.body, attr):
+        return None
+    for stmt in init.body:
+        if _assigns(stmt, attr):
+            return stmt if not _on_every_path([stmt], attr) else None
+    return None
+
+
+def class_defs(index: ProjectIndex, name: str) -> list[ast.ClassDef]:
     found = []
     for info in index.by_path.values():
         if info.tree is not None:
@@ -62,7 +76,7 @@ def _class_defs(index: ProjectIndex, name: str) -> list[ast.ClassDef]:
 
 def missing_attribute_cause(index: ProjectIndex, cls: str, attr: str) -> str:
     """Why instances of the project's class `cls` lack `self.<attr>` ('' when unsure)."""
-    classes = _class_defs(index, cls)
+    classes = class_defs(index, cls)
     if len(classes) != 1:
         return ""
     methods = {

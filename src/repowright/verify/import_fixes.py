@@ -40,18 +40,20 @@ _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
 @dataclass
-class ImportFix:
+class Fix:
+    """One edit made without the model: where, and what it was before and after."""
+
     file: str
     line: int
     before: str
     after: str
 
 
-def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[ImportFix], list[Finding]]:
+def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[Fix], list[Finding]]:
     """Rewrite the import statements the findings point at where the answer is unique; return
     the fixes made and the findings left for the model."""
     index = ProjectIndex(repo)
-    fixes: list[ImportFix] = []
+    fixes: list[Fix] = []
     left: list[Finding] = []
     added: set[tuple[str, str]] = set()
     for finding in findings:
@@ -76,7 +78,7 @@ def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[ImportFix], l
     return fixes, left
 
 
-def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) -> ImportFix | None:
+def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) -> Fix | None:
     """`from MODULE import NAME` when exactly one other project module defines NAME, `import
     NAME` for a standard-library module, `from typing import NAME` for a typing name; placed
     after the file's leading docstring and imports. None for any other name."""
@@ -103,10 +105,10 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
         lines[after - 1] += "\n"
     lines.insert(after, statement + "\n")
     (repo / info.path).write_text("".join(lines), encoding="utf-8")
-    return ImportFix(info.path, after + 1, f"undefined name {name}", statement)
+    return Fix(info.path, after + 1, f"undefined name {name}", statement)
 
 
-def _rewrite(repo: Path, info: ModuleInfo, index: ProjectIndex, line: int) -> ImportFix | None:
+def _rewrite(repo: Path, info: ModuleInfo, index: ProjectIndex, line: int) -> Fix | None:
     assert info.tree is not None
     node = next(
         (n for n in ast.walk(info.tree) if isinstance(n, ast.ImportFrom) and n.lineno == line),
@@ -132,7 +134,7 @@ def _rewrite(repo: Path, info: ModuleInfo, index: ProjectIndex, line: int) -> Im
         return None
     lines[first : last + 1] = new
     (repo / info.path).write_text("".join(lines), encoding="utf-8")
-    return ImportFix(info.path, line, before.strip(), "".join(new).strip())
+    return Fix(info.path, line, before.strip(), "".join(new).strip())
 
 
 def _home(name: str, target: str | None, index: ProjectIndex) -> str | None:

@@ -22,6 +22,7 @@ from repowright.documents import Document
 from repowright.models.base import Message, Model
 from repowright.prompts import chat, render
 from repowright.prompts.structured import StructuredOutputError, complete_structured
+from repowright.verify.attr_fixes import fix_partial_init
 from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
@@ -93,13 +94,14 @@ class Repairer:
 
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
         fixes, findings = fix_imports(self.repo, findings)
+        attr_fixes, findings = fix_partial_init(self.repo, findings)
         record = RoundRecord(round=round_no)
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
-            for f in fixes
+            for f in [*fixes, *attr_fixes]
         ]
-        if fixes and not findings:
-            record.analysis = "imports fixed deterministically"
+        if (fixes or attr_fixes) and not findings:
+            record.analysis = "fixed deterministically"
             return record
         if self.whole and await self._rewrite(findings, record):
             return record
