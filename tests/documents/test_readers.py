@@ -172,6 +172,48 @@ def test_pdf_appendix_after_the_references_and_page_numbers(tmp_path: Path) -> N
     assert (doc.sections[-1].title, doc.sections[-1].appendix) == ("Attention Visualizations", True)
 
 
+def test_pdf_typography_headings_running_heads_and_footnotes(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    style = {"h": ("Helvetica", "B", 12), "b": ("Helvetica", "", 10), "s": ("Helvetica", "", 8)}
+    pages = [
+        [("s", "Running Head of the Paper 1"), ("h", "1 Introduction"),
+         ("b", "We study learning rates."), ("b", "1 We propose a schedule that is simple."),
+         ("b", "2 We show that it works on many tasks."), ("h", "2 Method"),
+         ("b", "The update is computed as follows"), ("s", "3 Results table row 0.91"),
+         ("s", "1 A footnote about the update rule.")],
+        [("s", "Running Head of the Paper 2"), ("h", "2.1 What Is a Schedule?"),
+         ("b", "A schedule is a function of the step."), ("h", "3 Results"),
+         ("b", "It works.")],
+        [("s", "Running Head of the Paper 3"), ("h", "4 Conclusion"), ("b", "Done.")],
+        [("s", "Running Head of the Paper 4"), ("h", "5 Limitations"), ("b", "Few.")],
+    ]  # fmt: skip
+    for lines in pages:
+        pdf.add_page()
+        for kind, line in lines:
+            pdf.set_font(*style[kind])
+            if kind == "s" and line.startswith("1 A footnote"):
+                pdf.set_y(270)
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "typeset.pdf"))
+    doc = load_document(tmp_path / "typeset.pdf")
+    assert [t for t in titles(doc) if t[0].isdigit()] == [
+        "1 Introduction",
+        "2 Method",
+        "2.1 What Is a Schedule?",
+        "3 Results",
+        "4 Conclusion",
+        "5 Limitations",
+    ]  # fmt: skip  (plain numbered sentences and a small table row are no headings)
+    text = "\n".join(s.text for s in doc.segments)
+    assert "Running Head" not in text and "It works." in text
+    method = next(s for s in doc.sections if s.title == "2 Method")
+    method_text = " ".join(seg.text for seg in doc.segments if seg.section_id == method.id)
+    assert "follows" in method_text and "footnote" in method_text
+    assert method_text.index("follows") < method_text.index("footnote")
+
+
 def test_spec_text() -> None:
     doc = load_text("Build a todo API with FastAPI and SQLite.")
     assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")
