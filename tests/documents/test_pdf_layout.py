@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from repowright.documents.pdf_layout import Line, _line, _Run, footnote_start, running_lines
+from repowright.documents.pdf_layout import (
+    Line,
+    _line,
+    _Run,
+    _script,
+    footnote_start,
+    running_lines,
+)
 
 
 def test_a_line_takes_the_size_and_weight_of_most_of_its_letters() -> None:
@@ -28,3 +35,11 @@ def test_footnotes_are_the_small_lines_after_the_last_body_line() -> None:
     assert footnote_start(page, 10.0) == 2
     assert footnote_start([Line("small", 8.0)], 10.0) == 1  # no body line: nothing to keep apart
     assert footnote_start(page, 0.0) == 4
+
+
+def test_smaller_raised_or_lowered_type_marks_powers_and_indexes() -> None:
+    base = (10.0, 300.0)
+    assert _script(7.0, 303.6, base) == "^"  # QK^T
+    assert _script(7.0, 298.5, base) == "_"  # d_k
+    assert _script(10.0, 292.0, base) == ""  # a radical's operand: same size
+    assert _script(7.0, 300.0, base) == "" and _script(7.0, 303.6, None) == ""

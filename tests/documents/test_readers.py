@@ -214,6 +214,34 @@ def test_pdf_typography_headings_running_heads_and_footnotes(tmp_path: Path) -> 
     assert method_text.index("follows") < method_text.index("footnote")
 
 
+def test_pdf_table_from_cell_gaps_joined_to_its_caption(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for line in ["1 Results", "We compare three optimizers.", "Table 1: Accuracy per optimizer."]:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    for row in [("Optimizer", "Accuracy", "Steps"), ("SGD", "0.91", "100"), ("Adam", "0.95", "80")]:
+        for x, cell in zip((20, 80, 140), row, strict=True):
+            pdf.set_x(x)
+            pdf.cell(30, 8, cell)
+        pdf.ln(8)
+    pdf.cell(0, 8, "Adam converges fastest, as the table shows.", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(20)
+    pdf.cell(30, 8, "a = b")  # wide gaps far from any caption stay text
+    pdf.set_x(80)
+    pdf.cell(30, 8, "+ c")
+    pdf.set_x(140)
+    pdf.cell(30, 8, "(1)")
+    pdf.output(str(tmp_path / "table.pdf"))
+    doc = load_document(tmp_path / "table.pdf")
+    table = next(s for s in doc.segments if "table" in s.kinds)
+    assert "Table 1: Accuracy per optimizer." in table.text
+    assert "| SGD | 0.91 | 100 |" in table.text and "| Adam | 0.95 | 80 |" in table.text
+    assert "converges fastest" not in table.text.split("| Adam")[1]
+
+
 def test_spec_text() -> None:
     doc = load_text("Build a todo API with FastAPI and SQLite.")
     assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")

@@ -25,6 +25,7 @@ from repowright.documents.pdf_layout import (
     footnote_start,
     page_lines,
     running_lines,
+    table_rows,
 )
 from repowright.errors import InputError
 
@@ -238,6 +239,7 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
             f"{path}: the PDF has no text layer (scanned?); run OCR first or give the source"
         )
     lines, page_starts, notes_at = _lines(pages)
+    rows = table_rows(lines)
     body = body_size(lines)
     typo = Typography(body, _styled_headings(lines, body))
     state: dict[str, Any] = {}
@@ -252,6 +254,13 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
             continue
         if i in notes_at:
             notes.append(text)
+            continue
+        if i in rows:
+            first, last = i - 1 not in rows, i + 1 not in rows
+            cells = line.cells or [text.strip()]
+            row = "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+            out.extend(["", row] if first else [row])
+            out.extend([""] if last else [])
             continue
         heading = _heading(text, state, typo.judge(line))
         if not heading and _appendix_after_references(i, text, page_starts, out, state):

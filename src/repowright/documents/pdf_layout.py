@@ -9,10 +9,11 @@ of many pages; footnotes by a smaller size below the last body line of a page.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|medi|demi|cmbx|-b$|\.b$|,b$", re.I)
@@ -30,6 +31,8 @@ class Line:
     bold: bool = False
     y: float | None = None
     page: int = 0
+    cells: list[str] = field(default_factory=list)
+    """The line cut where wide gaps separate its pieces (table cells); [] for running text."""
 
 
 @dataclass
@@ -38,6 +41,16 @@ class _Run:
     size: float
     bold: bool
     y: float | None
+    x: float | None = None
+    start: int = 0
+    """Offset of the piece in its line's text."""
+    length: int = 0
+
+
+CHAR_WIDTH = 0.45
+"""A low estimate of a character's width in ems: a gap is measured from where a piece would
+end if its characters were this narrow, so wide type never opens false gaps."""
+MIN_GAP_EMS = 2.0
 
 
 def _scale(m: Any) -> float:
@@ -50,7 +63,7 @@ def _scale(m: Any) -> float:
 
 def page_lines(page: Any, number: int) -> list[Line]:
     """One page's lines in pypdf's reading order, each with its dominant size and weight."""
-    runs: list[tuple[str, float, bool, float | None]] = []
+    runs: list[tuple[str, float, bool, float | None, float | None]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if not text:
@@ -58,10 +71,11 @@ def page_lines(page: Any, number: int) -> list[Line]:
         name = str(font.get("/BaseFont", "")) if font else ""
         scaled = float(size or 0) * _scale(tm) * _scale(cm)
         try:
-            y = float(tm[5]) * _scale(cm) + float(cm[5])
+            x: float | None = float(tm[4]) * float(cm[0]) + float(cm[4])
+            y: float | None = float(tm[5]) * _scale(cm) + float(cm[5])
         except (TypeError, ValueError, IndexError):
-            y = None
-        runs.append((text, scaled, bool(BOLD_FONT.search(name.split("+")[-1])), y))
+            x = y = None
+        runs.append((text, scaled, bool(BOLD_FONT.search(name.split("+")[-1])), y, x))
 
     text = page.extract_text(visitor_text=visit) or ""
     if "".join(r[0] for r in runs) != text:  # a pypdf that visits differently: text only
@@ -69,20 +83,37 @@ def page_lines(page: Any, number: int) -> list[Line]:
     lines: list[Line] = []
     current: list[str] = []
     parts: list[_Run] = []
-    for piece, size, bold, y in runs:
+    base: tuple[float, float | None] | None = None  # size and baseline of the line's type
+    for piece, size, bold, y, x in runs:
         chunks = piece.split("\n")
         for k, chunk in enumerate(chunks):
             if k:
                 lines.append(_line("".join(current), parts, number))
-                current, parts = [], []
+                current, parts, base = [], [], None
+            start = sum(len(c) for c in current)
+            script = _script(size, y, base) if k == 0 and chunk.strip() else ""
+            if script:
+                inner = chunk.strip()
+                chunk = f"{script}{inner}" if len(inner) == 1 else f"{script}{{{inner}}}"
+            elif chunk.strip() and size:
+                base = (size, y)
             current.append(chunk)
             letters = sum(c.isalnum() for c in chunk)
             if letters:
-                parts.append(_Run(letters, size, bold, y))
+                parts.append(_Run(letters, size, bold, y, x if k == 0 else None, start, len(chunk)))
     lines.append(_line("".join(current), parts, number))
     if lines and not lines[-1].text and not text.endswith("\n"):
         lines.pop()
     return lines if text.endswith("\n") or not lines or lines[-1].text else lines[:-1]
+
+
+def _script(size: float, y: float | None, base: tuple[float, float | None] | None) -> str:
+    """`^` for a piece set smaller and raised against the line's type, `_` for smaller and
+    lowered (QK^T, d_k, d_{model}): flattened math keeps what is an index and what a power."""
+    if base is None or y is None or base[1] is None or not size or size >= base[0] * 0.85:
+        return ""
+    shift = y - base[1]
+    return "^" if shift > 0.15 * base[0] else "_" if shift < -0.08 * base[0] else ""
 
 
 def _line(text: str, parts: list[_Run], page: int) -> Line:
@@ -95,7 +126,24 @@ def _line(text: str, parts: list[_Run], page: int) -> Line:
         sizes[round(p.size, 1)] += p.chars
         bold += p.chars if p.bold else 0
     total = sum(p.chars for p in parts)
-    return Line(text, sizes.most_common(1)[0][0], bold * 2 > total, parts[0].y, page)
+    line = Line(text, sizes.most_common(1)[0][0], bold * 2 > total, parts[0].y, page)
+    line.cells = _cells(text, parts)
+    return line
+
+
+def _cells(text: str, parts: list[_Run]) -> list[str]:
+    """The line's text cut at wide horizontal gaps between pieces: at least three cells, or
+    none (two pieces apart are as often a formula and its number as a table row)."""
+    cuts = []
+    for a, b in itertools.pairwise(parts):
+        if a.x is None or b.x is None or not a.size:
+            continue
+        end = a.x + CHAR_WIDTH * a.size * a.length
+        if b.x - end > max(MIN_GAP_EMS * a.size, 0.15 * a.size * a.length):
+            cuts.append(b.start)
+    pieces = [text[i:j].strip() for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    cells = [c for c in pieces if c]
+    return cells if len(cells) >= 3 else []
 
 
 def body_size(lines: list[Line]) -> float:
@@ -132,3 +180,31 @@ def footnote_start(lines: list[Line], body: float) -> int:
     has_body = any(abs(ln.size - body) < 0.5 for ln in lines[:start])
     smalls = [ln for ln in lines[start:] if ln.text.strip()]
     return start if has_body and smalls else len(lines)
+
+
+TABLE_CAPTION = re.compile(r"^\s*Table\s+[A-Z]?\d+\s*[.:]")
+
+
+def table_rows(lines: list[Line], reach: int = 10) -> set[int]:
+    """Indexes of lines that are rows of a captioned table: a run of at least two lines cut
+    into cells (one uncut line inside may continue a header), with a `Table N:` caption at
+    most `reach` lines before it or a few after. Cut lines far from any caption (a formula
+    with wide spacing, a row of author names) stay text."""
+    captions = [i for i, ln in enumerate(lines) if TABLE_CAPTION.match(ln.text)]
+    rows: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not lines[i].cells:
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(lines) and (
+            lines[end + 1].cells
+            or (end + 2 < len(lines) and lines[end + 2].cells and lines[end + 1].text.strip())
+        ):
+            end += 1
+        cut = sum(1 for k in range(i, end + 1) if lines[k].cells)
+        if cut >= 2 and any(i - reach <= c < i or end < c <= end + 4 for c in captions):
+            rows.update(range(i, end + 1))
+        i = end + 1
+    return rows
