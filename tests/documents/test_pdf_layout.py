@@ -7,6 +7,7 @@ from repowright.documents.pdf_layout import (
     _line,
     _Run,
     _script,
+    _written,
     footnote_start,
     running_lines,
 )
@@ -43,3 +44,8 @@ def test_smaller_raised_or_lowered_type_marks_powers_and_indexes() -> None:
     assert _script(7.0, 298.5, base) == "_"  # d_k
     assert _script(10.0, 292.0, base) == ""  # a radical's operand: same size
     assert _script(7.0, 300.0, base) == "" and _script(7.0, 303.6, None) == ""
+
+
+def test_scripts_are_written_as_powers_and_indexes() -> None:
+    marked = "d\ue000\u2212\ue002\ue0000.5\ue002\ue001model\ue002 and d\ue001k\ue002"
+    assert _written(marked) == "d^{\u22120.5}_{model} and d_k"

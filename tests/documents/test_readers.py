@@ -242,6 +242,30 @@ def test_pdf_table_from_cell_gaps_joined_to_its_caption(tmp_path: Path) -> None:
     assert "converges fastest" not in table.text.split("| Adam")[1]
 
 
+def test_pdf_caption_apart_from_the_paragraph_it_interrupts(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        "1 Method", "We train the encoder and the decoder together on", "Encoder", "Decoder",
+        "Figure 1: The model, encoder on the left.", "Both halves share weights.",
+    ]  # fmt: skip
+    for line in lines:  # 4.5 mm: the usual leading of 10 pt type
+        pdf.cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(pdf.get_y() + 40)
+    pdf.cell(0, 4.5, "the full data set for ten epochs.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "figure.pdf"))
+    doc = load_document(tmp_path / "figure.pdf")
+    text = "\n".join(s.text for s in doc.segments)
+    assert "Figure 1: The model, encoder on the left.\nBoth halves share weights." in text
+    assert "Figure text: Encoder Decoder" in text
+    assert titles(doc)[-1] == "1 Method"
+    assert any("figure" in s.kinds for s in doc.segments)
+    assert "Encoder Decoder\n\nthe full data set" in text  # the paragraph resumes apart
+
+
 def test_spec_text() -> None:
     doc = load_text("Build a todo API with FastAPI and SQLite.")
     assert doc.kind == "spec" and doc.segments[0].text.startswith("Build a todo")

@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,19 +93,47 @@ def page_lines(page: Any, number: int) -> list[Line]:
                 current, parts, base = [], [], None
             start = sum(len(c) for c in current)
             script = _script(size, y, base) if k == 0 and chunk.strip() else ""
-            if script:
-                inner = chunk.strip()
-                chunk = f"{script}{inner}" if len(inner) == 1 else f"{script}{{{inner}}}"
+            if script:  # marked in private-use characters, written out per line
+                chunk = f"{OPEN[script]}{chunk.strip()}{CLOSE}"
             elif chunk.strip() and size:
                 base = (size, y)
             current.append(chunk)
             letters = sum(c.isalnum() for c in chunk)
             if letters:
-                parts.append(_Run(letters, size, bold, y, x if k == 0 else None, start, len(chunk)))
+                parts.append(
+                    _Run(
+                        letters,
+                        size,
+                        bold,
+                        y,
+                        x if k == 0 else None,
+                        start,
+                        len(chunk.strip(MARKS)),
+                    )
+                )
     lines.append(_line("".join(current), parts, number))
     if lines and not lines[-1].text and not text.endswith("\n"):
         lines.pop()
     return lines if text.endswith("\n") or not lines or lines[-1].text else lines[:-1]
+
+
+OPEN = {"^": "\ue000", "_": "\ue001"}
+CLOSE = "\ue002"
+MARKS = "\ue000\ue001\ue002"
+SCRIPTS = re.compile("([\ue000\ue001])([^\ue000-\ue002]*)\ue002")
+SAME = {k: re.compile(f"({k}[^\ue000-\ue002]*)\ue002{k}") for k in OPEN.values()}
+
+
+def _written(text: str) -> str:
+    """Marked scripts as ^x / _x, or ^{xy} / _{xy} when longer; pieces of one script set one
+    after another (a power `−9` drawn glyph by glyph) become one."""
+    for same in SAME.values():
+        while (joined := same.sub(r"\1", text)) != text:
+            text = joined
+    return SCRIPTS.sub(
+        lambda m: ("^" if m[1] == OPEN["^"] else "_") + (m[2] if len(m[2]) == 1 else f"{{{m[2]}}}"),
+        text,
+    )
 
 
 def _script(size: float, y: float | None, base: tuple[float, float | None] | None) -> str:
@@ -117,17 +146,19 @@ def _script(size: float, y: float | None, base: tuple[float, float | None] | Non
 
 
 def _line(text: str, parts: list[_Run], page: int) -> Line:
-    text = text.translate(LIGATURES)
     if not parts:
-        return Line(text, page=page)
+        return Line(_written(text).translate(LIGATURES), page=page)
     sizes: Counter[float] = Counter()
     bold = 0
     for p in parts:
         sizes[round(p.size, 1)] += p.chars
         bold += p.chars if p.bold else 0
     total = sum(p.chars for p in parts)
-    line = Line(text, sizes.most_common(1)[0][0], bold * 2 > total, parts[0].y, page)
-    line.cells = _cells(text, parts)
+    line = Line(
+        _written(text).translate(LIGATURES), sizes.most_common(1)[0][0], bold * 2 > total,
+        parts[0].y, page,
+    )  # fmt: skip
+    line.cells = [_written(c).translate(LIGATURES) for c in _cells(text, parts)]
     return line
 
 
@@ -208,3 +239,60 @@ def table_rows(lines: list[Line], reach: int = 10) -> set[int]:
             rows.update(range(i, end + 1))
         i = end + 1
     return rows
+
+
+CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table)\s+[A-Z]?\d+\s*[.:]")
+LABEL_WORDS = 6
+"""Lines of at most this many words, without sentence punctuation, right before a figure's
+caption are the figure's own labels, not body text."""
+
+
+def caption_spans(lines: list[Line]) -> dict[int, int]:
+    """Caption start -> last line: a `Figure N:`/`Table N:` line and the lines set at the
+    normal leading right below it (a jump in position ends it; without positions, the first
+    line that ends a sentence does)."""
+    spans: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if not CAPTION.match(line.text):
+            continue
+        end = i
+        while end + 1 < len(lines) and not CAPTION.match(lines[end + 1].text):
+            prev, nxt = lines[end], lines[end + 1]
+            if prev.y is not None and nxt.y is not None and prev.size:
+                if not 0 < prev.y - nxt.y < 1.6 * prev.size:
+                    break
+            elif prev.text.rstrip().endswith("."):
+                break
+            end += 1
+        spans[i] = end
+    return spans
+
+
+def figure_labels(
+    lines: list[Line], spans: dict[int, int], heading: Callable[[Line], bool]
+) -> dict[int, list[int]]:
+    """Caption start -> the indexes of the short label lines right before a figure caption
+    (never past a heading, or a line set bold and larger than the body)."""
+    labels: dict[int, list[int]] = {}
+    body = body_size(lines)
+    taken = {k for start, end in spans.items() for k in range(start, end + 1)}
+    taken |= {
+        k for k, ln in enumerate(lines)
+        if heading(ln) or (body and ln.bold and ln.size >= body * 1.1)
+    }  # fmt: skip
+    for start in spans:
+        if not lines[start].text.lstrip().startswith("Fig"):
+            continue
+        k = start - 1
+        while k >= 0 and k not in taken and _label(lines[k].text):
+            k -= 1
+        if start - 1 - k >= 2 or (start - 1 - k == 1 and lines[k + 1].bold):
+            labels[start] = list(range(k + 1, start))
+    return labels
+
+
+def _label(text: str) -> bool:
+    words = text.split()
+    if len(words) == 1 and not any(c.isalnum() for c in words[0]):
+        return True  # a lone mark of a figure's token grid
+    return 0 < len(words) <= LABEL_WORDS and not text.rstrip().endswith((".", ",", ";", ":"))
