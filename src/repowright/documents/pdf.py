@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from repowright.documents.pdf_columns import reading_order
 from repowright.documents.pdf_headings import (
     Typography,
     continues,
@@ -67,7 +68,10 @@ def pdf_pages(path: Path) -> list[list[Line]]:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(f"{path}: the PDF is encrypted; decrypt it first")
-        return [page_lines(page, n) for n, page in enumerate(reader.pages)]
+        return [
+            reading_order(page_lines(page, n), float(page.mediabox.width))
+            for n, page in enumerate(reader.pages)
+        ]
     except FileNotDecryptedError:
         raise InputError(f"{path}: the PDF is encrypted; decrypt it first") from None
     except (PdfReadError, ValueError, KeyError, OSError) as exc:

@@ -32,6 +32,11 @@ class Line:
     bold: bool = False
     y: float | None = None
     page: int = 0
+    x: float | None = None
+    x_end: float | None = None
+    """Where its last piece would end if its characters were narrow (a low estimate)."""
+    pieces: list[tuple[str, float | None]] = field(default_factory=list)
+    """The line cut at wide horizontal gaps, each piece with where it starts."""
     cells: list[str] = field(default_factory=list)
     """The line cut where wide gaps separate its pieces (table cells); [] for running text."""
 
@@ -158,23 +163,30 @@ def _line(text: str, parts: list[_Run], page: int) -> Line:
         _written(text).translate(LIGATURES), sizes.most_common(1)[0][0], bold * 2 > total,
         parts[0].y, page,
     )  # fmt: skip
-    line.cells = [_written(c).translate(LIGATURES) for c in _cells(text, parts)]
+    line.pieces = _pieces(text, parts)
+    line.cells = [t for t, _ in line.pieces] if len(line.pieces) >= 3 else []
+    placed = [p for p in parts if p.x is not None]
+    if placed:
+        line.x = placed[0].x
+        last = placed[-1]
+        assert last.x is not None
+        line.x_end = last.x + CHAR_WIDTH * last.size * (len(text) - last.start)
     return line
 
 
-def _cells(text: str, parts: list[_Run]) -> list[str]:
-    """The line's text cut at wide horizontal gaps between pieces: at least three cells, or
-    none (two pieces apart are as often a formula and its number as a table row)."""
-    cuts = []
+def _pieces(text: str, parts: list[_Run]) -> list[tuple[str, float | None]]:
+    """The line's text cut at wide horizontal gaps between pieces (table cells, or the two
+    columns of a page drawn row by row), each with the x where it starts."""
+    bounds: list[tuple[int, float | None]] = [(0, parts[0].x)]
     for a, b in itertools.pairwise(parts):
         if a.x is None or b.x is None or not a.size:
             continue
         end = a.x + CHAR_WIDTH * a.size * a.length
         if b.x - end > max(MIN_GAP_EMS * a.size, 0.15 * a.size * a.length):
-            cuts.append(b.start)
-    pieces = [text[i:j].strip() for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-    cells = [c for c in pieces if c]
-    return cells if len(cells) >= 3 else []
+            bounds.append((b.start, b.x))
+    ends = [i for i, _ in bounds[1:]] + [len(text)]
+    pieces = [(text[i:j].strip(), x) for (i, x), j in zip(bounds, ends, strict=True)]
+    return [(_written(t).translate(LIGATURES), x) for t, x in pieces if t]
 
 
 def body_size(lines: list[Line]) -> float:
