@@ -21,8 +21,16 @@ PROJECT_CONFIG = Path("repowright.toml")
 SECRET_WORDS = ("key", "token", "secret", "password")
 
 
+ROLES = ("planner", "coder", "repair", "judge")
+"""Who calls a model: the blueprint agents, file generation, the repair loop, the grader."""
+
+
 class Settings(BaseModel):
     model: str = Field(default="", description="Model spec; empty = choose automatically.")
+    planner_model: str = Field(default="", description="Model of the blueprint agents.")
+    coder_model: str = Field(default="", description="Model that writes the files.")
+    repair_model: str = Field(default="", description="Model of the repair loop.")
+    judge_model: str = Field(default="", description="Model that grades against a rubric.")
     max_cost: float | None = Field(
         default=None, ge=0, description="Never spend more than this many USD."
     )
@@ -66,6 +74,11 @@ class Settings(BaseModel):
     review: bool = False
     request_timeout_s: float = 600.0
     max_retries: int = Field(default=5, ge=0, le=20)
+
+    def model_for(self, role: str) -> str:
+        """The model spec of one role (`ROLES`): its own setting, else `model`."""
+        own: str = getattr(self, f"{role}_model")
+        return own or self.model
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None, cwd: Path | None = None) -> Settings:

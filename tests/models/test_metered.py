@@ -90,6 +90,24 @@ async def test_parallel_calls_never_pass_a_cap_together(tmp_path: Path) -> None:
         assert model.totals.cost_usd <= (budget.max_cost or 1.0)
 
 
+async def test_models_of_several_roles_share_one_account(tmp_path: Path) -> None:
+    slow = [ScriptedReply("x", delay_s=0.05)] * 4
+    planner, _ = metered(tmp_path, slow, name="planner-model", budget=Budget(max_calls=2),
+                         role="planner")  # fmt: skip
+    coder = MeteredModel(ScriptedModel(slow, name="coder-model"), planner.log, role="coder",
+                         budget=Budget(max_calls=2), share=planner)  # fmt: skip
+    results = await asyncio.gather(
+        *(m.complete(req("x", tag=m.role)) for m in (planner, coder, planner, coder)),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 2  # one cap for the run
+    events = [e for e in planner.log if isinstance(e, ModelCalled)]
+    assert {(e.role, e.model) for e in events} <= {("planner", "planner-model"),
+                                                   ("coder", "coder-model")}  # fmt: skip
+    usage = Totals.by_role(planner.log)
+    assert sum(t.calls for _, t in usage.values()) == 2
+
+
 def test_a_cost_cap_needs_a_price(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--price"):
         metered(tmp_path, ["x"], name="acme:mystery", budget=Budget(max_cost=1.0))

@@ -165,3 +165,34 @@ async def test_flags_given_to_resume_are_kept(tmp_path, demo_spec, demo_script) 
     run = create_run(demo_spec, None, settings_for(demo_script), tmp_path / "run")
     assert load_settings(run, {"max_calls": 50, "sandbox": None}).max_calls == 50
     assert load_settings(RunDir.open(run.root), {}).max_calls == 50
+
+
+async def test_each_role_calls_its_own_model_and_a_done_role_never_opens_it(
+    tmp_path, demo_spec, demo_script
+) -> None:
+    scripts = {}
+    for role in ("planner", "coder", "repair"):
+        scripts[role] = tmp_path / f"{role}.json"
+        scripts[role].write_text(demo_script.read_text())
+    settings = Settings(
+        model=f"scripted:{demo_script}",
+        review=True,  # stop after the blueprint
+        **{f"{role}_model": f"scripted:{path}" for role, path in scripts.items()},
+    )
+    run = create_run(demo_spec, None, settings, tmp_path / "run")
+    assert (await drive(run, settings)).status == "blueprint_ready"
+    scripts["planner"].unlink()  # its step is done: a resume must not open it
+    resumed = load_settings(run, {"review": False})
+    assert (await drive(run, resumed)).status == "verified"
+    calls = [e for e in run.events if isinstance(e, ModelCalled)]
+    for event in calls:
+        role = (
+            "planner"
+            if not event.tag.startswith(("generate", "verify"))
+            else ("coder" if event.tag.startswith("generate") else "repair")
+        )
+        assert (event.role, event.model) == (role, f"scripted:{scripts[role].name}"), event.tag
+    assert {e.role for e in calls} >= {"planner", "coder"}
+    report = (run.root / "report.md").read_text()
+    assert f"| planner | scripted:{scripts['planner'].name} |" in report
+    assert f"| coder | scripted:{scripts['coder'].name} |" in report

@@ -69,6 +69,8 @@ class ModelCalled(RunEvent):
     type: Literal["model_called"] = "model_called"
     model: str
     tag: str = ""
+    role: str = ""
+    """Which role made the call (planner, coder, repair, judge); empty in older runs."""
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
@@ -88,6 +90,7 @@ class ModelCallFailed(RunEvent):
     type: Literal["model_call_failed"] = "model_call_failed"
     model: str
     tag: str = ""
+    role: str = ""
     error: str = ""
     attempts: int = 1
 

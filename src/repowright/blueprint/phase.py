@@ -24,9 +24,10 @@ async def run_blueprint(ctx: RunContext) -> dict[str, Any]:
     if doc is None:
         raise InputError(f"{run.root} has no parsed document; resume it to ingest the input")
     budget = ctx.settings.context_budget
+    planner = ctx.model_for("planner")
     ctx.progress.phase("blueprint", 3)
     concepts, catalog = await asyncio.gather(
-        ConceptAgent(ctx.model, budget).run(doc), AlgorithmAgent(ctx.model, budget).run(doc)
+        ConceptAgent(planner, budget).run(doc), AlgorithmAgent(planner, budget).run(doc)
     )
     run.write_json("concepts.json", concepts)
     run.write_json("algorithms.json", catalog)
@@ -37,8 +38,8 @@ async def run_blueprint(ctx: RunContext) -> dict[str, Any]:
         run.events.append(BlueprintViolations(source="plan", round=round_, violations=violations))
         ctx.progress.info(f"blueprint: {len(violations)} violations, asking the planner to repair")
 
-    planner = PlanningAgent(ctx.model, budget, on_violations=log_violations)
-    result = await planner.plan(doc, concepts, catalog)
+    agent = PlanningAgent(planner, budget, on_violations=log_violations)
+    result = await agent.plan(doc, concepts, catalog)
     bp = result.blueprint
     run.write_blueprint(bp)
     coverage = write_coverage(run, bp)

@@ -98,6 +98,15 @@ def run(
         str | None, typer.Option(help="A plain-language spec instead of a file.")
     ] = None,
     model: ModelOpt = None,
+    planner_model: Annotated[
+        str | None, typer.Option(help="Model of the blueprint agents (default: --model).")
+    ] = None,
+    coder_model: Annotated[
+        str | None, typer.Option(help="Model that writes the files (default: --model).")
+    ] = None,
+    repair_model: Annotated[
+        str | None, typer.Option(help="Model of the repair loop (default: --model).")
+    ] = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", "-o", help="Run directory (default runs/<time>-<name>).")
     ] = None,
@@ -143,6 +152,9 @@ def run(
     settings = Settings.load(
         {
             "model": model,
+            "planner_model": planner_model,
+            "coder_model": coder_model,
+            "repair_model": repair_model,
             "max_cost": max_cost,
             "max_tokens": max_tokens,
             "max_calls": max_calls,

@@ -52,8 +52,8 @@ def local_sandbox(root: Path, backend: str = "auto") -> Sandbox:
 def _spec(settings: Settings, progress: Progress, override: str | None = None) -> str:
     from repowright.models.registry import default_spec
 
-    if override or settings.model:
-        return override or settings.model
+    if chosen := override or settings.judge_model or settings.model:
+        return chosen
     spec, note = default_spec()
     progress.info(note)
     return spec

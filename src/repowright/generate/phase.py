@@ -108,7 +108,7 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
             # A retry samples (the greedy reply that looped until the token limit would loop
             # again, and an identical request would only be answered from the cache).
             temperature = 0.0 if attempts == 1 else RETRY_TEMPERATURE * (attempts - 1)
-            reply = await ctx.model.complete(
+            reply = await ctx.model_for("coder").complete(
                 ModelRequest(messages=messages, temperature=temperature, tag=f"generate:{path}")
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped

@@ -81,6 +81,22 @@ class Totals(BaseModel):
             self.cost_usd += event.cost_usd
 
     @classmethod
+    def by_role(cls, events: Iterable[RunEvent]) -> dict[str, tuple[list[str], Totals]]:
+        """Usage per role that made calls, with the models it used (cost per role)."""
+        out: dict[str, tuple[list[str], Totals]] = {}
+        for event in events:
+            if isinstance(event, ModelCalled | ModelCallFailed):
+                models, totals = out.setdefault(event.role or "other", ([], cls()))
+                if event.model not in models:
+                    models.append(event.model)
+                totals.merge(cls.from_events([event]))
+        return out
+
+    def merge(self, other: Totals) -> None:
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @classmethod
     def from_events(cls, events: Iterable[RunEvent]) -> Totals:
         totals = cls()
         for event in events:
@@ -135,6 +151,8 @@ class MeteredModel:
         cache: ResponseCache | None = None,
         prices: PriceTable | None = None,
         warn: Callable[[str], None] = lambda _msg: None,
+        role: str = "",
+        share: MeteredModel | None = None,
     ) -> None:
         self.inner = inner
         self.name = inner.name
@@ -143,8 +161,11 @@ class MeteredModel:
         self.cache = cache
         self.prices = prices or PriceTable.default()
         self.warn = warn
-        self.totals = Totals.from_events(log)
-        self.in_flight = Totals()
+        self.role = role
+        # Models of other roles in the same run book against one account, so the caps hold
+        # for the run and calls in flight on any model count.
+        self.totals: Totals = share.totals if share else Totals.from_events(log)
+        self.in_flight: Totals = share.in_flight if share else Totals()
         if self.budget.max_cost is not None and self.prices.lookup(self.name) is None:
             raise ConfigError(
                 f"--max-cost cannot be enforced: no price is known for {self.name}. Give one "
@@ -189,7 +210,11 @@ class MeteredModel:
             attempts = getattr(exc, "attempts", 1)
             self.log.append(
                 ModelCallFailed(
-                    model=self.name, tag=request.tag, error=str(exc)[:300], attempts=attempts
+                    model=self.name,
+                    tag=request.tag,
+                    role=self.role,
+                    error=str(exc)[:300],
+                    attempts=attempts,
                 )
             )
             self.totals.failed_calls += attempts
@@ -211,6 +236,7 @@ class MeteredModel:
         event = ModelCalled(
             model=self.name,
             tag=request.tag,
+            role=self.role,
             prompt_tokens=resp.usage.prompt_tokens,
             completion_tokens=resp.usage.completion_tokens,
             latency_s=0.0 if cached else resp.latency_s,
@@ -241,6 +267,8 @@ def metered_stack(
     prices: PriceTable | None = None,
     on_retry: Callable[[int, float, Exception], None] | None = None,
     warn: Callable[[str], None] = lambda _msg: None,
+    role: str = "",
+    share: MeteredModel | None = None,
 ) -> MeteredModel:
     """The one way every caller (a run, the judge, index summaries) wraps a raw model:
     retried on transient errors inside, metered and cached outside (a retried call is one
@@ -252,4 +280,6 @@ def metered_stack(
         cache=ResponseCache(cache_dir) if cache_dir is not None else None,
         prices=prices,
         warn=warn,
+        role=role,
+        share=share,
     )

@@ -33,6 +33,7 @@ async def run_report(ctx: RunContext) -> dict[str, Any]:
         run=run,
         coverage=coverage,
         plan_notes=notes,
+        roles=Totals.by_role(run.events),
     )
     atomic_write(run.path("report.md"), text)
     return {"verified": verdict.verified, "files": len(files)}

@@ -15,12 +15,12 @@ from repowright.artifacts.events import (
     StepCompleted,
     StepStarted,
 )
-from repowright.config import Settings
+from repowright.config import ROLES, Settings
 from repowright.documents import check_input
 from repowright.errors import InputError
 from repowright.models.base import Model, fit_context_budget
 from repowright.models.local import setup_note
-from repowright.models.metered import Budget, Totals, metered_stack
+from repowright.models.metered import Budget, MeteredModel, Totals, metered_stack
 from repowright.models.pricing import price_table
 from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
 from repowright.pipeline.runner import execute
@@ -31,6 +31,8 @@ from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir
 
 SPEC_FILE = "spec.md"
+ROLE_STEPS = {"planner": "blueprint", "coder": "generate", "repair": "verify"}
+"""The roles a run has, each with the step that uses its model."""
 
 
 @dataclass
@@ -51,8 +53,9 @@ def create_run(
         check_input(input_path)
     if spec_text is not None and not spec_text.strip():
         raise InputError("--spec is empty")
-    if settings.model:
-        check_spec(settings.model)
+    for spec in dict.fromkeys(settings.model_for(role) for role in ROLES):
+        if spec:
+            check_spec(spec)
     name = input_path.stem if input_path is not None else (spec_text or "spec")[:40]
     run = RunDir.create(out, name)
     if input_path is not None and input_path.is_dir():
@@ -64,7 +67,12 @@ def create_run(
     else:
         (run.root / "input" / SPEC_FILE).write_text(spec_text or "", encoding="utf-8")
         input_name = SPEC_FILE
-    saved = settings.model_copy(update={"model": absolute_spec(settings.model)})
+    saved = settings.model_copy(
+        update={
+            "model": absolute_spec(settings.model),
+            **{f"{r}_model": absolute_spec(getattr(settings, f"{r}_model")) for r in ROLES},
+        }
+    )
     run.write_json(RUN_FILE, {"input": input_name, "settings": saved.model_dump()})
     return run
 
@@ -116,18 +124,28 @@ async def _drive(
             RunStarted(input=run.record()["input"], model=spec, options=settings.model_dump())
         )
     async with contextlib.AsyncExitStack() as stack:
-        if model is None:
+
+        async def opened(spec: str, logs: Path) -> Model:
             if note := setup_note(spec):
                 progress.info(note)
-            model = await stack.enter_async_context(
+            return await stack.enter_async_context(
                 open_model(
                     spec,
                     timeout_s=settings.request_timeout_s,
                     reasoning_effort=settings.reasoning_effort,
-                    log_dir=run.root / "logs",
+                    log_dir=logs,
                 )
             )
-        status = await _execute(run, settings, progress, model, sandbox_factory)
+
+        raws = {spec: model if model is not None else await opened(spec, run.root / "logs")}
+        for role, step in ROLE_STEPS.items():  # a role's own model starts only if still needed
+            own = getattr(settings, f"{role}_model")
+            if own and own not in raws and not run.is_done(step):
+                raws[own] = await opened(own, run.root / "logs" / role)
+        roles = {
+            role: raws.get(settings.model_for(role)) or raws[spec] for role in ROLE_STEPS
+        }  # fmt: skip
+        status = await _execute(run, settings, progress, raws[spec], roles, sandbox_factory)
     return RunOutcome(run.root, status, Totals.from_events(run.events))
 
 
@@ -136,25 +154,36 @@ async def _execute(
     settings: Settings,
     progress: Progress,
     raw: Model,
+    roles: dict[str, Model],
     sandbox_factory: SandboxFactory | None,
 ) -> str:
-    budget = fit_context_budget(settings.context_budget, raw)
+    budget = min(fit_context_budget(settings.context_budget, m) for m in [raw, *roles.values()])
     if budget < settings.context_budget:
-        progress.info(f"context budget: {budget} tokens, to fit {raw.name}'s context window")
+        smallest = min([raw, *roles.values()], key=lambda m: fit_context_budget(10**9, m))
+        progress.info(f"context budget: {budget} tokens, to fit {smallest.name}'s context window")
         settings = settings.model_copy(update={"context_budget": budget})
-    metered = metered_stack(
-        raw,
-        run.events,
-        max_retries=settings.max_retries,
-        budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
-        cache_dir=run.cache_dir if settings.cache else None,
-        prices=price_table(settings.price, raw.name),
-        on_retry=lambda n, wait, exc: progress.info(f"[yellow]retry {n} in {wait:.1f}s[/]: {exc}"),
-        warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
-    )
+
+    def metered(model: Model, role: str, share: MeteredModel | None) -> MeteredModel:
+        return metered_stack(
+            model,
+            run.events,
+            max_retries=settings.max_retries,
+            budget=Budget(settings.max_cost, settings.max_tokens, settings.max_calls),
+            cache_dir=run.cache_dir if settings.cache else None,
+            prices=price_table(settings.price, model.name),
+            on_retry=lambda n, wait, exc: progress.info(
+                f"[yellow]retry {n} in {wait:.1f}s[/]: {exc}"
+            ),
+            warn=lambda msg: progress.info(f"[yellow]warning:[/] {msg}"),
+            role=role,
+            share=share,
+        )
+
+    default = metered(raw, "", None)
     ctx = RunContext(
         run=run,
-        model=metered,
+        model=default,
+        models={role: metered(m, role, default) for role, m in roles.items()},
         settings=settings,
         progress=progress,
         sandbox_factory=sandbox_factory,

@@ -24,9 +24,15 @@ ReferenceProvider = Callable[[FileSpec, int], Awaitable[str | None]]
 class RunContext:
     run: RunDir
     model: Model
+    """The run's model, for any call no role claims."""
     settings: Settings
     progress: Progress = field(default_factory=QuietProgress)
     sandbox_factory: SandboxFactory | None = None
     """None: the sandbox the settings choose."""
     reference_provider: ReferenceProvider | None = None
     """None: no references."""
+    models: dict[str, Model] = field(default_factory=dict)
+    """The model of each role (planner, coder, repair), where it has its own metering."""
+
+    def model_for(self, role: str) -> Model:
+        return self.models.get(role, self.model)

@@ -101,7 +101,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
     blueprint = run.blueprint()
     verifier = Verifier(run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.drift())
     repairer = Repairer(
-        model=ctx.model,
+        model=ctx.model_for("repair"),
         repo=run.repo,
         blueprint=blueprint,
         memory=load_memory(run.path("memory.jsonl")),
