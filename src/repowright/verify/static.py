@@ -23,6 +23,7 @@ from repowright.verify.deps import (
 )
 from repowright.verify.deps import normalize as normalize_dist
 from repowright.verify.links import arity_findings, guarded_imports, import_findings
+from repowright.verify.members import member_findings, project_bases
 
 RUFF_FATAL = "E9,F63,F7,F82"
 """Syntax errors, invalid comparisons, misplaced statements, undefined names."""
@@ -156,7 +157,9 @@ def check_cross_imports(index: ProjectIndex) -> Check:
 
 
 def check_stubs(index: ProjectIndex) -> Check:
-    """Functions declared without code: the module imports, the call returns None."""
+    """Code that is not there: functions declared without code (the module imports, the call
+    returns None) and methods a class calls on itself but never defines. Not gating: the
+    rest of the code still runs, and the tests say what else fails."""
     findings = [
         Finding(
             file=info.path,
@@ -169,6 +172,10 @@ def check_stubs(index: ProjectIndex) -> Check:
         for info in index.by_path.values()
         if info.tree
         for name, line in stub_functions(info.tree)
+    ]
+    bases = project_bases(index)
+    findings += [
+        f for info in index.by_path.values() if info.tree for f in member_findings(info, bases)
     ]
     return _check("stubs", findings, f"function bodies in {len(index.by_path)} files")
 
