@@ -22,6 +22,7 @@ class Store:
 
     def load(self):
         self.cache = {{}}
+        self.flush()
 """
 
 
@@ -37,6 +38,7 @@ def _index(tmp_path: Path, extra: str = "") -> ProjectIndex:
         ("items", "else:\n            self.items = [1]", ""),
         ("cache", "", "`self.cache` is set in `Store.load`, never in `__init__`"),
         ("size", "", "no method of `Store` sets `self.size`"),
+        ("flush", "", "`Store` calls `self.flush()` but defines no method `flush`"),
         ("path", "", ""),
     ],
 )

@@ -91,6 +91,12 @@ def missing_attribute_cause(index: ProjectIndex, cls: str, attr: str) -> str:
     if setters and (init is None or not _assigns(init, attr)):
         return f"`self.{attr}` is set in `{cls}.{setters[0]}`, never in `__init__`"
     if not setters and (init is None or not _assigns(init, attr)):
+        called = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == attr
+            for n in ast.walk(classes[0])
+        )
+        if called:
+            return f"`{cls}` calls `self.{attr}()` but defines no method `{attr}`: write it"
         return f"no method of `{cls}` sets `self.{attr}`"
     return ""
 
