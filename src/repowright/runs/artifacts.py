@@ -71,8 +71,10 @@ class RunArtifacts:
         try:
             return Document.model_validate_json(path.read_text(encoding="utf-8"))
         except ValidationError as exc:
-            raise InputError(f"{path} is not a document ({exc.error_count()} errors); "
-                             "rerun with a new run") from None  # fmt: skip
+            raise InputError(
+                f"{path} is not a parsed document ({exc.error_count()} schema errors); "
+                "start a new run from the input"
+            ) from None
 
     def write_document(self, doc: Document) -> Path:
         return self.write_json(DOCUMENT_FILE, doc)
