@@ -89,23 +89,21 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
         raise InputError(
             f"{path}: the PDF has no text layer (scanned?); run OCR first or give the source"
         )
-    lines, page_starts, notes_at = _lines(pages)
+    body = body_size([ln for page in pages for ln in page])
+    lines, page_starts, notes_at = _lines(pages, body)
     rows = table_rows(lines)
     captions = caption_spans(lines)
-    labels = figure_labels(lines, captions, looks_like_heading)
+    labels = figure_labels(lines, captions, looks_like_heading, body)
     label_lines = {k for ks in labels.values() for k in ks}
-    body = body_size(lines)
     typo = Typography(body, styled_headings(lines, body))
     state: dict[str, Any] = {}
     out: list[str] = []
     title = next((ln.text.strip() for ln in lines[:40] if title_like(ln.text)), path.stem)
     notes: list[str] = []  # footnotes wait for the end of their section
-    skip_to = -1  # lines of a caption already written
-    skip = False
+    skip_to = -1  # lines already written (a caption's, a wrapped heading's second line)
     for i, line in enumerate(lines):
         text = line.text
-        if skip:
-            skip = False
+        if i <= skip_to:
             continue
         if i in notes_at or i in label_lines:
             if i in notes_at:
@@ -123,8 +121,6 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
             out.append("")
             skip_to = end
             continue
-        if i <= skip_to:
-            continue
         if i in rows:
             first, last = i - 1 not in rows, i + 1 not in rows
             cells = line.cells or [text.strip()]
@@ -139,7 +135,7 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
         elif heading:
             state["refs"] = heading.lower().endswith("references")
             if i + 1 < len(lines) and continues(heading, lines[i + 1], typo):
-                heading, skip = f"{heading} {lines[i + 1].text.strip()}", True
+                heading, skip_to = f"{heading} {lines[i + 1].text.strip()}", i + 1
             if notes:
                 out.extend(["", *notes, ""])
                 notes = []
@@ -154,11 +150,11 @@ def pdf_to_markdown(path: Path) -> tuple[str, str, int]:
     return "\n".join(body_text), title, len(pages)
 
 
-def _lines(pages: list[list[Line]]) -> tuple[list[Line], set[int], set[int]]:
+def _lines(pages: list[list[Line]], body: float) -> tuple[list[Line], set[int], set[int]]:
     """Every page's lines without running heads and footers or a page number alone on its
-    first or last line; the index where each page starts; the indexes of footnote lines."""
+    first or last line; the index where each page starts; the indexes of footnote lines
+    (set smaller than the `body` size)."""
     running = running_lines(pages)
-    body = body_size([ln for p in pages for ln in p])
     lines: list[Line] = []
     starts: set[int] = set()
     notes: set[int] = set()

@@ -281,12 +281,11 @@ def caption_spans(lines: list[Line]) -> dict[int, int]:
 
 
 def figure_labels(
-    lines: list[Line], spans: dict[int, int], heading: Callable[[Line], bool]
+    lines: list[Line], spans: dict[int, int], heading: Callable[[Line], bool], body: float
 ) -> dict[int, list[int]]:
     """Caption start -> the indexes of the short label lines right before a figure caption
-    (never past a heading, or a line set bold and larger than the body)."""
+    (never past a heading, or a line set bold and larger than the `body` size)."""
     labels: dict[int, list[int]] = {}
-    body = body_size(lines)
     taken = {k for start, end in spans.items() for k in range(start, end + 1)}
     taken |= {
         k for k, ln in enumerate(lines)

@@ -157,10 +157,11 @@ async def _execute(
     roles: dict[str, Model],
     sandbox_factory: SandboxFactory | None,
 ) -> str:
-    budget = min(fit_context_budget(settings.context_budget, m) for m in [raw, *roles.values()])
+    budget, smallest = min(
+        (fit_context_budget(settings.context_budget, m), m.name) for m in [raw, *roles.values()]
+    )
     if budget < settings.context_budget:
-        smallest = min([raw, *roles.values()], key=lambda m: fit_context_budget(10**9, m))
-        progress.info(f"context budget: {budget} tokens, to fit {smallest.name}'s context window")
+        progress.info(f"context budget: {budget} tokens, to fit {smallest}'s context window")
         settings = settings.model_copy(update={"context_budget": budget})
 
     def metered(model: Model, role: str, share: MeteredModel | None) -> MeteredModel:

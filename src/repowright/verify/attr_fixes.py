@@ -10,53 +10,47 @@ still wins. The empty value is read from how the class uses the attribute (`.app
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.code.python import ProjectIndex
 from repowright.fsio import atomic_write
-from repowright.verify.explain import class_defs, partial_init_branch
+from repowright.verify.explain import (
+    NO_ATTRIBUTE,
+    class_defs,
+    is_self_attr,
+    partial_init_branch,
+)
 from repowright.verify.import_fixes import Fix
 
-NO_ATTRIBUTE = re.compile(r"'(?P<cls>\w+)' object has no attribute '(?P<attr>\w+)'")
 LIST_METHODS = {"append", "extend", "insert", "remove", "sort", "index", "count"}
 DICT_METHODS = {"items", "keys", "values", "get", "setdefault", "update"}
 
 
-def _is_self_attr(node: ast.AST, attr: str) -> bool:
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == attr
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "self"
-    )
-
-
 def _uses(node: ast.AST, attr: str) -> str | None:
     """What one node says about the type of `self.<attr>` (None: nothing)."""
-    if isinstance(node, ast.Attribute) and _is_self_attr(node.value, attr):
+    if isinstance(node, ast.Attribute) and is_self_attr(node.value, attr):
         if node.attr in LIST_METHODS:
             return "list"
         return "dict" if node.attr in DICT_METHODS else "set" if node.attr == "add" else "other"
-    if isinstance(node, ast.Subscript) and _is_self_attr(node.value, attr):
+    if isinstance(node, ast.Subscript) and is_self_attr(node.value, attr):
         if isinstance(node.ctx, ast.Store):
             key = node.slice
             return (
                 "list" if isinstance(key, ast.Constant) and isinstance(key.value, int) else "dict"
             )
         return "sized"
-    if isinstance(node, ast.AugAssign) and _is_self_attr(node.target, attr):
+    if isinstance(node, ast.AugAssign) and is_self_attr(node.target, attr):
         value = node.value
         return (
             "number"
             if isinstance(value, ast.Constant) and type(value.value) in (int, float)
             else "other"
         )
-    if isinstance(node, ast.For) and _is_self_attr(node.iter, attr):
+    if isinstance(node, ast.For) and is_self_attr(node.iter, attr):
         return "sized"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
-        return "sized" if any(_is_self_attr(a, attr) for a in node.args) else None
+        return "sized" if any(is_self_attr(a, attr) for a in node.args) else None
     return None
 
 

@@ -14,6 +14,16 @@ from repowright.code.python import ProjectIndex
 NO_ATTRIBUTE = re.compile(r"AttributeError: '(?P<cls>\w+)' object has no attribute '(?P<attr>\w+)'")
 
 
+def is_self_attr(node: ast.AST, attr: str | None = None) -> bool:
+    """Whether `node` is `self.<attr>` (any attribute of `self` when `attr` is None)."""
+    return (
+        isinstance(node, ast.Attribute)
+        and (attr is None or node.attr == attr)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
+
+
 def _assigns(node: ast.AST, attr: str) -> bool:
     """Whether `node` assigns `self.<attr>` anywhere inside it."""
     for sub in ast.walk(node):
@@ -22,15 +32,8 @@ def _assigns(node: ast.AST, attr: str) -> bool:
             targets = sub.targets
         elif isinstance(sub, ast.AnnAssign | ast.AugAssign):
             targets = [sub.target]
-        for target in targets:
-            for t in ast.walk(target):
-                if (
-                    isinstance(t, ast.Attribute)
-                    and t.attr == attr
-                    and isinstance(t.value, ast.Name)
-                    and t.value.id == "self"
-                ):
-                    return True
+        if any(is_self_attr(t, attr) for target in targets for t in ast.walk(target)):
+            return True
     return False
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from repowright.artifacts.verdict import Finding
 from repowright.code.python import ModuleInfo, ProjectIndex
+from repowright.verify.explain import is_self_attr
 
 DYNAMIC = {"__getattr__", "__getattribute__"}
 
@@ -28,12 +29,7 @@ def _members(cls: ast.ClassDef) -> set[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     for sub in ast.walk(cls):
-        if (
-            isinstance(sub, ast.Attribute)
-            and isinstance(sub.ctx, ast.Store)
-            and isinstance(sub.value, ast.Name)
-            and sub.value.id == "self"
-        ):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) and is_self_attr(sub):
             names.add(sub.attr)
     return names
 
@@ -57,8 +53,7 @@ def _self_calls(cls: ast.ClassDef) -> Iterator[tuple[str, int]]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "self"
+                and is_self_attr(node.func)
             ):
                 yield node.func.attr, node.lineno
 
