@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -17,7 +20,7 @@ from repowright.models.local import ServedModel
 from repowright.models.local_server import LocalServer, pick_port
 from repowright.models.openai_compat import OpenAICompatModel
 from repowright.models.retry import Retrying
-from repowright.models.server_health import describe_exit, log_tail
+from repowright.models.server_health import describe_exit, log_tail, owns_listener
 
 FAKE = Path(__file__).with_name("fake_llama_server.py")
 REQUEST = ModelRequest(messages=[Message(role="user", content="hi")])
@@ -114,6 +117,32 @@ async def test_a_port_taken_by_another_program_is_not_mistaken_for_ours(
     finally:
         imposter.shutdown()
         imposter.server_close()
+
+
+def test_an_fd_closed_while_listed_does_not_make_ownership_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A starting server opens and closes files while it is inspected: a vanished fd is skipped,
+    so another program's listener is still told apart (the flake this guards against)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        real = os.readlink
+
+        def flaky(path: str) -> str:
+            if path.endswith("/fd/0"):
+                raise FileNotFoundError(path)
+            return real(path)
+
+        monkeypatch.setattr(os, "readlink", flaky)
+        assert owns_listener(os.getpid(), port) is True
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+        try:
+            assert owns_listener(child.pid, port) is False
+        finally:
+            child.kill()
+            child.wait()
 
 
 class _AnswerEverything(BaseHTTPRequestHandler):

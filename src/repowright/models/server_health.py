@@ -104,7 +104,13 @@ def owns_listener(pid: int, port: int) -> bool | None:
     if inodes is None:
         return None
     try:
-        links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
         return None
+    links = set()
+    for fd in fds:
+        try:
+            links.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            continue  # closed since listed (a starting process opens and closes many files)
     return any(f"socket:[{inode}]" in links for inode in inodes)
