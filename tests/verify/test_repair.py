@@ -11,7 +11,7 @@ from repowright.models.scripted import ScriptedModel
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.dynamic import DynamicConfig
 from repowright.verify.phase import Verifier
-from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.repair import EditRecord, Repairer, RoundRecord, repair_loop
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 CONFIG = DynamicConfig(import_timeout_s=5, test_timeout_s=30, smoke_timeout_s=30)
@@ -133,3 +133,29 @@ def test_verdict_requires_compile_and_import() -> None:
     assert not Verdict.from_checks([ok[0], Check(name="import", status="skipped")]).verified
     failed = Verdict.from_checks([*ok, Check(name="tests", status="failed", detail="boom")])
     assert not failed.verified and failed.still_failing == ["[tests] boom"]
+
+
+async def test_rounds_fixed_without_the_model_do_not_use_up_the_fix_rounds(
+    tmp_path: Path,
+) -> None:
+    """A deterministic fix (an import) costs seconds: the model still gets its rounds after it."""
+    repo = write_repo(tmp_path / "repo", {"m.py": "x = 1\n"})
+    calls: list[int] = []
+
+    class Stub(Repairer):
+        async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
+            calls.append(round_no)
+            record = RoundRecord(round=round_no, model_free=round_no <= 2)
+            record.edits.append(EditRecord(file="m.py", ok=True, how="stub"))
+            return record
+
+    async def verify() -> list[Check]:  # a different failure each time: never "same errors"
+        finding = Finding(message=f"failure {len(calls)}", check="tests", file="m.py")
+        return [Check(name="tests", status="failed", findings=[finding])]
+
+    stub = Stub(ScriptedModel([]), repo)
+    outcome = await repair_loop(verify, stub, 1)
+    assert calls == [1, 2, 3]  # two free rounds, then the one model round
+    assert outcome.stop_reason == "fix rounds exhausted (1 and 2 fixed without the model)"
+    calls.clear()
+    assert (await repair_loop(verify, stub, 0)).rounds == [] and calls == []

@@ -30,6 +30,9 @@ from repowright.verify.import_fixes import fix_imports
 from repowright.verify.rewrite import MAX_FILES, Blame, Rewriter, short_enough
 
 EXCERPT_LINES = 40
+FREE_ROUNDS = 5
+"""Rounds fixed without the model (an import, an attribute set on every path) cost seconds, so
+they do not use up the fix rounds; this bounds them."""
 
 
 class EditRecord(BaseModel):
@@ -46,6 +49,8 @@ class RoundRecord(BaseModel):
     edits: list[EditRecord] = Field(default_factory=list)
     resolved: list[str] = Field(default_factory=list)
     new: list[str] = Field(default_factory=list)
+    model_free: bool = False
+    """Fixed without asking the model: such a round does not count against the fix rounds."""
     snapshot: Snapshot | None = Field(default=None, exclude=True)
     """The repository after this round (kept only while the loop runs)."""
 
@@ -100,8 +105,9 @@ class Repairer:
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
             for f in [*fixes, *attr_fixes]
         ]
-        if (fixes or attr_fixes) and not findings:
+        if fixes or attr_fixes:  # verify again before the model sees findings they may fix
             record.analysis = "fixed deterministically"
+            record.model_free = True
             return record
         if self.whole and await self._rewrite(findings, record):
             return record
@@ -304,9 +310,10 @@ async def _rounds(
     seen = {error_signature(checks): 0}
     fixed: list[str] = []
     records: list[RoundRecord] = []
-    for round_no in range(1, max_rounds + 1):
+    free = 0
+    for round_no in range(1, max_rounds + FREE_ROUNDS + 1):
         failing = failing_findings(checks)
-        if not failing or repairer is None:
+        if not failing or repairer is None or round_no - free > max_rounds:
             break
         try:
             record = await repairer.repair(failing, round_no)
@@ -325,6 +332,7 @@ async def _rounds(
         record.resolved = [f.label() for k, f in before.items() if k not in after]
         record.new = [f.label() for k, f in after.items() if k not in before]
         fixed += [f"round {round_no}: {label}" for label in record.resolved]
+        free += record.model_free
         on_round(record)
         signature = error_signature(checks)
         if signature and signature in seen and not record.rewrote:
@@ -339,4 +347,5 @@ async def _rounds(
         return LoopOutcome(checks, fixed, records, "all checks passed")
     if repairer is None or max_rounds == 0:
         return LoopOutcome(checks, fixed, records, "repair disabled (fix rounds = 0)")
-    return LoopOutcome(checks, fixed, records, f"fix rounds exhausted ({max_rounds})")
+    extra = f" and {free} fixed without the model" if free else ""
+    return LoopOutcome(checks, fixed, records, f"fix rounds exhausted ({max_rounds}{extra})")
