@@ -56,6 +56,12 @@ class Settings(BaseModel):
         default=None, description="How hard reasoning models (o-series, gpt-5) think."
     )
     fix_rounds: int = Field(default=3, ge=0, le=20)
+    replan_rounds: int = Field(
+        default=1,
+        ge=0,
+        le=5,
+        description="Blueprint revisions from verification failures that point at the plan.",
+    )
     repair: Literal["whole", "edits"] = Field(
         default="whole",
         description="How repair changes a short file: rewrite it whole, or SEARCH/REPLACE edits.",

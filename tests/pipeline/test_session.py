@@ -177,6 +177,7 @@ async def test_each_role_calls_its_own_model_and_a_done_role_never_opens_it(
     settings = Settings(
         model=f"scripted:{demo_script}",
         review=True,  # stop after the blueprint
+        replan_rounds=0,  # re-planning would need the planner after verification
         **{f"{role}_model": f"scripted:{path}" for role, path in scripts.items()},
     )
     run = create_run(demo_spec, None, settings, tmp_path / "run")

@@ -145,3 +145,22 @@ def test_a_call_that_does_not_fit_its_definition_blames_the_definition(tmp_path:
     assert list(blame.culprits([raised], entries)) == ["calc/errors.py"]
     blame.mark("calc/errors.py", [raised])
     assert list(blame.culprits([raised], entries)) == ["calc/parser.py"]  # then the caller
+
+
+async def test_when_the_code_comes_back_unchanged_the_test_is_rewritten_in_the_same_round(
+    tmp_path: Path,
+) -> None:
+    """The code is right and the test expects what the document never said: the code's
+    rewrite comes back unchanged, so the test gets its turn instead of ending the repair."""
+    wrong_test = MINI["tests/test_core.py"].replace("== 3", "== 4")
+    repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong_test})
+    code = MINI["mini/core.py"]
+    model = ScriptedModel([fenced(code), fenced(code), fenced(MINI["tests/test_core.py"])])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert [r.tag for r in model.requests] == [
+        "verify_rewrite:mini/core.py",
+        "verify_rewrite:mini/core.py",
+        "verify_rewrite:tests/test_core.py",
+    ]
+    assert outcome.rounds[0].analysis == "rewrote mini/core.py, tests/test_core.py"

@@ -65,8 +65,29 @@ class PlanningAgent:
             limits=PLAN_LIMITS,
         )
         draft = await complete_structured(self.model, messages, BlueprintDraft, tag="plan")
+        return await self._settle(draft, doc, frozenset(item.id for item in catalog.items))
+
+    async def revise(
+        self, doc: Document, current: Blueprint, evidence: list[str], ids: frozenset[str]
+    ) -> PlanResult:
+        """A revised `current` that answers the verification `evidence` (failures that point
+        at the plan), validated and fixed exactly like a first plan."""
+        messages = chat(
+            "blueprint_plan_system",
+            "blueprint_replan_user",
+            evidence=evidence,
+            blueprint_json=current.model_dump_json(),
+            limits=PLAN_LIMITS,
+        )
+        draft = await complete_structured(self.model, messages, BlueprintDraft, tag="replan")
+        return await self._settle(draft, doc, ids)
+
+    async def _settle(
+        self, draft: BlueprintDraft, doc: Document, ids: frozenset[str]
+    ) -> PlanResult:
+        """Fix, validate, ask the model to repair (bounded), salvage: a valid blueprint or
+        `BlueprintInvalid` naming what is still wrong."""
         text = "\n".join([doc.abstract, *(seg.text for seg in doc.segments)])
-        ids = frozenset(item.id for item in catalog.items)
         violations: list[str] = []
         previous: list[str] = []
         asked = 0

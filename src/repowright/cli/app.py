@@ -133,6 +133,15 @@ def run(
         int | None,
         typer.Option(min=0, max=20, help="Repair rounds after failed verification (0: none)."),
     ] = None,
+    replan_rounds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=5,
+            help="Blueprint revisions when failures left after repair point at the plan "
+            "(default 1; 0: none).",
+        ),
+    ] = None,
     repair: Annotated[
         str | None,
         typer.Option(help="Repair of short files: whole (rewrite, default) or edits."),
@@ -165,6 +174,7 @@ def run(
             "rag": rag,
             "rag_indexes": rag_index,
             "fix_rounds": fix_rounds,
+            "replan_rounds": replan_rounds,
             "repair": repair,
             "review": review,
             "cache": False if no_cache else None,

@@ -52,7 +52,9 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def run_generate(ctx: RunContext) -> dict[str, Any]:
+async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -> dict[str, Any]:
+    """Write every planned file not yet written; with `targets` (re-planning), only those,
+    keeping every other file as it is now."""
     run, settings = ctx.run, ctx.settings
     bp = run.blueprint()
     project_modules = frozenset(own_modules(bp))
@@ -69,6 +71,8 @@ async def run_generate(ctx: RunContext) -> dict[str, Any]:
         for p, sha in generated.items()
         if (run.repo / p).is_file() and _sha((run.repo / p).read_text(encoding="utf-8")) == sha
     }
+    if targets is not None:
+        done = {p for p in order if p not in targets} | (done & targets)
     failed: list[str] = []
     ctx.progress.phase("generate", len(order))
 

@@ -139,6 +139,7 @@ def build_server(workspace: Path, jobs: Jobs | None = None) -> MCPServer:
         max_tokens: int | None = None,
         max_calls: int | None = None,
         fix_rounds: int | None = None,
+        replan_rounds: int | None = None,
         sandbox: Sandbox | None = None,
         wait: bool = False,
     ) -> RunStatus:
@@ -151,6 +152,7 @@ def build_server(workspace: Path, jobs: Jobs | None = None) -> MCPServer:
             max_tokens=max_tokens,
             max_calls=max_calls,
             fix_rounds=fix_rounds,
+            replan_rounds=replan_rounds,
             sandbox=sandbox,
         )
         return await started(service.start(input, spec, settings), wait, ctx)

@@ -9,6 +9,7 @@ from repowright.blueprint.review import COVERAGE_FILE
 from repowright.code.python import repo_files
 from repowright.fsio import atomic_write
 from repowright.models.metered import Totals
+from repowright.pipeline.replan import replan_history
 from repowright.prompts import render
 from repowright.runs.context import RunContext
 
@@ -34,6 +35,7 @@ async def run_report(ctx: RunContext) -> dict[str, Any]:
         coverage=coverage,
         plan_notes=notes,
         roles=Totals.by_role(run.events),
+        replans=replan_history(run),
     )
     atomic_write(run.path("report.md"), text)
     return {"verified": verdict.verified, "files": len(files)}

@@ -11,6 +11,7 @@ from repowright.blueprint.review import revalidate_blueprint
 from repowright.errors import BudgetExceeded
 from repowright.generate.phase import run_generate
 from repowright.pipeline.ingest import run_ingest
+from repowright.pipeline.replan import run_replan
 from repowright.pipeline.report import run_report
 from repowright.runs.context import RunContext
 from repowright.verify.phase import run_verify
@@ -22,6 +23,7 @@ STEPS: list[tuple[str, Phase]] = [
     ("blueprint", run_blueprint),
     ("generate", run_generate),
     ("verify", run_verify),
+    ("replan", run_replan),
     ("report", run_report),
 ]
 

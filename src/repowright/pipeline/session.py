@@ -31,8 +31,12 @@ from repowright.runs.progress import Progress, QuietProgress
 from repowright.runs.store import RunDir
 
 SPEC_FILE = "spec.md"
-ROLE_STEPS = {"planner": "blueprint", "coder": "generate", "repair": "verify"}
-"""The roles a run has, each with the step that uses its model."""
+ROLE_STEPS = {
+    "planner": ("blueprint", "replan"),
+    "coder": ("generate", "replan"),
+    "repair": ("verify", "replan"),
+}
+"""The roles a run has, each with the steps that use its model (re-planning uses all three)."""
 
 
 @dataclass
@@ -138,15 +142,29 @@ async def _drive(
             )
 
         raws = {spec: model if model is not None else await opened(spec, run.root / "logs")}
-        for role, step in ROLE_STEPS.items():  # a role's own model starts only if still needed
+        for role, steps in ROLE_STEPS.items():  # a role's own model starts only if needed
             own = getattr(settings, f"{role}_model")
-            if own and own not in raws and not run.is_done(step):
+            if own and own not in raws and _needed(run, settings, steps):
                 raws[own] = await opened(own, run.root / "logs" / role)
         roles = {
             role: raws.get(settings.model_for(role)) or raws[spec] for role in ROLE_STEPS
         }  # fmt: skip
         status = await _execute(run, settings, progress, raws[spec], roles, sandbox_factory)
     return RunOutcome(run.root, status, Totals.from_events(run.events))
+
+
+def _needed(run: RunDir, settings: Settings, steps: tuple[str, ...]) -> bool:
+    """Whether one of `steps` may still call a model: not done, and re-planning only while it
+    is on and the repository is not known to verify."""
+    for step in steps:
+        if run.is_done(step):
+            continue
+        if step == "replan" and (
+            settings.replan_rounds == 0 or (run.is_done("verify") and run.verdict().verified)
+        ):
+            continue
+        return True
+    return False
 
 
 async def _execute(

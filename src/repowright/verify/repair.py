@@ -27,7 +27,7 @@ from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
-from repowright.verify.rewrite import MAX_FILES, Blame, Rewriter, short_enough
+from repowright.verify.rewrite import MAX_FILES, UNCHANGED, Blame, Rewriter, short_enough
 
 EXCERPT_LINES = 40
 FREE_ROUNDS = 5
@@ -147,22 +147,27 @@ class Repairer:
         return record
 
     async def _rewrite(self, findings: list[Finding], record: RoundRecord) -> bool:
-        """Rewrite the short files to blame; whether any rewrite was applied."""
+        """Rewrite the short files to blame; whether any rewrite was applied. When every
+        rewrite comes back unchanged, the next files to blame (the test, once the code under
+        test was tried) get their turn in the same round instead of ending the repair."""
         index = ProjectIndex(self.repo)
         purposes = {s.path: s.purpose for s in self.blueprint.files} if self.blueprint else {}
         entries = current_entries(index, self.memory, purposes)
-        culprits = self.blame.culprits(findings, entries)
-        targets = [p for p in culprits if short_enough(self.repo, p)][:MAX_FILES]
-        if not targets:
-            return False
         rewriter = Rewriter(
             self.model, self.repo, self.blueprint, self.doc, self.budget_tokens, self.own
         )
-        for path in targets:
-            self.blame.mark(path, culprits[path])
-            why = await rewriter.rewrite(path, culprits[path], entries)
-            record.edits.append(EditRecord(file=path, ok=not why, how="whole file", error=why))
-        record.analysis = f"rewrote {', '.join(targets)}"
+        tried: list[str] = []
+        for _ in range(2):
+            culprits = self.blame.culprits(findings, entries)
+            targets = [p for p in culprits if p not in tried and short_enough(self.repo, p)]
+            for path in targets[:MAX_FILES]:
+                self.blame.mark(path, culprits[path])
+                why = await rewriter.rewrite(path, culprits[path], entries)
+                record.edits.append(EditRecord(file=path, ok=not why, how="whole file", error=why))
+                tried.append(path)
+            if not targets or record.applied or any(e.error != UNCHANGED for e in record.edits):
+                break
+        record.analysis = f"rewrote {', '.join(tried)}" if tried else ""
         return record.applied > 0
 
     def _current(self, failed: list[EditResult]) -> list[dict[str, str]]:

@@ -43,6 +43,8 @@ MAX_FILES = 2
 SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
+UNCHANGED = "the rewritten file is unchanged"
+"""The model holds the file right as it is: whoever is blamed next deserves a turn."""
 NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
 SIGNATURE_MISMATCH = re.compile(
     r"TypeError: (?P<name>\w+)(?:\.__init__)?\(\) (?:takes|missing|got an unexpected)"
@@ -192,7 +194,7 @@ class Rewriter:
             planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
             if lost := [n for n in planned if n in had and n not in defined]:
                 return f"the rewritten file drops planned names: {', '.join(lost)}"
-        return "the rewritten file is unchanged" if text == current else ""
+        return UNCHANGED if text == current else ""
 
     def context(
         self, path: str, current: str, found: list[Finding], entries: dict[str, MemoryEntry]

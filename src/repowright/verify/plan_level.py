@@ -1,0 +1,62 @@
+"""Failures that point at the plan rather than at a line of code.
+
+Repair edits files one at a time against a fixed blueprint; some failures cannot be fixed that
+way: a module the code imports that no planned file provides, two files that disagree on an
+interface, an import cycle, a requirement the environment cannot meet. Those are what
+re-planning (`pipeline/replan.py`) sends back to the planner.
+"""
+
+from __future__ import annotations
+
+import re
+
+from repowright.artifacts.verdict import Check, Finding
+
+MISSING_MODULE = re.compile(r"No module named '(?P<module>[\w.]+)'", re.I)
+CYCLE = re.compile(r"partially initialized module|circular import", re.I)
+MISSING_SCRIPT = re.compile(r"can't open file|No such file or directory: '[^']+\.py'")
+DISAGREE = re.compile(
+    r"cannot import name|module '[\w.]+' has no attribute"
+    r"|\w\(\) (?:takes \d+|missing \d+ required|got an unexpected keyword)"
+)
+BY_CHECK = {
+    "files": "a planned file is missing",
+    "cross_imports": "files disagree on what a project module provides",
+    "call_arity": "files disagree on a signature",
+    "requirements": "a requirement is not declared",
+    "install": "a requirement cannot be installed here",
+}
+
+
+def plan_level(finding: Finding, own: frozenset[str]) -> str:
+    """Why `finding` points at the plan ('' when it is a code-level failure). `own`: the
+    project's top-level module names (a missing one is a file the plan lacks)."""
+    text = finding.message
+    if m := MISSING_MODULE.search(text):
+        top = m["module"].split(".")[0]
+        return (
+            f"the code imports {m['module']}, which no planned file provides"
+            if top in own
+            else f"the code needs {top}, which the environment does not have"
+        )
+    if CYCLE.search(text):
+        return "the modules import each other (a dependency cycle)"
+    if MISSING_SCRIPT.search(text):
+        return "a script or entry point runs a file that does not exist"
+    if finding.check in BY_CHECK:
+        return BY_CHECK[finding.check]
+    if DISAGREE.search(text):
+        return "files disagree on an interface"
+    return ""
+
+
+def plan_evidence(checks: list[Check], own: frozenset[str]) -> list[str]:
+    """The failing findings that point at the plan, each with why, for the planner."""
+    out: list[str] = []
+    for check in checks:
+        if check.status != "failed":
+            continue
+        for f in check.findings or [Finding(message=check.detail, check=check.name)]:
+            if why := plan_level(f, own):
+                out.append(f"{f.label()} ({why})")
+    return list(dict.fromkeys(out))

@@ -1,0 +1,37 @@
+"""Which verification failures point at the plan (re-planning) and which at a line of code."""
+
+from __future__ import annotations
+
+from repowright.artifacts.verdict import Check, Finding
+from repowright.verify.plan_level import plan_evidence, plan_level
+
+OWN = frozenset({"calc"})
+
+
+def why(message: str, check: str = "tests") -> str:
+    return plan_level(Finding(message=message, check=check, file="x.py"), OWN)
+
+
+def test_plan_level_failures_are_told_apart_from_code_bugs() -> None:
+    assert "no planned file" in why("ModuleNotFoundError: No module named 'calc.parse'")
+    assert "environment" in why("ModuleNotFoundError: No module named 'torch'")
+    assert "cycle" in why("ImportError: cannot import name 'a' from partially initialized module")
+    assert "entry point" in why("python: can't open file '/r/main.py': [Errno 2]", "smoke")
+    assert "interface" in why("TypeError: solve() takes 1 positional argument but 2 were given")
+    assert "interface" in why("AttributeError: module 'calc.ops' has no attribute 'add'")
+    assert why("x", check="call_arity") and why("x", check="install")
+    assert why("AssertionError: assert 3 == 4") == ""
+    assert why("ZeroDivisionError: division by zero") == ""
+
+
+def test_evidence_comes_from_failed_checks_only_without_repeats() -> None:
+    gone = Finding(message="No module named 'calc.parse'", check="import", file="calc/cli.py")
+    checks = [
+        Check(name="import", status="failed", findings=[gone, gone]),
+        Check(name="tests", status="failed", findings=[Finding(message="assert 1 == 2")]),
+        Check(name="cross_imports", status="passed", findings=[gone]),
+    ]
+    assert plan_evidence(checks, OWN) == [
+        "[import] calc/cli.py No module named 'calc.parse' (the code imports calc.parse, which "
+        "no planned file provides)"
+    ]
