@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -33,6 +33,8 @@ from rich.table import Table
 
 from repowright.config import Settings
 from repowright.errors import RepowrightError
+from repowright.models.metered import Totals
+from repowright.pipeline.replan import ReplanFinished
 from repowright.pipeline.session import create_run, drive
 from repowright.sandbox.base import Limits
 from repowright.sandbox.local import LocalSandbox
@@ -63,6 +65,10 @@ class Row:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     wall_s: float = 0.0
+    roles: dict[str, int] = field(default_factory=dict)
+    """Tokens (prompt + completion) per role."""
+    replan: str = ""
+    """What re-planning did: '' (not needed), kept, undone."""
 
 
 def spec_ids(wanted: str | None) -> list[str]:
@@ -144,8 +150,15 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
     generated = run.path(GENERATED)
     before = await acceptance(generated, spec, total) if generated.is_dir() else None
     t = outcome.totals
+    roles = {
+        role: totals.prompt_tokens + totals.completion_tokens
+        for role, (_, totals) in Totals.by_role(run.events).items()
+    }
+    replan = ",".join(
+        "kept" if e.kept else "undone" for e in run.events if isinstance(e, ReplanFinished)
+    )
     return Row(variant, spec, outcome.status, score, before, files, t.calls, t.prompt_tokens,
-               t.completion_tokens, wall)  # fmt: skip
+               t.completion_tokens, wall, roles, replan)  # fmt: skip
 
 
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
@@ -163,7 +176,7 @@ def print_rows(rows: list[Row], model: str) -> None:
     console = Console(width=max(Console().width, 120))
     table = Table(title=f"e2e: {model}")
     cols = ("variant", "spec", "verdict", "accept", "before repair", "files", "calls", "prompt",
-            "compl", "wall s")  # fmt: skip
+            "compl", "wall s", "replan")  # fmt: skip
     for col in cols:
         table.add_column(col, justify="right")
     for r in rows:
@@ -171,10 +184,11 @@ def print_rows(rows: list[Row], model: str) -> None:
         table.add_row(r.variant, r.spec, r.verdict, f"{r.score.passed}/{r.score.total}",
                       f"{before.passed}/{before.total}", str(r.files), str(r.calls),
                       str(r.prompt_tokens), str(r.completion_tokens),
-                      f"{r.wall_s:.0f}")  # fmt: skip
+                      f"{r.wall_s:.0f}", r.replan or "-")  # fmt: skip
     console.print(table)
     summary = Table(title="per variant")
-    for col in ("variant", "verified", "acceptance passed", "before repair", "wall s"):
+    for col in ("variant", "verified", "acceptance passed", "before repair", "wall s",
+                "tokens per role"):  # fmt: skip
         summary.add_column(col, justify="right")
     for name in dict.fromkeys(r.variant for r in rows):
         mine = [r for r in rows if r.variant == name]
@@ -185,8 +199,17 @@ def print_rows(rows: list[Row], model: str) -> None:
         summary.add_row(name, f"{verified}/{len(mine)}",
                         f"{passed}/{total} ({100 * passed / max(total, 1):.0f}%)",
                         f"{before}/{total} ({100 * before / max(total, 1):.0f}%)",
-                        f"{sum(r.wall_s for r in mine):.0f}")  # fmt: skip
+                        f"{sum(r.wall_s for r in mine):.0f}",
+                        _role_tokens(mine))  # fmt: skip
     console.print(summary)
+
+
+def _role_tokens(rows: list[Row]) -> str:
+    summed: dict[str, int] = {}
+    for r in rows:
+        for role, tokens in r.roles.items():
+            summed[role] = summed.get(role, 0) + tokens
+    return " ".join(f"{role} {tokens / 1000:.1f}k" for role, tokens in summed.items())
 
 
 async def main() -> None:

@@ -27,6 +27,7 @@ from repowright.verify.best import Snapshot, score
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
+from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import MAX_FILES, UNCHANGED, Blame, Rewriter, short_enough
 
 EXCERPT_LINES = 40
@@ -100,12 +101,15 @@ class Repairer:
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
         fixes, findings = fix_imports(self.repo, findings)
         attr_fixes, findings = fix_partial_init(self.repo, findings)
+        req_fixes, findings = fix_requirements(self.repo, findings, self.own)
         record = RoundRecord(round=round_no)
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
-            for f in [*fixes, *attr_fixes]
+            for f in [*fixes, *attr_fixes, *req_fixes]
         ]
-        if fixes or attr_fixes:  # verify again before the model sees findings they may fix
+        if (
+            fixes or attr_fixes or req_fixes
+        ):  # verify again before the model sees findings they may fix
             record.analysis = "fixed deterministically"
             record.model_free = True
             return record
