@@ -95,3 +95,28 @@ def test_a_setup_error_says_why(tmp_path: Path) -> None:
     )
     (found,) = pytest_findings(output, tmp_path)
     assert found.message == "tests/test_km.py::test_fit: fixture 'self' not found"
+
+
+def test_a_failed_comparison_says_what_differs(tmp_path: Path) -> None:
+    """The first `E` line shortens both sides with `...`; what differs is below it."""
+    output = (
+        "=================================== FAILURES ===================================\n"
+        "________________________________ test_list_done ________________________________\n"
+        "tests/test_storage.py:42: in test_list_done\n"
+        "    assert todos == [{'id': '2', 'text': 'eat lunch'}]\n"
+        "E   AssertionError: assert [{'id': '1', ...'done': True}] == [{'id': '2', ...}]\n"
+        "E     \n"
+        "E     At index 0 diff: {'id': '1', 'text': 'buy milk'} != "
+        "{'id': '2', 'text': 'eat lunch'}\n"
+        "E     Use -v to get more diff\n"
+        "=========================== short test summary info ============================\n"
+        "FAILED tests/test_storage.py::test_list_done - AssertionError: assert [{'id':...\n"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests/test_storage.py").write_text("")
+    [finding] = pytest_findings(output, tmp_path)
+    assert finding.message == (
+        "tests/test_storage.py::test_list_done: AssertionError: assert [{'id': '1', "
+        "...'done': True}] == [{'id': '2', ...}] (At index 0 diff: {'id': '1', 'text': "
+        "'buy milk'} != {'id': '2', 'text': 'eat lunch'})"
+    )

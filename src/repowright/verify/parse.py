@@ -97,6 +97,14 @@ def timeout_finding(
     )
 
 
+def _assert_detail(lines: list[str]) -> str:
+    """pytest's explanation under a failed assertion (`At index 0 diff: {...} != {...}`,
+    `Left contains one more item: ...`): the first line shortens both sides with `...`, these
+    show what differs, which is what a repair needs to see."""
+    useful = [ln for ln in lines if ln and not ln.startswith(("Use -v", "Full diff", "Omitting"))]
+    return "; ".join(useful[:3])[:400]
+
+
 def pytest_findings(output: str, repo: Path) -> list[Finding]:
     """One finding per failed or erroring test, located at its innermost repo frame."""
     bounds = [(m["name"], m.end()) for m in SECTION.finditer(output)]
@@ -124,6 +132,8 @@ def pytest_findings(output: str, repo: Path) -> list[Finding]:
         file, line = frames[-1] if frames else (in_repo(file_part, repo), None)
         errors = [ln[1:].strip() for ln in body.splitlines() if ln.startswith("E ")]
         message = (errors[0] if errors else "") or m["msg"] or m["kind"].lower()
+        if detail := _assert_detail(errors[1:]):
+            message += f" ({detail})"
         findings.append(
             Finding(
                 file=file,
