@@ -178,13 +178,13 @@ async def run_replan(ctx: RunContext) -> dict[str, Any]:
             f"{', '.join(event.regenerate) or 'nothing'}"
         )
         await run_generate(ctx, targets=frozenset(event.regenerate))
-        write_coverage(run, run.blueprint())
         await run_verify(ctx)
         previous = Verdict.model_validate(run.read_json(f"verdict.r{round_no - 1}.json"))
         now = run.verdict()
         kept = score(now.checks) < score(previous.checks)
         if not kept:
             _undo(run, round_no)
+        write_coverage(run, run.blueprint())
         note = "" if kept else "it verified no better: the previous plan and files are restored"
         run.events.append(
             ReplanFinished(
