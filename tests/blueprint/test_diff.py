@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from repowright.artifacts.blueprint import Blueprint, Environment, FileSpec, Package, Symbol
-from repowright.blueprint.diff import diff_blueprints, to_regenerate
+from repowright.blueprint.diff import confine, diff_blueprints, to_regenerate
 
 
 def plan(*files: FileSpec, **kw: object) -> Blueprint:
@@ -54,3 +54,33 @@ def test_a_changed_environment_rewrites_the_requirement_files() -> None:
     assert [c.line() for c in changes] == ["changed environment"]
     assert to_regenerate(new, changes) == ["requirements.txt"]
     assert diff_blueprints(old, old) == []
+
+
+def test_a_revision_is_confined_to_what_the_evidence_is_about() -> None:
+    current = plan(
+        spec("p/core.py", symbols=("solve",)),
+        spec("p/cli.py", "p/core.py"),
+        spec("p/other.py"),
+        spec("README.md"),
+    )
+    revised = plan(
+        spec("p/core.py", symbols=("solve", "parse")),
+        spec("p/cli.py", "p/core.py", "p/new.py"),
+        spec("p/new.py"),
+        spec("p/other.py", symbols=("noise",)),
+        spec("README.md", symbols=("readme",)),
+        environment=Environment(packages=[Package(name="numpy")]),
+    )
+    confined, left_out = confine(current, revised, {"p/cli.py"}, set())
+    assert [c.line() for c in diff_blueprints(current, confined)] == [
+        "changed p/core.py (+parse)",  # cli's dependency
+        "changed p/cli.py (dependencies)",
+        "added p/new.py",
+    ]
+    assert [c.line() for c in left_out] == [
+        "changed p/other.py (+noise)",
+        "changed README.md (+readme)",
+        "changed environment",
+    ]
+    allowed, _ = confine(current, revised, {"p/cli.py"}, {"environment"})
+    assert allowed.environment.packages[0].name == "numpy"

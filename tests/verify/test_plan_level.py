@@ -17,7 +17,8 @@ def test_plan_level_failures_are_told_apart_from_code_bugs() -> None:
     assert "environment" in why("ModuleNotFoundError: No module named 'torch'")
     assert "cycle" in why("ImportError: cannot import name 'a' from partially initialized module")
     assert "entry point" in why("python: can't open file '/r/main.py': [Errno 2]", "smoke")
-    assert "interface" in why("TypeError: solve() takes 1 positional argument but 2 were given")
+    assert why("TypeError: add() got an unexpected keyword argument 'command'") == ""
+    assert "signature" in why("solve() takes 1 positional argument", check="call_arity")
     assert "interface" in why("AttributeError: module 'calc.ops' has no attribute 'add'")
     assert why("x", check="call_arity") and why("x", check="install")
     assert why("AssertionError: assert 3 == 4") == ""

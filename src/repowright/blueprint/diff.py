@@ -77,3 +77,33 @@ def to_regenerate(new: Blueprint, changes: list[PlanChange]) -> list[str]:
     }
     touched |= {f.path for f in new.files if set(f.dependencies) & reshaped}
     return [p for p in planned if p in touched]
+
+
+def confine(
+    current: Blueprint, revised: Blueprint, named: set[str], top: set[str]
+) -> tuple[Blueprint, list[PlanChange]]:
+    """`revised`, keeping only the changes the evidence is about: the files it names (`named`),
+    their dependencies and dependents, files added; top-level fields only those in `top`.
+    A small model asked to revise one thing often rewrites the interface of every file, and
+    each such change would regenerate a file that was fine. Returns the confined blueprint
+    and the changes left out."""
+    before = {f.path: f for f in current.files}
+    core = set(named) | {f.path for f in revised.files if f.path not in before}
+    scope = core | {
+        p
+        for f in revised.files
+        for p in ([f.path] if set(f.dependencies) & core else [])
+        + (f.dependencies if f.path in core else [])
+    }
+    files = [
+        f if f.path in scope or f.path not in before else before[f.path] for f in revised.files
+    ]
+    kept = {f.path for f in files}
+    files += [f for f in current.files if f.path not in kept and f.path not in scope]
+    tops = ("environment", "verification", "entry_points")
+    fields = {name: getattr(current, name) for name in tops if name not in top}
+    confined = revised.model_copy(update={"files": files, **fields})
+    left_out = [
+        c for c in diff_blueprints(current, revised) if c not in diff_blueprints(current, confined)
+    ]
+    return confined, left_out

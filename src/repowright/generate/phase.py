@@ -74,7 +74,8 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
     if targets is not None:
         done = {p for p in order if p not in targets} | (done & targets)
     failed: list[str] = []
-    ctx.progress.phase("generate", len(order))
+    label = "generate" if targets is None else "regenerate"
+    ctx.progress.phase(label, len(order) if targets is None else len(targets))
 
     async def generate(path: str) -> None:
         spec = bp.file(path)
@@ -158,7 +159,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                 )
             )
         how = f" (unusable: {problem})" if problem else " (re-exports only)" if own else ""
-        ctx.progress.advance("generate", path + how)
+        ctx.progress.advance(label, path + how)
 
     try:
         deps = {f.path: list(f.dependencies) for f in bp.files}

@@ -23,12 +23,13 @@ from pydantic import Field
 
 from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.events import RunEvent
-from repowright.artifacts.verdict import Verdict
-from repowright.blueprint.diff import PlanChange, diff_blueprints, to_regenerate
+from repowright.artifacts.verdict import Finding, Verdict
+from repowright.blueprint.diff import PlanChange, confine, diff_blueprints, to_regenerate
 from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.planner import PlanningAgent
 from repowright.blueprint.reports import AlgorithmCatalog
 from repowright.blueprint.review import ALGORITHMS_FILE, write_coverage
+from repowright.blueprint.validate import validate_blueprint
 from repowright.errors import BlueprintInvalid, InputError
 from repowright.generate.phase import run_generate
 from repowright.runs.artifacts import BLUEPRINT_FILE, VERDICT_FILE
@@ -36,7 +37,7 @@ from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 from repowright.verify.best import Snapshot, score
 from repowright.verify.phase import run_verify
-from repowright.verify.plan_level import plan_evidence
+from repowright.verify.plan_level import plan_findings
 
 
 class Replanned(RunEvent):
@@ -47,6 +48,9 @@ class Replanned(RunEvent):
     evidence: list[str] = Field(default_factory=list)
     changes: list[PlanChange] = Field(default_factory=list)
     regenerate: list[str] = Field(default_factory=list)
+    left_out: list[PlanChange] = Field(
+        default_factory=list, description="Revisions of what the evidence is not about."
+    )
 
 
 class ReplanFinished(RunEvent):
@@ -76,9 +80,10 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
     run = ctx.run
     verdict, current = run.verdict(), run.blueprint()
     tops = frozenset(m.split(".")[0] for m in own_modules(current))
-    evidence = plan_evidence(verdict.checks, tops)
-    if not evidence:
+    found = plan_findings(verdict.checks, tops)
+    if not found:
         return "no remaining failure points at the plan"
+    evidence = [f"{f.label()} ({why})" for f, why in found]
     doc = run.document()
     if doc is None:
         raise InputError(f"{run.root} has no parsed document; resume it to ingest the input")
@@ -91,6 +96,11 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
         revised = (await agent.revise(doc, current, evidence, ids)).blueprint
     except BlueprintInvalid as exc:
         return f"the planner's revision was invalid: {'; '.join(exc.violations[:3])}"
+    confined, left_out = confine(current, revised, *_scope(found))
+    if not validate_blueprint(confined):
+        revised = confined
+    else:
+        left_out = []
     changes = diff_blueprints(current, revised)
     regenerate = to_regenerate(revised, changes)
     if not changes:
@@ -100,9 +110,27 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
         (run.repo / path).unlink(missing_ok=True)
     run.write_yaml(revision_file(round_no), revised)
     run.write_blueprint(revised)
-    event = Replanned(round=round_no, evidence=evidence, changes=changes, regenerate=regenerate)
+    event = Replanned(
+        round=round_no,
+        evidence=evidence,
+        changes=changes,
+        regenerate=regenerate,
+        left_out=left_out,
+    )
     run.events.append(event)
     return event
+
+
+def _scope(found: list[tuple[Finding, str]]) -> tuple[set[str], set[str]]:
+    """The files the evidence names, and the top-level blueprint fields it may change: the
+    environment for requirements, verification and entry points for what scripts run."""
+    named = {f.file for f, _ in found if f.file}
+    top: set[str] = set()
+    if any(f.check in ("requirements", "install") or "environment" in why for f, why in found):
+        top.add("environment")
+    if any(f.check == "smoke" or "entry point" in why for f, why in found):
+        top |= {"verification", "entry_points"}
+    return named, top
 
 
 def _save_start(run: RunDir, round_no: int, current: Blueprint, verdict: Verdict) -> None:

@@ -15,10 +15,10 @@ from repowright.artifacts.verdict import Check, Finding
 MISSING_MODULE = re.compile(r"No module named '(?P<module>[\w.]+)'", re.I)
 CYCLE = re.compile(r"partially initialized module|circular import", re.I)
 MISSING_SCRIPT = re.compile(r"can't open file|No such file or directory: '[^']+\.py'")
-DISAGREE = re.compile(
-    r"cannot import name|module '[\w.]+' has no attribute"
-    r"|\w\(\) (?:takes \d+|missing \d+ required|got an unexpected keyword)"
-)
+DISAGREE = re.compile(r"cannot import name|module '[\w.]+' has no attribute")
+"""Between files. A call with the wrong arguments is the static `call_arity` check's when it
+crosses files; at run time it is as often a bug inside one file (argparse's namespace passed
+to the wrong function), which repair handles."""
 BY_CHECK = {
     "files": "a planned file is missing",
     "cross_imports": "files disagree on what a project module provides",
@@ -50,13 +50,18 @@ def plan_level(finding: Finding, own: frozenset[str]) -> str:
     return ""
 
 
-def plan_evidence(checks: list[Check], own: frozenset[str]) -> list[str]:
-    """The failing findings that point at the plan, each with why, for the planner."""
-    out: list[str] = []
+def plan_findings(checks: list[Check], own: frozenset[str]) -> list[tuple[Finding, str]]:
+    """The failing findings that point at the plan, each with why (no repeats)."""
+    out: dict[str, tuple[Finding, str]] = {}
     for check in checks:
         if check.status != "failed":
             continue
         for f in check.findings or [Finding(message=check.detail, check=check.name)]:
             if why := plan_level(f, own):
-                out.append(f"{f.label()} ({why})")
-    return list(dict.fromkeys(out))
+                out.setdefault(f.label(), (f, why))
+    return list(out.values())
+
+
+def plan_evidence(checks: list[Check], own: frozenset[str]) -> list[str]:
+    """`plan_findings` as lines for the planner."""
+    return [f"{f.label()} ({why})" for f, why in plan_findings(checks, own)]
