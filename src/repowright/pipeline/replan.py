@@ -8,7 +8,8 @@ repository is verified and repaired again. A revision that does not leave the re
 better than before is undone. Bounded by `replan_rounds`.
 
 Artifacts: blueprint.r0.yaml (the first plan), blueprint.rN.yaml (revision N, also the new
-blueprint.yaml), replan/rN/before/ and verdict.r(N-1).json (the state it started from).
+blueprint.yaml), replan/rN/before/, verdict.r(N-1).json and repair.r(N-1).json (the state it
+started from and how repair got there).
 Resumable: a `Replanned` event is written once the revision's stale files are removed, so a
 resumed run generates what is still missing and verifies; `ReplanFinished` closes a round.
 """
@@ -36,7 +37,7 @@ from repowright.runs.artifacts import BLUEPRINT_FILE, VERDICT_FILE
 from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 from repowright.verify.best import Snapshot, score
-from repowright.verify.phase import run_verify
+from repowright.verify.phase import REPAIR_FILE, run_verify
 from repowright.verify.plan_level import plan_findings
 
 
@@ -141,6 +142,8 @@ def _save_start(run: RunDir, round_no: int, current: Blueprint, verdict: Verdict
     shutil.rmtree(before, ignore_errors=True)
     Snapshot.take(run.repo, verdict.checks, 0).save(before)
     run.write_json(f"verdict.r{round_no - 1}.json", verdict)
+    if run.path(REPAIR_FILE).is_file():
+        shutil.copyfile(run.path(REPAIR_FILE), run.path(f"repair.r{round_no - 1}.json"))
 
 
 def _undo(run: RunDir, round_no: int) -> None:

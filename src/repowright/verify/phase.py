@@ -31,6 +31,7 @@ from repowright.verify.static import run_static
 GATING = {"compile", "lint", "cross_imports", "call_arity", "requirements"}
 """Static failures that make running the code pointless until they are fixed."""
 DYNAMIC = ("install", "import", "tests", "smoke")
+REPAIR_FILE = "repair.json"
 GENERATED = "generated"
 """The repository as generation left it, before any repair (what repair changed is a diff)."""
 
@@ -148,7 +149,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         stop_reason=outcome.stop_reason,
     )
     run.write_verdict(verdict)
-    run.write_json("repair.json", [r.model_dump() for r in outcome.rounds])
+    run.write_json(REPAIR_FILE, [r.model_dump() for r in outcome.rounds])
     return {
         "verified": verdict.verified,
         "failed_checks": [c.name for c in verdict.checks if c.status == "failed"],
