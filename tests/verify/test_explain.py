@@ -57,3 +57,36 @@ def test_explain_appends_the_cause_and_leaves_other_findings(tmp_path: Path) -> 
     )
     assert got[1] == other
     assert missing_attribute_cause(index, "Unknown", "items") == ""
+
+
+CLI = """import argparse
+
+
+def add(text):
+    print(text)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    adder = sub.add_parser("add")
+    adder.add_argument("text")
+    adder.set_defaults(func=add)
+    args = parser.parse_args()
+    args.func(
+        **vars(args)
+    )
+"""
+
+
+def test_every_option_spread_into_a_subcommand_function_is_explained(tmp_path: Path) -> None:
+    (tmp_path / "cli.py").write_text(CLI)
+    index = ProjectIndex(tmp_path)
+    msg = "TypeError: add() got an unexpected keyword argument 'command'"
+    got = explain([Finding(file="cli.py", line=16, message=msg, check="smoke")], index)
+    assert got[0].message == (
+        f"{msg} (`**vars(...)` passes every command-line option, `command` included, to `add`: "
+        "call it with only the arguments it takes)"
+    )
+    elsewhere = Finding(file="cli.py", line=5, message=msg, check="smoke")
+    assert explain([elsewhere], index) == [elsewhere]  # not such a call: nothing said

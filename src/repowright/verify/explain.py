@@ -1,7 +1,8 @@
 """Say why a run-time error happened when the code shows it, so a small repair model is told
 the cause rather than the symptom: `'Store' object has no attribute 'items'` becomes "... only
 some paths of `Store.__init__` set `self.items`" (the file was written, the branch that reads
-the saved file sets it, the branch that creates it does not)."""
+the saved file sets it, the branch that creates it does not); `add() got an unexpected keyword
+argument 'command'` on `args.func(**vars(args))` says that every option is passed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from repowright.artifacts.verdict import Finding
 from repowright.code.python import ProjectIndex
 
 NO_ATTRIBUTE = re.compile(r"AttributeError: '(?P<cls>\w+)' object has no attribute '(?P<attr>\w+)'")
+UNEXPECTED_KEYWORD = re.compile(
+    r"TypeError: (?P<fn>[\w.]+)\(\) got an unexpected keyword argument '(?P<kw>\w+)'"
+)
 
 
 def is_self_attr(node: ast.AST, attr: str | None = None) -> bool:
@@ -104,12 +108,38 @@ def missing_attribute_cause(index: ProjectIndex, cls: str, attr: str) -> str:
     return ""
 
 
+def spread_namespace_cause(index: ProjectIndex, finding: Finding, fn: str, kw: str) -> str:
+    """`main()` calling `args.func(**vars(args))`: every command-line option reaches the
+    function (the subcommand's name too), which takes only some of them ('' when the failing
+    line is not such a call)."""
+    info = index.by_path.get(finding.file or "")
+    if info is None or info.tree is None or finding.line is None:
+        return ""
+    for node in ast.walk(info.tree):
+        if isinstance(node, ast.Call) and node.lineno <= finding.line <= (node.end_lineno or 0):
+            for keyword in node.keywords:
+                spread = keyword.value
+                if (
+                    keyword.arg is None
+                    and isinstance(spread, ast.Call)
+                    and isinstance(spread.func, ast.Name)
+                    and spread.func.id == "vars"
+                ):
+                    return (
+                        f"`**vars(...)` passes every command-line option, `{kw}` included, to "
+                        f"`{fn}`: call it with only the arguments it takes"
+                    )
+    return ""
+
+
 def explain(findings: list[Finding], index: ProjectIndex) -> list[Finding]:
     """The findings, each run-time error the code explains given its cause in parentheses."""
     out = []
     for finding in findings:
         m = NO_ATTRIBUTE.search(finding.message)
         cause = missing_attribute_cause(index, m["cls"], m["attr"]) if m else ""
+        if not cause and (k := UNEXPECTED_KEYWORD.search(finding.message)):
+            cause = spread_namespace_cause(index, finding, k["fn"], k["kw"])
         if cause:
             finding = finding.model_copy(update={"message": f"{finding.message} ({cause})"})
         out.append(finding)
