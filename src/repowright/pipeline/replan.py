@@ -201,7 +201,7 @@ async def run_replan(ctx: RunContext) -> dict[str, Any]:
         if event is None:
             event = await _revise(ctx, round_no)
             if isinstance(event, str):
-                ctx.progress.info(f"replan: not needed ({event})")
+                ctx.progress.info(f"replan {round_no}: no revision ({event})")
                 rounds.append({"round": round_no, "skipped": event})
                 break
         ctx.progress.info(
