@@ -139,3 +139,19 @@ async def test_a_revision_that_verifies_no_better_is_undone(
     assert not (run.repo / "todo/format.py").exists()
     assert (run.root / "verdict.json").read_text() == (run.root / "verdict.r0.json").read_text()
     assert "undone, it verified no better" in (run.root / "report.md").read_text()
+
+
+async def test_a_run_finished_before_replanning_existed_stays_finished(
+    tmp_path: Path, demo_spec: Path, demo_script: Path
+) -> None:
+    off = settings(demo_script, replan_rounds=0)
+    run = create_run(demo_spec, None, off, tmp_path / "run")
+    assert (await drive(run, off, model=script(demo_script))).status == "failed"
+    lines = (run.root / "events.jsonl").read_text().splitlines()
+    old = [ln for ln in lines if '"step": "replan"' not in ln and '"step":"replan"' not in ln]
+    (run.root / "events.jsonl").write_text("\n".join(old) + "\n")  # as an older version wrote it
+    again = script(demo_script)
+    assert (
+        await drive(RunDir.open(run.root), settings(demo_script), model=again)
+    ).status == "failed"
+    assert again.requests == []  # resuming a finished run does nothing

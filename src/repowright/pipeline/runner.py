@@ -37,9 +37,10 @@ async def execute(ctx: RunContext) -> str:
     review_passed = any(
         isinstance(e, RunFinished) and e.status == "blueprint_ready" for e in run.events
     )
-    for name, phase in STEPS:
-        if name in done:
-            continue
+    names = [name for name, _ in STEPS]
+    for i, (name, phase) in enumerate(STEPS):
+        if name in done or done.keys() & set(names[i + 1 :]):
+            continue  # done, or passed by a run made before this step existed
         run.events.append(StepStarted(step=name))
         ctx.progress.phase(name)
         try:
