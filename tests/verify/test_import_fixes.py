@@ -61,19 +61,25 @@ def test_undefined_stdlib_modules_and_typing_names_are_imported(tmp_path: Path) 
         '"""Convert CSV."""\n'
         "import csv\n\n\n"
         "def main(rows: List[str]) -> None:\n"
-        "    parser = argparse.ArgumentParser()\n"
+        "    parser = argparse.ArgumentParser(np.pi)\n"
         "    print(json.dumps(rows), parser, csv, json.loads('1'))\n"
         "    return undefined_helper()\n"
     )
     repo = write_repo(tmp_path / "repo", {"csv2json.py": source})
     lint = check_lint(repo, ProjectIndex(repo)).findings
-    assert len(lint) == 5  # List, argparse, json twice, undefined_helper
+    assert len(lint) == 6  # List, argparse, np, json twice, undefined_helper
     fixes, left = fix_imports(repo, lint)
-    assert [f.after for f in fixes] == ["from typing import List", "import argparse", "import json"]
+    assert [f.after for f in fixes] == [
+        "from typing import List",
+        "import argparse",
+        "import numpy as np",
+        "import json",
+    ]
     assert [f.message for f in left] == ["Undefined name `undefined_helper`"]
     fixed = (repo / "csv2json.py").read_text()
     assert fixed.startswith(
-        '"""Convert CSV."""\nimport csv\nfrom typing import List\nimport argparse\nimport json\n'
+        '"""Convert CSV."""\nimport csv\nfrom typing import List\nimport argparse\n'
+        "import numpy as np\nimport json\n"
     )
     assert [f.message for f in check_lint(repo, ProjectIndex(repo)).findings] == [
         "Undefined name `undefined_helper`"

@@ -41,3 +41,22 @@ async def test_a_failed_install_drops_those_lines_and_asks_no_model(tmp_path: Pa
     (tmp_path / "requirements.txt").write_text("python>=3.8\n")
     record = await Repairer(ScriptedModel([]), tmp_path, own=OWN).repair([FAILED], 1)
     assert record.model_free and record.applied == 1
+
+
+def test_an_undeclared_import_is_declared(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("scipy")  # no final newline
+    missing = [
+        Finding(
+            file=f"{name}.py",
+            line=1,
+            check="requirements",
+            code="missing-dependency",
+            message="imports 'numpy' but no requirement declares it (add 'numpy' to "
+            "requirements.txt)",
+        )
+        for name in ("a", "b")
+    ]
+    other = Finding(file="a.py", check="lint", message="Undefined name `x`")
+    fixes, left = fix_requirements(tmp_path, [*missing, other], OWN)
+    assert [(f.line, f.after) for f in fixes] == [(2, "numpy")] and left == [other]
+    assert (tmp_path / "requirements.txt").read_text() == "scipy\nnumpy\n"

@@ -4,7 +4,8 @@ A name imported from the wrong project module (`from rpn.errors import RPNError`
 class lives in `rpn/exceptions.py`) has exactly one right answer when exactly one project
 module defines that name: import it from there. An undefined name that exactly one project
 module defines, a standard-library module (`argparse.ArgumentParser` with no `import
-argparse`) or a `typing` name has one answer too: import it. Small models often fail to
+argparse`), a `typing` name or a conventional alias (`np`, `pd`) has one answer too: import
+it. Small models often fail to
 propose even such a one-line edit; anything with more than one candidate is left to the model.
 """
 
@@ -36,6 +37,14 @@ STDLIB_NAMES = {
     "Fraction": "fractions",
     "Decimal": "decimal",
 }
+CONVENTIONAL_ALIASES = {
+    "np": "import numpy as np",
+    "pd": "import pandas as pd",
+    "plt": "import matplotlib.pyplot as plt",
+    "nx": "import networkx as nx",
+    "sp": "import scipy as sp",
+}
+"""Names used by convention for one package each: `np.array` with no import means numpy."""
 _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
@@ -92,6 +101,8 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
         statement = f"from typing import {name}"
     elif name in STDLIB_NAMES:
         statement = f"from {STDLIB_NAMES[name]} import {name}"
+    elif name in CONVENTIONAL_ALIASES:
+        statement = CONVENTIONAL_ALIASES[name]
     else:
         return None
     after = 0

@@ -1,12 +1,15 @@
-"""Requirement lines that can never install, removed without the model.
+"""requirements.txt fixed without the model where the answer is unique.
 
-Small models list `python>=3.8`, standard-library modules (`json`, `argparse`) or the project's
-own package in requirements.txt; pip then fails and nothing else runs. None of these is ever
-a third-party requirement, so the line has one right fix: delete it.
+Code importing a third-party package that nothing declares (`import numpy`, no requirement)
+stops verification before anything runs; the requirements check names the distribution, so
+it is added. Small models also list `python>=3.8`, standard-library modules (`json`) or the
+project's own package; pip then fails and nothing else runs. None of these is ever a
+third-party requirement, so the line is deleted.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -37,11 +40,45 @@ def never_installable(line: str, own: frozenset[str]) -> str:
     return ""
 
 
+MISSING = re.compile(r"add '(?P<dist>[\w.-]+)' to requirements\.txt")
+"""How the requirements check names the distribution an undeclared import needs."""
+
+
 def fix_requirements(
     repo: Path, findings: list[Finding], own: frozenset[str]
 ) -> tuple[list[Fix], list[Finding]]:
-    """On a failed install, drop the requirement lines that can never install; the install
-    finding is left for the model only when no such line was found."""
+    """Declare the distributions undeclared imports need (the requirements check names each);
+    on a failed install, drop the requirement lines that can never install. What is left goes
+    to the model."""
+    declared, findings = _declare_missing(repo, findings)
+    dropped, findings = _drop_uninstallable(repo, findings, own)
+    return declared + dropped, findings
+
+
+def _declare_missing(repo: Path, findings: list[Finding]) -> tuple[list[Fix], list[Finding]]:
+    wanted = {
+        f.message: m["dist"]
+        for f in findings
+        if f.check == "requirements" and (m := MISSING.search(f.message))
+    }
+    if not wanted:
+        return [], findings
+    path = repo / REQUIREMENTS
+    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    lines = text.splitlines()
+    start = len(lines) + 1
+    added = list(dict.fromkeys(wanted.values()))
+    path.write_text("\n".join([*lines, *added]) + "\n", encoding="utf-8")
+    fixes = [
+        Fix(file=REQUIREMENTS, line=start + i, before="(undeclared)", after=dist)
+        for i, dist in enumerate(added)
+    ]
+    return fixes, [f for f in findings if f.message not in wanted]
+
+
+def _drop_uninstallable(
+    repo: Path, findings: list[Finding], own: frozenset[str]
+) -> tuple[list[Fix], list[Finding]]:
     if not any(f.check == "install" for f in findings):
         return [], findings
     path = repo / REQUIREMENTS
