@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from repowright.generate.body import file_body
+from repowright.generate.body import at_most_tests, file_body
 
 CODE = "class RPNError(ValueError):\n    pass\n"
 
@@ -49,3 +49,17 @@ def test_a_cut_off_test_module_keeps_its_complete_tests() -> None:
     assert whole_tests(cut) == "from x import f\n\n\ndef test_a():\n    assert f(1)\n"
     assert whole_tests("from x import f\n\n\ndef test_a(:\n") is None
     assert whole_tests("import os\n\nX = (1,") is None  # no test survives
+
+
+def test_a_test_file_keeps_its_first_eight_tests() -> None:
+    tests = "".join(
+        f"{'@pytest.mark.slow' + chr(10) if i == 9 else ''}def test_{'a' * (i + 1)}():\n"
+        f"    assert {i} == {i}\n\n\n"
+        for i in range(12)
+    )
+    text = f"import pytest\n\n\n{tests}HELPER = 1\n"
+    kept = at_most_tests(text)
+    names = [line for line in kept.splitlines() if line.startswith("def test_")]
+    assert len(names) == 8 and names[-1] == "def test_aaaaaaaa():"
+    assert "@pytest.mark.slow" not in kept and kept.endswith("HELPER = 1\n")
+    assert at_most_tests(kept) == kept and at_most_tests("def test_(:\n") == "def test_(:\n"

@@ -57,6 +57,28 @@ def whole_tests(text: str) -> str | None:
     return None
 
 
+MAX_TESTS = 8
+"""Test functions a generated test file keeps (the generation prompt asks for at most eight)."""
+
+
+def at_most_tests(text: str, limit: int = MAX_TESTS) -> str:
+    """`text` without the top-level test functions after the first `limit`: a small model that
+    repeats itself writes test after test with ever longer names, each failing the same way,
+    and a file too long to rewrite whole."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    tests = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")]
+    if len(tests) <= limit:
+        return text
+    lines = text.splitlines(keepends=True)
+    for node in reversed(tests[limit:]):
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        del lines[first : node.end_lineno]
+    return "".join(lines).rstrip("\n") + "\n"
+
+
 def unusable(path: str, text: str, finish_reason: str | None) -> str:
     """Why a reply cannot be the file (empty or cut off), or '' when it is usable."""
     if not text.strip():

@@ -28,7 +28,7 @@ from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import defined_names
 from repowright.documents import Document
 from repowright.fsio import atomic_write
-from repowright.generate.body import file_body, unusable
+from repowright.generate.body import at_most_tests, file_body, unusable
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared_classes
 from repowright.generate.tidy import tidy
@@ -174,6 +174,8 @@ class Rewriter:
             text = import_shared_classes(
                 path, tidy(path, file_body(path, reply.text), self.own), entries
             )
+            if is_test_file(path):
+                text = at_most_tests(text)
             why = self._problem(path, text, current, reply.finish_reason)
             if not why:
                 atomic_write(target, text)
