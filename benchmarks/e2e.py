@@ -220,6 +220,9 @@ async def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("runs/e2e"))
     parser.add_argument("--check-specs", action="store_true")
+    parser.add_argument(
+        "--skip-baseline", action="store_true", help="run only the --ablate variants"
+    )
     args = parser.parse_args()
     specs = spec_ids(args.specs)
     if args.check_specs:
@@ -227,7 +230,10 @@ async def main() -> None:
     base = Settings(model=args.model, jobs=args.jobs)
     rows = []
     totals = {spec: await expected_total(spec) for spec in specs}
-    for name, settings in variants(base, args.ablate).items():
+    chosen = variants(base, args.ablate)
+    if args.skip_baseline:
+        chosen.pop("baseline")
+    for name, settings in chosen.items():
         for spec in specs:
             rows.append(await run_one(name, settings, spec, args.out, totals[spec]))
             print_rows(rows[-1:], args.model)
