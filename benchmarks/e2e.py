@@ -60,6 +60,9 @@ class Row:
     score: Score
     before: Score | None = None
     """Acceptance of the repository as generated, before repair (same run, same files)."""
+    unplanned: Score | None = None
+    """Acceptance of the repository as it was before re-planning (what `--replan-rounds 0`
+    would have ended with), when a re-plan happened."""
     files: int = 0
     calls: int = 0
     prompt_tokens: int = 0
@@ -149,6 +152,8 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
     score = await acceptance(repo, spec, total) if repo.exists() else Score(0, total, "no repo")
     generated = run.path(GENERATED)
     before = await acceptance(generated, spec, total) if generated.is_dir() else None
+    first = run.path("replan/r1/before")
+    unplanned = await acceptance(first, spec, total) if first.is_dir() else None
     t = outcome.totals
     roles = {
         role: totals.prompt_tokens + totals.completion_tokens
@@ -157,8 +162,8 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
     replan = ",".join(
         "kept" if e.kept else "undone" for e in run.events if isinstance(e, ReplanFinished)
     )
-    return Row(variant, spec, outcome.status, score, before, files, t.calls, t.prompt_tokens,
-               t.completion_tokens, wall, roles, replan)  # fmt: skip
+    return Row(variant, spec, outcome.status, score, before, unplanned, files, t.calls,
+               t.prompt_tokens, t.completion_tokens, wall, roles, replan)  # fmt: skip
 
 
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
@@ -184,7 +189,7 @@ def print_rows(rows: list[Row], model: str) -> None:
         table.add_row(r.variant, r.spec, r.verdict, f"{r.score.passed}/{r.score.total}",
                       f"{before.passed}/{before.total}", str(r.files), str(r.calls),
                       str(r.prompt_tokens), str(r.completion_tokens),
-                      f"{r.wall_s:.0f}", r.replan or "-")  # fmt: skip
+                      f"{r.wall_s:.0f}", _replan_cell(r))  # fmt: skip
     console.print(table)
     summary = Table(title="per variant")
     for col in ("variant", "verified", "acceptance passed", "before repair", "wall s",
@@ -202,6 +207,15 @@ def print_rows(rows: list[Row], model: str) -> None:
                         f"{sum(r.wall_s for r in mine):.0f}",
                         _role_tokens(mine))  # fmt: skip
     console.print(summary)
+
+
+def _replan_cell(row: Row) -> str:
+    """What re-planning did, and acceptance before it when it happened."""
+    if not row.replan:
+        return "-"
+    if row.unplanned is None:
+        return row.replan
+    return f"{row.replan} (before: {row.unplanned.passed}/{row.unplanned.total})"
 
 
 def _role_tokens(rows: list[Row]) -> str:
