@@ -97,12 +97,17 @@ async def test_a_plan_level_failure_is_replanned_and_only_affected_files_are_rew
     assert [e.role for e in replans] == ["planner"]
 
 
-async def test_without_replanning_the_same_run_does_not_verify(
-    tmp_path: Path, demo_spec: Path, demo_script: Path
-) -> None:
+async def run_without_replanning(tmp_path: Path, demo_spec: Path, demo_script: Path) -> RunDir:
     off = settings(demo_script, replan_rounds=0)
     run = create_run(demo_spec, None, off, tmp_path / "run")
     assert (await drive(run, off, model=script(demo_script))).status == "failed"
+    return run
+
+
+async def test_without_replanning_the_same_run_does_not_verify(
+    tmp_path: Path, demo_spec: Path, demo_script: Path
+) -> None:
+    run = await run_without_replanning(tmp_path, demo_spec, demo_script)
     assert not any(isinstance(e, Replanned) for e in run.events)
 
 
@@ -144,9 +149,7 @@ async def test_a_revision_that_verifies_no_better_is_undone(
 async def test_a_run_finished_before_replanning_existed_stays_finished(
     tmp_path: Path, demo_spec: Path, demo_script: Path
 ) -> None:
-    off = settings(demo_script, replan_rounds=0)
-    run = create_run(demo_spec, None, off, tmp_path / "run")
-    assert (await drive(run, off, model=script(demo_script))).status == "failed"
+    run = await run_without_replanning(tmp_path, demo_spec, demo_script)
     lines = (run.root / "events.jsonl").read_text().splitlines()
     old = [ln for ln in lines if '"step": "replan"' not in ln and '"step":"replan"' not in ln]
     (run.root / "events.jsonl").write_text("\n".join(old) + "\n")  # as an older version wrote it
