@@ -23,7 +23,9 @@ from repowright.runs.store import RunDir
 FORMAT = '```\ndef render(todo) -> str:\n    return f"{todo.id} {todo.text}"\n```'
 
 
-def script(demo_script: Path, fail_on: str = "", format_reply: str = FORMAT) -> ScriptedModel:
+def script(
+    demo_script: Path, fail_on: str = "", format_reply: str = FORMAT, revision: Any = None
+) -> ScriptedModel:
     """The demo's replies, except that the CLI imports `todo.format`, which the first plan
     lacks and the revised plan provides."""
     rules = {r["tag"]: r["reply"] for r in json.loads(demo_script.read_text())["rules"]}
@@ -46,7 +48,7 @@ def script(demo_script: Path, fail_on: str = "", format_reply: str = FORMAT) -> 
         ],
     }
     files.insert(files.index(main), fmt)
-    rules["replan"] = revised
+    rules["replan"] = revised if revision is None else revision
 
     def answer(request: ModelRequest) -> Reply:
         if fail_on and request.tag == fail_on:
@@ -158,3 +160,14 @@ async def test_a_run_finished_before_replanning_existed_stays_finished(
         await drive(RunDir.open(run.root), settings(demo_script), model=again)
     ).status == "failed"
     assert again.requests == []  # resuming a finished run does nothing
+
+
+async def test_an_unusable_revision_ends_the_run_as_it_was(
+    tmp_path: Path, demo_spec: Path, demo_script: Path
+) -> None:
+    run = create_run(demo_spec, None, settings(demo_script), tmp_path / "run")
+    babble = script(demo_script, revision="I would add a module for formatting.")
+    assert (await drive(run, settings(demo_script), model=babble)).status == "failed"
+    assert not any(isinstance(e, Replanned) for e in run.events)
+    report = (run.root / "report.md").read_text()
+    assert "Round 1: no revision (the planner gave no usable revision" in report

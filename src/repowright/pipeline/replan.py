@@ -33,6 +33,7 @@ from repowright.blueprint.review import ALGORITHMS_FILE, write_coverage
 from repowright.blueprint.validate import validate_blueprint
 from repowright.errors import BlueprintInvalid, InputError
 from repowright.generate.phase import run_generate
+from repowright.prompts.structured import StructuredOutputError
 from repowright.runs.artifacts import BLUEPRINT_FILE, VERDICT_FILE
 from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
@@ -80,8 +81,7 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
     removed, or why there is nothing to do."""
     run = ctx.run
     verdict, current = run.verdict(), run.blueprint()
-    tops = frozenset(m.split(".")[0] for m in own_modules(current))
-    found = plan_findings(verdict.checks, tops)
+    found = plan_findings(verdict.checks, frozenset(own_modules(current)))
     if not found:
         return "no remaining failure points at the plan"
     evidence = [f"{f.label()} ({why})" for f, why in found]
@@ -97,6 +97,8 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
         revised = (await agent.revise(doc, current, evidence, ids)).blueprint
     except BlueprintInvalid as exc:
         return f"the planner's revision was invalid: {'; '.join(exc.violations[:3])}"
+    except StructuredOutputError as exc:
+        return f"the planner gave no usable revision: {exc}"
     confined, left_out = confine(current, revised, *_scope(found))
     if not validate_blueprint(confined):
         revised = confined

@@ -60,8 +60,3 @@ def plan_findings(checks: list[Check], own: frozenset[str]) -> list[tuple[Findin
             if why := plan_level(f, own):
                 out.setdefault(f.label(), (f, why))
     return list(out.values())
-
-
-def plan_evidence(checks: list[Check], own: frozenset[str]) -> list[str]:
-    """`plan_findings` as lines for the planner."""
-    return [f"{f.label()} ({why})" for f, why in plan_findings(checks, own)]
