@@ -164,3 +164,19 @@ async def test_when_the_code_comes_back_unchanged_the_test_is_rewritten_in_the_s
         "verify_rewrite:tests/test_core.py",
     ]
     assert outcome.rounds[0].analysis == "rewrote mini/core.py, tests/test_core.py"
+
+
+def test_an_error_raised_in_the_code_blames_the_calling_test_once_the_code_was_tried(
+    tmp_path: Path,
+) -> None:
+    raised = Finding(
+        file="logreg/model.py",
+        line=47,
+        check="tests",
+        message="tests/test_model.py::test_fit: AttributeError: 'PosixPath' object has no "
+        "attribute 'shape'",
+    )
+    blame = Blame(tmp_path)
+    assert list(blame.culprits([raised], {})) == ["logreg/model.py"]
+    blame.mark("logreg/model.py", [raised])
+    assert list(blame.culprits([raised], {})) == ["tests/test_model.py"]

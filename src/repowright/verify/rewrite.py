@@ -8,9 +8,10 @@ best, so each round picks the files to blame and asks for each one complete, wit
 needs to get it right: the document's relevant parts, the failing tests' code and errors, the
 project files it uses, and the code under test when the file is a test.
 
-Whom to blame: the file where the error was raised; for a failed assertion inside a test,
-first the code under test and, when the same failure comes back after that, the test itself
-(a small model's test often expects what the document never said).
+Whom to blame: the file where the error was raised, and when the same failure comes back
+after that file was rewritten (or it came back unchanged), the test that called it; for a
+failed assertion inside a test, first the code under test, then the test itself (a small
+model's test often expects, or passes, what the document never said).
 """
 
 from __future__ import annotations
@@ -107,6 +108,11 @@ class Blame:
             return None
         if (callee := self._callee(f, entries)) is not None:
             return callee
+        node = test_node(f)
+        if node is not None and not is_test_file(f.file) and is_test_file(node[0]):
+            # raised in the code under test: the code first, then the test that called it
+            # (it may pass what the document never said the code takes)
+            return node[0] if f.file in self.tried.get(f.key(), set()) else f.file
         if not is_test_file(f.file) or not is_assertion(f):
             return f.file
         tested = [
