@@ -20,6 +20,8 @@ from repowright.verify.deps import is_stdlib, normalize
 from repowright.verify.import_fixes import Fix
 
 REQUIREMENTS = "requirements.txt"
+MISSING = re.compile(r"add '(?P<dist>[\w.-]+)' to requirements\.txt")
+"""How the requirements check (`verify/static.py`) names the distribution an import needs."""
 
 
 def never_installable(line: str, own: frozenset[str]) -> str:
@@ -38,10 +40,6 @@ def never_installable(line: str, own: frozenset[str]) -> str:
     if normalize(name) in {normalize(o) for o in own}:
         return f"{name} is this project's own package"
     return ""
-
-
-MISSING = re.compile(r"add '(?P<dist>[\w.-]+)' to requirements\.txt")
-"""How the requirements check names the distribution an undeclared import needs."""
 
 
 def fix_requirements(
