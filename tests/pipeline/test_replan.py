@@ -99,11 +99,18 @@ async def test_a_plan_level_failure_is_replanned_and_only_affected_files_are_rew
     assert [e.role for e in replans] == ["planner"]
 
 
+async def failed_run(
+    tmp_path: Path, demo_spec: Path, given: Settings, model: ScriptedModel
+) -> RunDir:
+    """A run of the demo spec with `model`, which ends NOT VERIFIED."""
+    run = create_run(demo_spec, None, given, tmp_path / "run")
+    assert (await drive(run, given, model=model)).status == "failed"
+    return run
+
+
 async def run_without_replanning(tmp_path: Path, demo_spec: Path, demo_script: Path) -> RunDir:
     off = settings(demo_script, replan_rounds=0)
-    run = create_run(demo_spec, None, off, tmp_path / "run")
-    assert (await drive(run, off, model=script(demo_script))).status == "failed"
-    return run
+    return await failed_run(tmp_path, demo_spec, off, script(demo_script))
 
 
 async def test_without_replanning_the_same_run_does_not_verify(
@@ -137,9 +144,8 @@ async def test_a_run_stopped_in_the_middle_of_a_replan_resumes_there(
 async def test_a_revision_that_verifies_no_better_is_undone(
     tmp_path: Path, demo_spec: Path, demo_script: Path
 ) -> None:
-    run = create_run(demo_spec, None, settings(demo_script), tmp_path / "run")
     broken = script(demo_script, format_reply="```\ndef render(todo) -> str\n    return ''\n```")
-    assert (await drive(run, settings(demo_script), model=broken)).status == "failed"
+    run = await failed_run(tmp_path, demo_spec, settings(demo_script), broken)
     finished = next(e for e in run.events if isinstance(e, ReplanFinished))
     assert not finished.kept and "compile" in finished.after
     assert (run.root / "blueprint.yaml").read_text() == (run.root / "blueprint.r0.yaml").read_text()
@@ -165,9 +171,8 @@ async def test_a_run_finished_before_replanning_existed_stays_finished(
 async def test_an_unusable_revision_ends_the_run_as_it_was(
     tmp_path: Path, demo_spec: Path, demo_script: Path
 ) -> None:
-    run = create_run(demo_spec, None, settings(demo_script), tmp_path / "run")
     babble = script(demo_script, revision="I would add a module for formatting.")
-    assert (await drive(run, settings(demo_script), model=babble)).status == "failed"
+    run = await failed_run(tmp_path, demo_spec, settings(demo_script), babble)
     assert not any(isinstance(e, Replanned) for e in run.events)
     report = (run.root / "report.md").read_text()
     assert "Round 1: no revision (the planner gave no usable revision" in report

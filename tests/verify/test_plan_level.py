@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from repowright.artifacts.verdict import Check, Finding
-from repowright.verify.plan_level import plan_findings, plan_level
+from repowright.verify.plan_level import plan_findings, plan_level, plan_scope
 
 OWN = frozenset({"calc"})
 
@@ -34,3 +34,16 @@ def test_evidence_comes_from_failed_checks_only_without_repeats() -> None:
     ]
     [(finding, why)] = plan_findings(checks, OWN)
     assert finding == gone and why == "the code imports calc.parse, which no planned file provides"
+
+
+def test_the_scope_of_a_revision_follows_what_the_findings_are_about() -> None:
+    def found(message: str, check: str, file: str) -> tuple[Finding, str]:
+        finding = Finding(message=message, check=check, file=file)
+        return finding, plan_level(finding, OWN)
+
+    gone = found("No module named 'calc.parse'", "import", "calc/cli.py")
+    torch = found("No module named 'torch'", "import", "calc/net.py")
+    script = found("python: can't open file '/r/main.py'", "smoke", "reproduce.sh")
+    assert plan_scope([gone], OWN) == ({"calc/cli.py"}, set())
+    assert plan_scope([gone, torch], OWN) == ({"calc/cli.py", "calc/net.py"}, {"environment"})
+    assert plan_scope([script], OWN) == ({"reproduce.sh"}, {"verification", "entry_points"})

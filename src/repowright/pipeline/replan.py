@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field
 
 from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.events import RunEvent
-from repowright.artifacts.verdict import Finding, Verdict
+from repowright.artifacts.verdict import Verdict
 from repowright.blueprint.diff import PlanChange, confine, diff_blueprints, to_regenerate
 from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.planner import PlanningAgent
@@ -39,7 +39,7 @@ from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 from repowright.verify.best import Snapshot, score
 from repowright.verify.phase import REPAIR_FILE, run_verify
-from repowright.verify.plan_level import plan_findings
+from repowright.verify.plan_level import plan_findings, plan_scope
 
 
 class Replanned(RunEvent):
@@ -64,6 +64,9 @@ class ReplanFinished(RunEvent):
     note: str = ""
 
 
+E = TypeVar("E", Replanned, ReplanFinished)
+
+
 def revision_file(round_no: int) -> str:
     return f"blueprint.r{round_no}.yaml"
 
@@ -72,7 +75,7 @@ def _failed(verdict: Verdict) -> list[str]:
     return [c.name for c in verdict.checks if c.status == "failed"]
 
 
-def _events(run: RunDir, cls: type[Replanned] | type[ReplanFinished], round_no: int) -> Any:
+def _events(run: RunDir, cls: type[E], round_no: int) -> E | None:
     return next((e for e in run.events if isinstance(e, cls) and e.round == round_no), None)
 
 
@@ -81,7 +84,8 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
     removed, or why there is nothing to do."""
     run = ctx.run
     verdict, current = run.verdict(), run.blueprint()
-    found = plan_findings(verdict.checks, frozenset(own_modules(current)))
+    own = frozenset(own_modules(current))
+    found = plan_findings(verdict.checks, own)
     if not found:
         return "no remaining failure points at the plan"
     evidence = [f"{f.label()} ({why})" for f, why in found]
@@ -99,7 +103,7 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
         return f"the planner's revision was invalid: {'; '.join(exc.violations[:3])}"
     except StructuredOutputError as exc:
         return f"the planner gave no usable revision: {exc}"
-    confined, left_out = confine(current, revised, *_scope(found))
+    confined, left_out = confine(current, revised, *plan_scope(found, own))
     if not validate_blueprint(confined):
         revised = confined
     else:
@@ -122,18 +126,6 @@ async def _revise(ctx: RunContext, round_no: int) -> Replanned | str:
     )
     run.events.append(event)
     return event
-
-
-def _scope(found: list[tuple[Finding, str]]) -> tuple[set[str], set[str]]:
-    """The files the evidence names, and the top-level blueprint fields it may change: the
-    environment for requirements, verification and entry points for what scripts run."""
-    named = {f.file for f, _ in found if f.file}
-    top: set[str] = set()
-    if any(f.check in ("requirements", "install") or "environment" in why for f, why in found):
-        top.add("environment")
-    if any(f.check == "smoke" or "entry point" in why for f, why in found):
-        top |= {"verification", "entry_points"}
-    return named, top
 
 
 def _save_start(run: RunDir, round_no: int, current: Blueprint, verdict: Verdict) -> None:
@@ -199,13 +191,11 @@ async def run_replan(ctx: RunContext) -> dict[str, Any]:
             continue
         if run.verdict().verified:
             break
-        event = _events(run, Replanned, round_no)
-        if event is None:
-            event = await _revise(ctx, round_no)
-            if isinstance(event, str):
-                ctx.progress.info(f"replan {round_no}: no revision ({event})")
-                rounds.append({"round": round_no, "skipped": event})
-                break
+        event = _events(run, Replanned, round_no) or await _revise(ctx, round_no)
+        if isinstance(event, str):
+            ctx.progress.info(f"replan {round_no}: no revision ({event})")
+            rounds.append({"round": round_no, "skipped": event})
+            break
         ctx.progress.info(
             f"replan {round_no}: {len(event.changes)} plan changes; regenerating "
             f"{', '.join(event.regenerate) or 'nothing'}"

@@ -60,3 +60,20 @@ def plan_findings(checks: list[Check], own: frozenset[str]) -> list[tuple[Findin
             if why := plan_level(f, own):
                 out.setdefault(f.label(), (f, why))
     return list(out.values())
+
+
+def plan_scope(found: list[tuple[Finding, str]], own: frozenset[str]) -> tuple[set[str], set[str]]:
+    """What a revision answering `found` may change: the files the findings name, and the
+    top-level blueprint fields they are about (the environment for requirements and packages
+    the environment lacks; verification and entry points for what scripts run)."""
+    named = {f.file for f, _ in found if f.file}
+    top: set[str] = set()
+    for f, _ in found:
+        missing = MISSING_MODULE.search(f.message)
+        if f.check in ("requirements", "install") or (
+            missing and missing["module"].split(".")[0] not in own
+        ):
+            top.add("environment")
+        if f.check == "smoke" or MISSING_SCRIPT.search(f.message):
+            top |= {"verification", "entry_points"}
+    return named, top

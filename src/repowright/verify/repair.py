@@ -103,13 +103,12 @@ class Repairer:
         attr_fixes, findings = fix_partial_init(self.repo, findings)
         req_fixes, findings = fix_requirements(self.repo, findings, self.own)
         record = RoundRecord(round=round_no)
+        made = [*fixes, *attr_fixes, *req_fixes]
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
-            for f in [*fixes, *attr_fixes, *req_fixes]
+            for f in made
         ]
-        if (
-            fixes or attr_fixes or req_fixes
-        ):  # verify again before the model sees findings they may fix
+        if made:  # verify again before the model sees findings these may have fixed
             record.analysis = "fixed deterministically"
             record.model_free = True
             return record
