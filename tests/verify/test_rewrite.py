@@ -10,6 +10,7 @@ from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.retest import splice_tests
 from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
@@ -180,3 +181,40 @@ def test_an_error_raised_in_the_code_blames_the_calling_test_once_the_code_was_t
     assert list(blame.culprits([raised], {})) == ["logreg/model.py"]
     blame.mark("logreg/model.py", [raised])
     assert list(blame.culprits([raised], {})) == ["tests/test_model.py"]
+
+
+async def test_failing_test_functions_are_rewritten_alone(tmp_path: Path) -> None:
+    """A small model asked for a whole test file copies it back; asked for the failing
+    function, it writes that one anew and every other line stays as it was."""
+    tests = (
+        "import pytest\n\nfrom mini.core import add\n\n\n@pytest.fixture\ndef two():\n"
+        "    return 2\n\n\ndef test_add(two):\n    assert add(1, two) == 3\n\n\n"
+        "def test_zero():\n    assert add(0) == 1\n"
+    )
+    repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": tests})
+    code = MINI["mini/core.py"]
+    reply = fenced("import math\n\n\ndef test_zero():\n    assert add(0) == math.floor(0.5)\n")
+    model = ScriptedModel([fenced(code), fenced(code), reply])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    prompt = model.requests[2].messages[-1].content
+    assert "Write the failing test function `test_zero` again" in prompt
+    rest = prompt.split("The rest of `tests/test_core.py`")[1].split("```")[1]
+    assert "def test_add(two):" in rest and "test_zero" not in rest
+    assert "assert add(0) == 1" in prompt  # the failing function, beside its failure
+    assert (repo / "tests/test_core.py").read_text() == tests.replace(
+        "from mini.core import add\n", "from mini.core import add\nimport math\n"
+    ).replace("assert add(0) == 1", "assert add(0) == math.floor(0.5)")
+
+
+def test_splicing_keeps_decorators_and_refuses_a_reply_without_the_function() -> None:
+    source = "import pytest\n\n\n@pytest.mark.slow\ndef test_a():\n    assert 1 == 2\n\n\nX = 1\n"
+    reply = "@pytest.mark.parametrize('n', [1])\ndef test_a(n):\n    assert n == 1\n"
+    assert splice_tests(source, ["test_a"], reply) == (
+        "import pytest\n\n\n@pytest.mark.parametrize('n', [1])\ndef test_a(n):\n"
+        "    assert n == 1\n\n\nX = 1\n"
+    )
+    assert splice_tests(source, ["test_a"], "def test_b():\n    pass\n") is None
+    assert splice_tests(source, ["test_a"], "def test_a(:\n") is None
+    plain = "def test_a():\n    assert 2 == 2\n"
+    assert splice_tests(source, ["test_a"], plain) == source.replace("1 == 2", "2 == 2")

@@ -105,18 +105,25 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
         statement = CONVENTIONAL_ALIASES[name]
     else:
         return None
+    source, line = with_import(info.source, info.tree, statement)
+    (repo / info.path).write_text(source, encoding="utf-8")
+    return Fix(info.path, line, f"undefined name {name}", statement)
+
+
+def with_import(source: str, tree: ast.Module, statement: str) -> tuple[str, int]:
+    """`source` with `statement` after its leading docstring and imports, and the statement's
+    line number."""
     after = 0
-    for i, node in enumerate(info.tree.body):
+    for i, node in enumerate(tree.body):
         docstring = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         if not (docstring or isinstance(node, ast.Import | ast.ImportFrom)):
             break
         after = node.end_lineno or node.lineno
-    lines = info.source.splitlines(keepends=True)
+    lines = source.splitlines(keepends=True)
     if after and not lines[after - 1].endswith("\n"):
         lines[after - 1] += "\n"
     lines.insert(after, statement + "\n")
-    (repo / info.path).write_text("".join(lines), encoding="utf-8")
-    return Fix(info.path, after + 1, f"undefined name {name}", statement)
+    return "".join(lines), after + 1
 
 
 def _rewrite(repo: Path, info: ModuleInfo, index: ProjectIndex, line: int) -> Fix | None:

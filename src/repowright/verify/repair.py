@@ -24,6 +24,7 @@ from repowright.prompts import chat, render
 from repowright.prompts.structured import StructuredOutputError, complete_structured
 from repowright.verify.attr_fixes import fix_partial_init
 from repowright.verify.best import Snapshot, score
+from repowright.verify.cli_fixes import fix_dispatch
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
@@ -101,9 +102,10 @@ class Repairer:
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
         fixes, findings = fix_imports(self.repo, findings)
         attr_fixes, findings = fix_partial_init(self.repo, findings)
+        cli_fixes, findings = fix_dispatch(self.repo, findings)
         req_fixes, findings = fix_requirements(self.repo, findings, self.own)
         record = RoundRecord(round=round_no)
-        made = [*fixes, *attr_fixes, *req_fixes]
+        made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes]
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
             for f in made

@@ -36,6 +36,7 @@ from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
+from repowright.verify.retest import failing_tests, splice_tests, test_node, without_tests
 
 WHOLE_MAX_LINES = 200
 """Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""
@@ -46,18 +47,11 @@ TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
-NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
 SIGNATURE_MISMATCH = re.compile(
     r"TypeError: (?P<name>\w+)(?:\.__init__)?\(\) (?:takes|missing|got an unexpected)"
 )
 TEST_OUTPUT = re.compile(r"\b\d+ (?:failed|errors?)\b|^(?:FAILED|ERROR) ", re.M)
 """A script's failure that only reports failing tests: the tests' own findings cover it."""
-
-
-def test_node(finding: Finding) -> tuple[str, str] | None:
-    """(test file, test function) of a pytest finding, from its node id."""
-    m = NODE.match(finding.message)
-    return (m["file"], m["test"].split(".")[-1]) if m else None
 
 
 def is_assertion(finding: Finding) -> bool:
@@ -66,7 +60,8 @@ def is_assertion(finding: Finding) -> bool:
 
 
 def function_source(path: Path, name: str) -> str:
-    """The source of top-level function (or test method) `name` in `path`, or ''."""
+    """The source of top-level function (or test method) `name` in `path`, decorators
+    included, or ''."""
     try:
         source = path.read_text(encoding="utf-8", errors="replace")
         tree = ast.parse(source)
@@ -74,7 +69,8 @@ def function_source(path: Path, name: str) -> str:
         return ""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
-            return ast.get_source_segment(source, node) or ""
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return "\n".join(source.splitlines()[first - 1 : node.end_lineno]).strip()
     return ""
 
 
@@ -168,7 +164,8 @@ class Rewriter:
         unusable (or the file unchanged) would come back the same: the retry samples."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
-        context = self.context(path, current, found, entries)
+        only = failing_tests(path, current, found) if is_test_file(path) else []
+        context = self.context(path, current, found, entries, only)
         messages = chat("verify_rewrite_system", "verify_rewrite_user", **context)
         why = ""
         for temperature in TEMPERATURES:
@@ -177,9 +174,14 @@ class Rewriter:
                     messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
                 )
             )
-            text = import_shared_classes(
-                path, tidy(path, file_body(path, reply.text), self.own), entries
-            )
+            text = file_body(path, reply.text)
+            if only:
+                spliced = splice_tests(current, only, text)
+                if spliced is None:
+                    why = f"the reply does not define {', '.join(only)}"
+                    continue
+                text = spliced
+            text = import_shared_classes(path, tidy(path, text, self.own), entries)
             if is_test_file(path):
                 text = at_most_tests(text)
             why = self._problem(path, text, current, reply.finish_reason)
@@ -205,8 +207,15 @@ class Rewriter:
         return UNCHANGED if text == current else ""
 
     def context(
-        self, path: str, current: str, found: list[Finding], entries: dict[str, MemoryEntry]
+        self,
+        path: str,
+        current: str,
+        found: list[Finding],
+        entries: dict[str, MemoryEntry],
+        only: list[str] | None = None,
     ) -> dict[str, Any]:
+        """What the rewrite prompt shows; with `only` (failing test functions), the test file
+        without them and each of them beside its failure."""
         spec = self._spec(path)
         entry = entries.get(path)
         deps = [entries[p] for p in (entry.depends_on if entry else []) if p in entries]
@@ -220,7 +229,7 @@ class Rewriter:
             failures.append(
                 {
                     "label": f.label(),
-                    "test": code if node and node[0] != path else "",
+                    "test": code if node and (node[0] != path or only) else "",
                     "line": lines[f.line - 1].strip() if here and f.line else "",
                 }
             )
@@ -251,7 +260,8 @@ class Rewriter:
             ],
             "failures": failures,
             "segments": segments,
-            "content": current.rstrip(),
+            "content": (without_tests(current, only) if only else current).rstrip(),
+            "only": only or [],
             "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
         }
 
