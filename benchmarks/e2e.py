@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 import time
+import traceback
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,10 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
         outcome = await drive(run, settings)
     except RepowrightError as exc:
         return Row(variant, spec, f"error: {str(exc)[:60]}", Score(0, total),
+                   wall_s=time.monotonic() - start)  # fmt: skip
+    except Exception as exc:  # a bug in repowright: recorded, and the other specs still run
+        (run_dir / "crash.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        return Row(variant, spec, f"crash: {type(exc).__name__} (crash.txt)", Score(0, total),
                    wall_s=time.monotonic() - start)  # fmt: skip
     wall = time.monotonic() - start
     repo = run.repo

@@ -92,3 +92,16 @@ async def test_checks_run_nothing_from_repowrights_own_files(tmp_path: Path) -> 
     assert {c.name: c.status for c in checks}["import"] == "passed"
     own = str(Path(repowright.__file__).parent)
     assert commands and not any(arg.startswith(own) for cmd in commands for arg in cmd)
+
+
+async def test_a_module_beside_its_package_is_one_import(tmp_path: Path) -> None:
+    """`roman.py` beside `roman/__init__.py` is one module to Python (the package): the import
+    check counted two and crashed looking for the one it had not imported."""
+    files = {"roman.py": "X = 1\n", "roman/__init__.py": "", "roman/core.py": "Y = 2\n"}
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    checks = await run_dynamic(
+        sandbox, repo, ProjectIndex(repo), blueprint_for(files, smoke=""), DynamicConfig()
+    )
+    status = {c.name: (c.status, c.detail) for c in checks}
+    assert status["import"] == ("passed", "2/2 modules imported")

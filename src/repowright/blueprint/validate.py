@@ -14,6 +14,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from repowright.artifacts.blueprint import Blueprint
 from repowright.blueprint.graph import dependency_graph, find_cycles
+from repowright.blueprint.shadowing import shadowed_modules
 
 README = "README.md"
 REPRODUCE = "reproduce.sh"
@@ -88,6 +89,13 @@ def _path_errors(bp: Blueprint) -> list[str]:
             folder = "/".join(parts[:cut])
             if folder in paths:
                 errors.append(f"files: {folder!r} is a file but also a folder of {path!r}")
+    for module, members in shadowed_modules(paths).items():
+        package = module.removesuffix(".py") + "/"
+        errors.append(
+            f"files: {module!r} and the package {package!r} ({', '.join(members)}) have the "
+            f"same import name, and Python imports the package: {module!r} would never be "
+            "imported; keep one of them"
+        )
     return errors
 
 

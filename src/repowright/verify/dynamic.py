@@ -107,7 +107,10 @@ async def _has_module(sandbox: Sandbox, module: str) -> bool:
 
 
 async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig) -> Check:
-    specs = [s for info in index.by_path.values() if (s := _importable(info, index))]
+    # one per spec: `roman.py` beside `roman/__init__.py` is one module to Python
+    specs = list(
+        dict.fromkeys(s for info in index.by_path.values() if (s := _importable(info, index)))
+    )
     if not specs:
         return _dynamic("import", "skipped", "no importable modules (tests and entry points only)")
     by_module = {s[0]: info for info in index.by_path.values() if (s := _importable(info, index))}
@@ -126,8 +129,8 @@ async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig
     if not records and not result.ok and not result.timed_out:
         message = f"the import check could not run: {result.output.strip()[-400:]}"
         findings.append(Finding(message=message, check="import", code="ProbeError"))
-    elif len(done) < len(specs):  # the probe itself died (memory, hard crash, wall time)
-        stuck = next(m for m, _ in specs if m not in done)
+    elif stuck := next((m for m, _ in specs if m not in done), None):
+        # the probe itself died (memory, hard crash, wall time)
         reason = "killed at the time limit" if result.timed_out else result.stderr[-300:]
         findings.append(
             Finding(
