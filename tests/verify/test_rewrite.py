@@ -218,3 +218,34 @@ def test_splicing_keeps_decorators_and_refuses_a_reply_without_the_function() ->
     assert splice_tests(source, ["test_a"], "def test_a(:\n") is None
     plain = "def test_a():\n    assert 2 == 2\n"
     assert splice_tests(source, ["test_a"], plain) == source.replace("1 == 2", "2 == 2")
+
+
+async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
+    tmp_path: Path,
+) -> None:
+    """Candidates for a failing test function are run in the sandbox: one that still fails
+    is not kept while a later sample passes."""
+    wrong = MINI["tests/test_core.py"].replace("== 3", "== 4")
+    repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong})
+    code = MINI["mini/core.py"]
+    still = fenced("def test_add():\n    assert add(1, 2) == 5\n")
+    right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
+    model = ScriptedModel([fenced(code), fenced(code), still, right])
+    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert [r.temperature for r in model.requests[2:]] == [0.0, 0.7]
+    assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
+
+
+async def test_when_no_candidate_passes_the_first_usable_one_is_kept(tmp_path: Path) -> None:
+    wrong = MINI["tests/test_core.py"].replace("== 3", "== 4")
+    repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong})
+    code = MINI["mini/core.py"]
+    five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
+    model = ScriptedModel([fenced(code), fenced(code), five, six, six, six])
+    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert len(model.requests) == 6  # greedy, then three samples, each run
+    assert "add(1, 2) == 5" in (repo / "tests/test_core.py").read_text()
+    assert outcome.rounds[0].edits[-1].ok

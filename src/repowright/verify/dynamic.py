@@ -178,15 +178,27 @@ def _import_finding(
     )
 
 
+def _pytest(sandbox: Sandbox, repo: Path) -> list[str]:
+    cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
+    if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
+        cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
+    return cmd
+
+
+async def tests_pass(sandbox: Sandbox, repo: Path, nodes: list[str], cfg: DynamicConfig) -> bool:
+    """Whether the pytest node ids (`tests/test_x.py::test_y`) all pass, in the sandbox."""
+    result = await sandbox.run(
+        [*_pytest(sandbox, repo), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
+    )
+    return result.ok
+
+
 async def check_tests(
     sandbox: Sandbox, repo: Path, test_files: list[str], cfg: DynamicConfig
 ) -> Check:
     if not test_files:
         return _dynamic("tests", "skipped", "no tests generated")
-    cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
-    if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
-        cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
-    result = await sandbox.run(cmd, limits=_limits(cfg.test_timeout_s, cfg))
+    result = await sandbox.run(_pytest(sandbox, repo), limits=_limits(cfg.test_timeout_s, cfg))
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
         return _dynamic("tests", "failed", "pytest timed out", [finding])

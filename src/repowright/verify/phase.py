@@ -24,7 +24,7 @@ from repowright.runs.context import RunContext
 from repowright.sandbox.base import Sandbox
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.best import Snapshot
-from repowright.verify.dynamic import DynamicConfig, run_dynamic
+from repowright.verify.dynamic import DynamicConfig, run_dynamic, tests_pass
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
 from repowright.verify.static import run_static
 
@@ -70,6 +70,10 @@ class Verifier:
             *await run_dynamic(self.sandbox, self.repo, index, self.blueprint, self.config),
         ]
 
+    async def tests_pass(self, nodes: list[str]) -> bool:
+        """Whether these tests pass now (a rewritten test is tried before it is kept)."""
+        return await tests_pass(self.sandbox, self.repo, nodes, self.config)
+
 
 def _blocks(check: Check) -> bool:
     """A failed gating check stops the dynamic checks, unless every finding is in a test file:
@@ -111,6 +115,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         whole=ctx.settings.repair == "whole",
         doc=run.document(),
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
+        tests_pass=verifier.tests_pass,
     )
 
     def on_round(record: RoundRecord) -> None:

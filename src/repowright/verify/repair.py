@@ -29,7 +29,14 @@ from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.req_fixes import fix_requirements
-from repowright.verify.rewrite import MAX_FILES, UNCHANGED, Blame, Rewriter, short_enough
+from repowright.verify.rewrite import (
+    MAX_FILES,
+    UNCHANGED,
+    Blame,
+    Rewriter,
+    TestProbe,
+    short_enough,
+)
 
 EXCERPT_LINES = 40
 FREE_ROUNDS = 5
@@ -94,6 +101,8 @@ class Repairer:
     """Rewrite short failing files whole rather than asking for edits."""
     doc: Document | None = None
     own: frozenset[str] = frozenset()
+    tests_pass: TestProbe | None = None
+    """Runs pytest node ids in the sandbox: a rewritten test is tried before it is kept."""
     blame: Blame = field(init=False)
 
     def __post_init__(self) -> None:
@@ -159,7 +168,13 @@ class Repairer:
         purposes = {s.path: s.purpose for s in self.blueprint.files} if self.blueprint else {}
         entries = current_entries(index, self.memory, purposes)
         rewriter = Rewriter(
-            self.model, self.repo, self.blueprint, self.doc, self.budget_tokens, self.own
+            self.model,
+            self.repo,
+            self.blueprint,
+            self.doc,
+            self.budget_tokens,
+            self.own,
+            self.tests_pass,
         )
         tried: list[str] = []
         for _ in range(2):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ MAX_FILES = 2
 SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
+TEST_TEMPERATURES = (0.0, 0.7, 1.0, 1.0)
+"""A failing test function is short and can be run at once: more samples, each tried."""
+TestProbe = Callable[[list[str]], Awaitable[bool]]
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
 SIGNATURE_MISMATCH = re.compile(
@@ -156,19 +160,24 @@ class Rewriter:
     doc: Document | None
     budget_tokens: int
     own: frozenset[str] = frozenset()
+    tests_pass: TestProbe | None = None
 
     async def rewrite(
         self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
     ) -> str:
         """Rewrite `path`; '' when done, else why no reply was used. A greedy reply that is
-        unusable (or the file unchanged) would come back the same: the retry samples."""
+        unusable (or the file unchanged) would come back the same: the retry samples. Failing
+        test functions rewritten alone are run in the sandbox: the first candidate whose tests
+        pass is kept, else the first usable one."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
         only = failing_tests(path, current, found) if is_test_file(path) else []
         context = self.context(path, current, found, entries, only)
         messages = chat("verify_rewrite_system", "verify_rewrite_user", **context)
         why = ""
-        for temperature in TEMPERATURES:
+        tried = bool(only) and self.tests_pass is not None
+        kept: str | None = None  # the first usable rewrite, when no candidate passes
+        for temperature in TEST_TEMPERATURES if tried else TEMPERATURES:
             reply = await self.model.complete(
                 ModelRequest(
                     messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
@@ -185,10 +194,21 @@ class Rewriter:
             if is_test_file(path):
                 text = at_most_tests(text)
             why = self._problem(path, text, current, reply.finish_reason)
-            if not why:
-                atomic_write(target, text)
+            if why:
+                continue
+            atomic_write(target, text)
+            if not tried or await self._passes(path, only):
                 return ""
+            kept = kept or text
+            why = "the rewritten tests still fail"
+        if kept is not None:
+            atomic_write(target, kept)
+            return ""
         return why
+
+    async def _passes(self, path: str, names: list[str]) -> bool:
+        assert self.tests_pass is not None
+        return await self.tests_pass([f"{path}::{name}" for name in names])
 
     def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
         """Why a rewritten file is not used, or ''."""
