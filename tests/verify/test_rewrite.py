@@ -234,7 +234,10 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests[2:]] == [0.0, 0.7]
+    assert [r.temperature for r in model.requests[2:]] == [0.0, 0.0]
+    fresh = model.requests[3].messages[-1].content  # written without the failing code
+    assert "== 4" not in fresh and "These checks fail" not in fresh
+    assert "Write the test function `test_add` for this file, from scratch" in fresh
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
 
 
@@ -246,6 +249,6 @@ async def test_when_no_candidate_passes_the_first_usable_one_is_kept(tmp_path: P
     model = ScriptedModel([fenced(code), fenced(code), five, six, six, six])
     repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
     outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 6  # greedy, then three samples, each run
+    assert len(model.requests) == 6  # four candidates, each run
     assert "add(1, 2) == 5" in (repo / "tests/test_core.py").read_text()
     assert outcome.rounds[0].edits[-1].ok

@@ -46,8 +46,11 @@ MAX_FILES = 2
 SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
-TEST_TEMPERATURES = (0.0, 0.7, 1.0, 1.0)
-"""A failing test function is short and can be run at once: more samples, each tried."""
+TEST_SAMPLES = ((0.0, False), (0.0, True), (0.7, True), (0.7, False))
+"""(temperature, fresh) of the candidates for failing test functions: short and run at once,
+so more are tried; "fresh" ones are written without the failing code, which a small model
+otherwise copies back with its mistake (the demo's test_done expected an item it never added,
+in eight rewrites)."""
 TestProbe = Callable[[list[str]], Awaitable[bool]]
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
@@ -173,11 +176,14 @@ class Rewriter:
         current = target.read_text(encoding="utf-8", errors="replace")
         only = failing_tests(path, current, found) if is_test_file(path) else []
         context = self.context(path, current, found, entries, only)
-        messages = chat("verify_rewrite_system", "verify_rewrite_user", **context)
         why = ""
         tried = bool(only) and self.tests_pass is not None
         kept: str | None = None  # the first usable rewrite, when no candidate passes
-        for temperature in TEST_TEMPERATURES if tried else TEMPERATURES:
+        samples = TEST_SAMPLES if tried else [(t, False) for t in TEMPERATURES]
+        for temperature, fresh in samples:
+            messages = chat(
+                "verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh
+            )
             reply = await self.model.complete(
                 ModelRequest(
                     messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
