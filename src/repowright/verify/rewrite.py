@@ -6,7 +6,8 @@ it (measured on the e2e benchmark: a 1.5B coder model "proposed no applicable ed
 repeated the same failure in most repair rounds). Writing a whole short file is what it does
 best, so each round picks the files to blame and asks for each one complete, with what it
 needs to get it right: the document's relevant parts, the failing tests' code and errors, the
-project files it uses, and the code under test when the file is a test.
+project files it uses, and the code under test when the file is a test. Failing test
+functions are written again alone and tried (`verify/retest.py`).
 
 Whom to blame: the file where the error was raised, and when the same failure comes back
 after that file was rewritten (or it came back unchanged), the test that called it; for a
