@@ -182,9 +182,7 @@ class Rewriter:
         kept: str | None = None  # the first usable rewrite, when no candidate passes
         samples = TEST_SAMPLES if tried else [(t, False) for t in TEMPERATURES]
         for temperature, fresh in samples:
-            messages = chat(
-                "verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh
-            )
+            messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
             reply = await self.model.complete(
                 ModelRequest(
                     messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
