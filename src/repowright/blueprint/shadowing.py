@@ -35,9 +35,8 @@ def fold_shadowing_packages(bp: Blueprint, document_text: str, notes: list[str])
     for module, members in shadowed_modules({f.path for f in bp.files}).items():
         prefix = module.removesuffix(".py") + "/"
         name = module.rpartition("/")[2]
-        if not re.search(rf"(?<![\w/]){re.escape(name)}\b", document_text) or prefix in (
-            document_text
-        ):
+        named = re.search(rf"(?<![\w/]){re.escape(name)}\b", document_text)
+        if not named or prefix in document_text:
             continue
         _fold(bp, module, members)
         notes.append(

@@ -107,13 +107,12 @@ async def _has_module(sandbox: Sandbox, module: str) -> bool:
 
 
 async def check_import(sandbox: Sandbox, index: ProjectIndex, cfg: DynamicConfig) -> Check:
+    found = {path: s for path, info in index.by_path.items() if (s := _importable(info, index))}
     # one per spec: `roman.py` beside `roman/__init__.py` is one module to Python
-    specs = list(
-        dict.fromkeys(s for info in index.by_path.values() if (s := _importable(info, index)))
-    )
+    specs = list(dict.fromkeys(found.values()))
     if not specs:
         return _dynamic("import", "skipped", "no importable modules (tests and entry points only)")
-    by_module = {s[0]: info for info in index.by_path.values() if (s := _importable(info, index))}
+    by_module = {s[0]: index.by_path[path] for path, s in found.items()}
     # Its source, not its path: repowright's own files may be hidden from the sandbox.
     source = Path(import_probe.__file__).read_text(encoding="utf-8")
     cmd = [sandbox.python, "-c", source, str(cfg.import_timeout_s), json.dumps(specs)]

@@ -40,13 +40,17 @@ def failing_tests(path: str, source: str, found: list[Finding]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The 1-based line a function starts on, its decorators included."""
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
 def _span(tree: ast.Module, name: str) -> tuple[int, int, int] | None:
     """Top-level function `name`'s lines as slice bounds: its first decorator, its `def`, its
     end."""
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
-            return first, node.lineno - 1, node.end_lineno or node.lineno
+            return first_line(node) - 1, node.lineno - 1, node.end_lineno or node.lineno
     return None
 
 
@@ -68,24 +72,17 @@ def splice_tests(source: str, names: list[str], reply: str) -> str | None:
         tree = ast.parse(source)
     except SyntaxError:
         return None
-    found = {
-        n.name: ast.get_source_segment(reply, n, padded=False) or ""
-        for n in new.body
-        if isinstance(n, ast.FunctionDef) and n.name in names
-    }
-    decorated = {
-        n.name: [ast.get_source_segment(reply, d) or "" for d in n.decorator_list]
-        for n in new.body
-        if isinstance(n, ast.FunctionDef)
-    }
+    found = {n.name: n for n in new.body if isinstance(n, ast.FunctionDef) and n.name in names}
     spans = {n: s for n in names if (s := _span(tree, n))}
     if set(found) != set(names) or set(spans) != set(names):
         return None
     lines = source.splitlines(keepends=True)
     for name, (first, start, end) in sorted(spans.items(), key=lambda kv: -kv[1][0]):
+        fn = found[name]
         # a reply without decorators keeps the test's own (the model is shown the function)
-        head = "".join(f"@{d}\n" for d in decorated[name]) or "".join(lines[first:start])
-        lines[first:end] = [(head + found[name]).rstrip("\n") + "\n"]
+        head = "".join(f"@{ast.get_source_segment(reply, d)}\n" for d in fn.decorator_list)
+        body = ast.get_source_segment(reply, fn) or ""
+        lines[first:end] = [((head or "".join(lines[first:start])) + body).rstrip("\n") + "\n"]
     out = "".join(lines)
     have = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)}
     for node in new.body:

@@ -38,7 +38,13 @@ from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
-from repowright.verify.retest import failing_tests, splice_tests, test_node, without_tests
+from repowright.verify.retest import (
+    failing_tests,
+    first_line,
+    splice_tests,
+    test_node,
+    without_tests,
+)
 
 WHOLE_MAX_LINES = 200
 """Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""
@@ -77,8 +83,8 @@ def function_source(path: Path, name: str) -> str:
         return ""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            return "\n".join(source.splitlines()[first - 1 : node.end_lineno]).strip()
+            lines = source.splitlines()[first_line(node) - 1 : node.end_lineno]
+            return "\n".join(lines).strip()
     return ""
 
 
