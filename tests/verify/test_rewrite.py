@@ -230,12 +230,12 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     code = MINI["mini/core.py"]
     still = fenced("def test_add():\n    assert add(1, 2) == 5\n")
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([fenced(code), fenced(code), still, right])
+    model = ScriptedModel([fenced(code)] * 3 + [still, right])
     repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests[2:]] == [0.0, 0.0]
-    fresh = model.requests[3].messages[-1].content  # written without the failing code
+    assert [r.temperature for r in model.requests[3:]] == [0.0, 0.0]
+    fresh = model.requests[4].messages[-1].content  # written without the failing code
     assert "== 4" not in fresh and "These checks fail" not in fresh
     assert "Write the test function `test_add` for this file, from scratch" in fresh
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
@@ -246,9 +246,38 @@ async def test_when_no_candidate_passes_the_first_usable_one_is_kept(tmp_path: P
     repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong})
     code = MINI["mini/core.py"]
     five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
-    model = ScriptedModel([fenced(code), fenced(code), five, six, six, six])
+    model = ScriptedModel([fenced(code)] * 3 + [five, six, six, six])
     repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
     outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 6  # four candidates, each run
+    assert len(model.requests) == 7  # three code candidates (unchanged), four test ones run
     assert "add(1, 2) == 5" in (repo / "tests/test_core.py").read_text()
     assert outcome.rounds[0].edits[-1].ok
+
+
+async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path) -> None:
+    """A rewrite of the code under test that still fails its tests is not kept while a sampled
+    one passes; the fresh candidate is written without the current code."""
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
+    model = ScriptedModel([still, still, fenced(FIXED)])
+    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert [r.temperature for r in model.requests] == [0.0, 0.7, 0.7]
+    fresh = model.requests[2].messages[-1].content
+    assert "a - b" not in fresh and "Current content" not in fresh
+    assert "def test_add():" in fresh and "Write the whole file `mini/core.py` anew" in fresh
+    assert (repo / "mini/core.py").read_text() == FIXED
+
+
+async def test_when_no_code_candidate_passes_the_first_usable_one_is_kept(tmp_path: Path) -> None:
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    times, power = (fenced(MINI["mini/core.py"].replace("a + b", op)) for op in ("a * b", "a**b"))
+    model = ScriptedModel([times, power, power])
+    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert len(model.requests) == 3
+    assert "a * b" in (repo / "mini/core.py").read_text()
+    assert outcome.rounds[0].edits[0].ok

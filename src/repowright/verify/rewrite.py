@@ -7,7 +7,10 @@ repeated the same failure in most repair rounds). Writing a whole short file is 
 best, so each round picks the files to blame and asks for each one complete, with what it
 needs to get it right: the document's relevant parts, the failing tests' code and errors, the
 project files it uses, and the code under test when the file is a test. Failing test
-functions are written again alone and tried (`verify/retest.py`).
+functions are written again alone (`verify/retest.py`). When the failures are tests, each
+candidate is run at once and the first that makes them pass is kept: a small model's greedy
+rewrite repeats its mistake (roman's `from_roman` accepted "IIII" after three rewrites), so
+sampled and fresh candidates, written without the failing code, get their turn.
 
 Whom to blame: the file where the error was raised, and when the same failure comes back
 after that file was rewritten (or it came back unchanged), the test that called it; for a
@@ -58,6 +61,10 @@ TEST_SAMPLES = ((0.0, False), (0.0, True), (0.7, True), (0.7, False))
 so more are tried; "fresh" ones are written without the failing code, which a small model
 otherwise copies back with its mistake (the demo's test_done expected an item it never added,
 in eight rewrites)."""
+CODE_SAMPLES = ((0.0, False), (0.7, False), (0.7, True))
+"""(temperature, fresh) of the candidates for code that failing tests call: a whole file is a
+longer call than a test function, so fewer; the fresh one is written from the document, its
+interface and the failing tests, without the current code."""
 TestProbe = Callable[[list[str]], Awaitable[bool]]
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
@@ -176,18 +183,19 @@ class Rewriter:
         self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
     ) -> str:
         """Rewrite `path`; '' when done, else why no reply was used. A greedy reply that is
-        unusable (or the file unchanged) would come back the same: the retry samples. Failing
-        test functions rewritten alone are run in the sandbox: the first candidate whose tests
+        unusable (or the file unchanged) would come back the same: the retry samples. When the
+        failures are tests, each usable candidate is run in the sandbox: the first whose tests
         pass is kept, else the first usable one."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
         only = failing_tests(path, current, found) if is_test_file(path) else []
         context = self.context(path, current, found, entries, only)
         why = ""
-        tried = bool(only) and self.tests_pass is not None
+        run = self.tests_pass
+        probe = _probe(path, only, found) if run is not None else []
         kept: str | None = None  # the first usable rewrite, when no candidate passes
-        samples = TEST_SAMPLES if tried else [(t, False) for t in TEMPERATURES]
-        for temperature, fresh in samples:
+        samples = TEST_SAMPLES if only else CODE_SAMPLES
+        for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
             messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
             reply = await self.model.complete(
                 ModelRequest(
@@ -208,18 +216,14 @@ class Rewriter:
             if why:
                 continue
             atomic_write(target, text)
-            if not tried or await self._passes(path, only):
+            if not probe or (run is not None and await run(probe)):
                 return ""
             kept = kept or text
-            why = "the rewritten tests still fail"
+            why = "its tests still fail"
         if kept is not None:
             atomic_write(target, kept)
             return ""
         return why
-
-    async def _passes(self, path: str, names: list[str]) -> bool:
-        assert self.tests_pass is not None
-        return await self.tests_pass([f"{path}::{name}" for name in names])
 
     def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
         """Why a rewritten file is not used, or ''."""
@@ -300,6 +304,18 @@ class Rewriter:
         if self.blueprint is None:
             return None
         return next((s for s in self.blueprint.files if s.path == path), None)
+
+
+def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
+    """The pytest node ids a candidate for `path` must pass, [] when it is not tried: the
+    failing test functions being rewritten, or, for a module every finding of which is a
+    failing test, those tests' files (so a candidate that breaks their other tests loses)."""
+    if only:
+        return [f"{path}::{name}" for name in only]
+    nodes = [test_node(f) for f in found]
+    if not path.endswith(".py") or is_test_file(path) or not found or None in nodes:
+        return []
+    return sorted({node[0] for node in nodes if node is not None})
 
 
 def _names(source: str) -> set[str]:
