@@ -21,7 +21,7 @@ from repowright.verify.explain import (
     is_self_attr,
     partial_init_branch,
 )
-from repowright.verify.import_fixes import Fix
+from repowright.verify.model_free import Fix, fix_each
 
 LIST_METHODS = {"append", "extend", "insert", "remove", "sort", "index", "count"}
 DICT_METHODS = {"items", "keys", "values", "get", "setdefault", "update"}
@@ -70,25 +70,18 @@ def _empty_value(cls: ast.ClassDef, attr: str) -> str:
 def fix_partial_init(repo: Path, findings: list[Finding]) -> tuple[list[Fix], list[Finding]]:
     """Set each attribute that `__init__` sets on some paths only before the branch that sets
     it; return the fixes and the findings left for the model."""
-    index = ProjectIndex(repo)
-    fixes: list[Fix] = []
-    left: list[Finding] = []
-    done: set[tuple[str, str]] = set()
-    for finding in findings:
-        m = NO_ATTRIBUTE.search(finding.message)
-        if m is None:
-            left.append(finding)
-            continue
-        if (m["cls"], m["attr"]) in done:
-            continue  # another test hit the same missing attribute: fixed already
-        fix = _fix(repo, index, m["cls"], m["attr"])
-        if fix is None:
-            left.append(finding)
-            continue
-        fixes.append(fix)
-        done.add((m["cls"], m["attr"]))
-        index = ProjectIndex(repo)
-    return fixes, left
+    return fix_each(repo, findings, _fix_one, _missing)
+
+
+def _missing(finding: Finding) -> tuple[str, str] | None:
+    """(class, attribute) a finding says is missing: another test hitting it is fixed too."""
+    m = NO_ATTRIBUTE.search(finding.message)
+    return (m["cls"], m["attr"]) if m else None
+
+
+def _fix_one(repo: Path, index: ProjectIndex, finding: Finding) -> Fix | None:
+    missing = _missing(finding)
+    return _fix(repo, index, *missing) if missing else None
 
 
 def _fix(repo: Path, index: ProjectIndex, cls_name: str, attr: str) -> Fix | None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.code.python import ModuleInfo, ProjectIndex
-from repowright.verify.import_fixes import Fix, with_import
+from repowright.verify.import_fixes import with_import
+from repowright.verify.model_free import Fix, fix_each
 
 DISPATCH_ERROR = re.compile(
     r"TypeError: .*\b(argument|arguments)\b|AttributeError: 'Namespace' object has no attribute"
@@ -27,25 +28,22 @@ DISPATCH_ERROR = re.compile(
 def fix_dispatch(repo: Path, findings: list[Finding]) -> tuple[list[Fix], list[Finding]]:
     """Rewrite the handler call the findings point at where its shape is certain; return the
     fixes made and the findings left for the model."""
-    index = ProjectIndex(repo)
-    fixes: list[Fix] = []
-    left: list[Finding] = []
-    fixed: set[tuple[str, int]] = set()
-    for finding in findings:
-        where = (finding.file or "", finding.line or 0)
-        if where in fixed:
-            continue  # the same call failed for another command: rewritten already
-        info = index.by_path.get(where[0])
-        fix = None
-        if info is not None and info.tree is not None and DISPATCH_ERROR.search(finding.message):
-            fix = _fix(repo, index, info, where[1])
-        if fix is None:
-            left.append(finding)
-            continue
-        fixes.append(fix)
-        fixed.add(where)
-        index = ProjectIndex(repo)
-    return fixes, left
+    return fix_each(repo, findings, _fix_one, _call)
+
+
+def _call(finding: Finding) -> tuple[str, int] | None:
+    """Where a dispatch error was raised: the same call failing for another command is one."""
+    if not DISPATCH_ERROR.search(finding.message):
+        return None
+    return finding.file or "", finding.line or 0
+
+
+def _fix_one(repo: Path, index: ProjectIndex, finding: Finding) -> Fix | None:
+    where = _call(finding)
+    info = index.by_path.get(where[0]) if where else None
+    if where is None or info is None or info.tree is None:
+        return None
+    return _fix(repo, index, info, where[1])
 
 
 def _handlers(tree: ast.Module) -> dict[str, list[ast.expr]]:

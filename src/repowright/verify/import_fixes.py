@@ -15,12 +15,12 @@ import ast
 import re
 import sys
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import ModuleInfo, ProjectIndex
+from repowright.verify.model_free import Fix, fix_each
 
 FIXABLE = {"ImportError", "ModuleNotFoundError"}
 # Names small models use without importing them, each exported by one standard module.
@@ -48,43 +48,27 @@ CONVENTIONAL_ALIASES = {
 _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
-@dataclass
-class Fix:
-    """One edit made without the model: where, and what it was before and after."""
-
-    file: str
-    line: int
-    before: str
-    after: str
-
-
 def fix_imports(repo: Path, findings: list[Finding]) -> tuple[list[Fix], list[Finding]]:
     """Rewrite the import statements the findings point at where the answer is unique; return
     the fixes made and the findings left for the model."""
-    index = ProjectIndex(repo)
-    fixes: list[Fix] = []
-    left: list[Finding] = []
-    added: set[tuple[str, str]] = set()
-    for finding in findings:
-        fix = None
-        info = index.by_path.get(finding.file or "")
-        undefined = _UNDEFINED.search(finding.message) if finding.code == "F821" else None
-        if info is None or info.tree is None or not finding.line:
-            pass
-        elif finding.check == "cross_imports" and finding.code in FIXABLE:
-            fix = _rewrite(repo, info, index, finding.line)
-        elif finding.check == "lint" and undefined:
-            if (info.path, undefined.group(1)) in added:
-                continue  # the same name elsewhere in the file: already imported
-            fix = _add_import(repo, info, undefined.group(1), index)
-            if fix is not None:
-                added.add((info.path, undefined.group(1)))
-        if fix is None:
-            left.append(finding)
-        else:
-            fixes.append(fix)
-            index = ProjectIndex(repo)  # the file changed: later findings see the new source
-    return fixes, left
+    return fix_each(repo, findings, _fix_one, _undefined)
+
+
+def _undefined(finding: Finding) -> tuple[str, str] | None:
+    """(file, name) of an undefined-name finding: one import settles every use in the file."""
+    m = _UNDEFINED.search(finding.message) if finding.code == "F821" else None
+    return (finding.file or "", m.group(1)) if m and finding.check == "lint" else None
+
+
+def _fix_one(repo: Path, index: ProjectIndex, finding: Finding) -> Fix | None:
+    info = index.by_path.get(finding.file or "")
+    if info is None or info.tree is None or not finding.line:
+        return None
+    if finding.check == "cross_imports" and finding.code in FIXABLE:
+        return _rewrite(repo, info, index, finding.line)
+    if (undefined := _undefined(finding)) is not None:
+        return _add_import(repo, info, undefined[1], index)
+    return None
 
 
 def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) -> Fix | None:

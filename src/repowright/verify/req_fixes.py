@@ -17,7 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.fixes import INTERPRETER
 from repowright.verify.deps import is_stdlib, normalize
-from repowright.verify.import_fixes import Fix
+from repowright.verify.model_free import Fix
 
 REQUIREMENTS = "requirements.txt"
 MISSING = re.compile(r"add '(?P<dist>[\w.-]+)' to requirements\.txt")
