@@ -34,6 +34,7 @@ from rich.table import Table
 
 from repowright.config import Settings
 from repowright.errors import RepowrightError
+from repowright.models.local import contention_note
 from repowright.models.metered import Totals
 from repowright.pipeline.replan import ReplanFinished
 from repowright.pipeline.session import create_run, drive
@@ -246,6 +247,8 @@ async def main() -> None:
     specs = spec_ids(args.specs)
     if args.check_specs:
         raise SystemExit(0 if await check_specs(specs) else 1)
+    if note := contention_note(args.model):
+        Console(stderr=True).print(note, markup=False)  # wall times would not compare
     base = Settings(model=args.model, jobs=args.jobs)
     rows = []
     totals = {spec: await expected_total(spec) for spec in specs}

@@ -16,11 +16,16 @@ import pytest
 
 from repowright.models import local_server
 from repowright.models.base import Message, ModelGone, ModelRequest
-from repowright.models.local import ServedModel
+from repowright.models.local import ServedModel, contention_note
 from repowright.models.local_server import LocalServer, pick_port
 from repowright.models.openai_compat import OpenAICompatModel
 from repowright.models.retry import Retrying
-from repowright.models.server_health import describe_exit, log_tail, owns_listener
+from repowright.models.server_health import (
+    describe_exit,
+    log_tail,
+    other_servers,
+    owns_listener,
+)
 
 FAKE = Path(__file__).with_name("fake_llama_server.py")
 REQUEST = ModelRequest(messages=[Message(role="user", content="hi")])
@@ -154,3 +159,20 @@ class _AnswerEverything(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def test_another_llama_server_running_here_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that is not this process's child shares the cores: the run warns. Our own
+    server (a child) is not counted."""
+    code = "import time; time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", code, "-m", "llama_cpp.server"])
+    try:
+        time.sleep(0.2)
+        assert proc.pid not in other_servers()  # ours
+        assert proc.pid in other_servers(exclude=-1)  # as another program would see it
+        monkeypatch.setattr("repowright.models.local.other_servers", lambda: [proc.pid])
+        assert f"pid {proc.pid}" in contention_note("local:qwen-coder-1.5b")
+        assert contention_note("openai:gpt-4o") == ""
+    finally:
+        proc.kill()
+        proc.wait()

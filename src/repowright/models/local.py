@@ -9,6 +9,7 @@ constrained decoding.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from repowright.models.bounded import BoundedSchemas
 from repowright.models.gguf_meta import available_memory, choose_context, read_facts
 from repowright.models.local_server import LocalServer, validate_gguf
 from repowright.models.openai_compat import OpenAICompatModel
+from repowright.models.server_health import other_servers
 from repowright.models.weights import (
     CATALOG,
     DEFAULT_MODEL,
@@ -79,6 +81,19 @@ class ServedModel:
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         return await self.server.guard(self.inner.complete(request))
+
+
+def contention_note(spec: str) -> str:
+    """A warning when another llama.cpp server already runs here ('' when none): both share
+    the cores, so this run will be several times slower than measured."""
+    others = other_servers() if spec.partition(":")[0] == "local" else []
+    if not others:
+        return ""
+    pids = ", ".join(map(str, others))
+    return (
+        f"warning: another llama.cpp server is running here (pid {pids}); both share "
+        f"{os.cpu_count() or 1} cores, so each model call will be several times slower"
+    )
 
 
 @asynccontextmanager

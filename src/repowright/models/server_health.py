@@ -114,3 +114,21 @@ def owns_listener(pid: int, port: int) -> bool | None:
         except OSError:
             continue  # closed since listed (a starting process opens and closes many files)
     return any(f"socket:[{inode}]" in links for inode in inodes)
+
+
+def other_servers(exclude: int | None = None) -> list[int]:
+    """Pids of llama.cpp servers running here that are not children of `exclude` (default:
+    this process): two of them on a few cores each get a fraction of the CPU, and every
+    call becomes several times slower (measured: 317 s for a 100-token reply on 2 cores)."""
+    parent = os.getpid() if exclude is None else exclude
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone since listed, or not ours to read
+        program = Path(argv[0].decode(errors="replace")).name
+        if ppid != parent and (program == "llama-server" or b"llama_cpp.server" in argv):
+            found.append(int(entry.name))
+    return sorted(found)

@@ -19,7 +19,7 @@ from repowright.config import ROLES, Settings
 from repowright.documents import check_input
 from repowright.errors import InputError
 from repowright.models.base import Model, fit_context_budget
-from repowright.models.local import setup_note
+from repowright.models.local import contention_note, setup_note
 from repowright.models.metered import Budget, MeteredModel, Totals, metered_stack
 from repowright.models.pricing import price_table
 from repowright.models.registry import absolute_spec, check_spec, default_spec, open_model
@@ -130,8 +130,9 @@ async def _drive(
     async with contextlib.AsyncExitStack() as stack:
 
         async def opened(spec: str, logs: Path) -> Model:
-            if note := setup_note(spec):
-                progress.info(note)
+            for note in (setup_note(spec), contention_note(spec)):
+                if note:
+                    progress.info(note)
             return await stack.enter_async_context(
                 open_model(
                     spec,
