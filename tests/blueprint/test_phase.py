@@ -83,6 +83,34 @@ async def test_cyclic_plan_is_sent_back_with_the_error_and_repaired(tmp_path) ->
     assert bp.file("tiny_adam/optim.py").dependencies == ["tiny_adam/__init__.py"]
 
 
+async def test_references_only_the_informational_parts_make_are_dropped_without_a_round(
+    tmp_path,
+) -> None:
+    """A stage, component or entry point naming no file of the tree (and an empty dependency)
+    changes nothing generation reads: dropped at once, no repair round asked for."""
+    sloppy = plan(
+        components=[
+            {"name": "optimizer", "files": ["tiny_adam/optim.py", "tiny_adam/parser.py"]},
+            {"name": "to_roman", "files": []},
+        ],
+        plan=[{"name": "Setup", "files": ["setup.sh"]}, {"name": "Code", "files": ["README.md"]}],
+        entry_points=["tiny_adam/train.py", "tiny_adam.train.main"],
+    )
+    sloppy["files"][2]["dependencies"].append("")
+    model = scripted(concept=[CONCEPTS], algorithm=[ALGORITHMS], plan=[sloppy])
+    ctx = make_ctx(tmp_path, model)
+    summary = await run_blueprint(ctx)
+    assert "plan_repair" not in [r.tag for r in model.requests]
+    assert summary["repair_rounds"] == 0
+    bp = Blueprint.model_validate(ctx.run.read_yaml("blueprint.yaml"))
+    assert [(c.name, c.files) for c in bp.components] == [("optimizer", ["tiny_adam/optim.py"])]
+    assert [s.name for s in bp.plan] == ["Code"]
+    assert bp.entry_points == ["tiny_adam/train.py"]
+    assert bp.file("tiny_adam/train.py").dependencies == ["tiny_adam/optim.py"]
+    fixes = " | ".join(summary["auto_fixes"])
+    assert "tiny_adam.train.main" in fixes and "setup.sh" in fixes and "to_roman" in fixes
+
+
 async def test_unsafe_path_is_repaired(tmp_path) -> None:
     unsafe = plan(files=[*PLAN["files"], file("../outside.py")])
     model = scripted(concept=[CONCEPTS], algorithm=[ALGORITHMS], plan=[unsafe], plan_repair=[PLAN])

@@ -1,7 +1,7 @@
 """Deterministic repairs that have exactly one sensible answer, applied before validation.
 
-Anything that needs a judgement (a dependency on a file that does not exist, a cycle, an
-unsafe path, a component without files) is *not* fixed here: it goes back to the planner as a
+Anything that needs a judgement about the file tree (a dependency on a file that does not
+exist, a cycle, an unsafe path) is *not* fixed here: it goes back to the planner as a
 violation, because guessing would silently change what the plan means.
 """
 
@@ -42,7 +42,7 @@ def autofix_blueprint(
     """A repaired copy of `bp` and one note per change made.
 
     Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
-    paths, exact duplicate file entries, repeated or self dependencies, repeated references,
+    paths, exact duplicate file entries, repeated, empty or self dependencies, repeated references,
     dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped) or
     as an algorithm item id (`eq1`, one of `item_ids`: moved to `covers`),
     empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
@@ -101,6 +101,9 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
     bp.files = kept
     for spec in bp.files:
         deps = list(dict.fromkeys(_clean(d) for d in spec.dependencies))
+        if "" in deps:
+            deps.remove("")
+            notes.append(f"{spec.path}: dropped an empty dependency")
         if spec.path in deps:
             deps.remove(spec.path)
             notes.append(f"{spec.path}: dropped its dependency on itself")

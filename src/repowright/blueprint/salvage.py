@@ -10,6 +10,7 @@ validated again like any other blueprint.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from repowright.artifacts.blueprint import Blueprint, Component, FileSpec, Stage
@@ -59,17 +60,29 @@ def salvage_blueprint(bp: Blueprint) -> tuple[Blueprint, list[str]]:
         if target in files[source].dependencies:
             files[source].dependencies.remove(target)
             notes.append(f"broke dependency cycle {' -> '.join(cycle)} at {source} -> {target}")
+    notes += drop_dangling(bp, resolve)
+    return bp, notes
+
+
+def drop_dangling(bp: Blueprint, resolve: Callable[[str], str] = str) -> list[str]:
+    """Drop, in place, what the informational parts of `bp` (components, plan stages, entry
+    points) name that is not a file of the tree, and the components and stages left empty;
+    one note per change. Generation reads only the file tree."""
+    files = {spec.path for spec in bp.files}
+    notes: list[str] = []
     groups: list[Component | Stage] = [*bp.components, *bp.plan]
     for group in groups:
         refs = [resolve(f) for f in group.files]
         group.files = list(dict.fromkeys(f for f in refs if f in files))
-        if len(group.files) < len(refs):
-            notes.append(f"{group.name}: dropped references to files not in the tree")
+        if missing := [f for f in refs if f not in files]:
+            notes.append(f"{group.name}: dropped references to files not in the tree: {missing}")
     empty = [c.name for c in bp.components if not c.files]
     if empty:
         bp.components = [c for c in bp.components if c.files]
         notes.append(f"dropped components without files: {empty}")
     entry = [resolve(e) for e in bp.entry_points]
     bp.entry_points = [e for e in dict.fromkeys(entry) if e in files]
+    if missing := [e for e in entry if e not in files]:
+        notes.append(f"entry_points: dropped what is not a file in the tree: {missing}")
     bp.plan = [stage for stage in bp.plan if stage.files]
-    return bp, notes
+    return notes
