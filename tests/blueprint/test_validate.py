@@ -149,9 +149,15 @@ def test_autofix_applies_only_unambiguous_repairs() -> None:
     data["files"][2]["dependencies"] = ["./tiny_adam/optim.py", "tiny_adam/optim.py", "gone.py"]
     data["files"][0]["dependencies"] = ["tiny_adam/__init__.py"]
     data["files"].append(dict(data["files"][4]))  # exact duplicate README.md
+    data["files"].append(file("tiny_adam/train.py", ["tiny_adam/__init__.py"]))  # a second entry
     fixed, notes = autofix_blueprint(Blueprint.model_validate(data))
     assert fixed.file("tiny_adam/optim.py")
-    assert fixed.file("tiny_adam/train.py").dependencies == ["tiny_adam/optim.py", "gone.py"]
+    assert fixed.file("tiny_adam/train.py").dependencies == [
+        "tiny_adam/optim.py",
+        "gone.py",
+        "tiny_adam/__init__.py",
+    ]
+    assert [f.path for f in fixed.files].count("tiny_adam/train.py") == 1
     assert fixed.file("tiny_adam/__init__.py").dependencies == []
     assert [f.path for f in fixed.files].count("README.md") == 1
     assert fixed.entry_points == ["tiny_adam/train.py"]

@@ -42,8 +42,8 @@ def autofix_blueprint(
     """A repaired copy of `bp` and one note per change made.
 
     Fixes: empty project name (from `default_name`), `./` prefixes and surrounding spaces in
-    paths, exact duplicate file entries, repeated, empty or self dependencies, repeated references,
-    dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped) or
+    paths, duplicate file entries (merged), repeated, empty or self dependencies, repeated
+    references, dependencies written as a module (`pkg.errors` -> `pkg/errors.py`; `csv` dropped) or
     as an algorithm item id (`eq1`, one of `item_ids`: moved to `covers`),
     empty reproduce script / smoke command, missing `README.md` / `reproduce.sh`, a Python
     version written loosely (`python3.11`, `>=3.10`), package specifiers in the name field,
@@ -92,13 +92,17 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
         notes.append(
             "normalized paths: " + ", ".join(f"{a!r} -> {b!r}" for a, b in renamed.items())
         )
-    kept: list[FileSpec] = []
+    kept: dict[str, FileSpec] = {}
     for spec in bp.files:
-        if any(spec == other for other in kept):
+        first = kept.setdefault(spec.path, spec)
+        if first is spec:
+            continue
+        if spec == first:
             notes.append(f"dropped an exact duplicate entry of {spec.path!r}")
         else:
-            kept.append(spec)
-    bp.files = kept
+            _merge(first, spec)
+            notes.append(f"merged a second entry of {spec.path!r} into the first")
+    bp.files = list(kept.values())
     for spec in bp.files:
         deps = list(dict.fromkeys(_clean(d) for d in spec.dependencies))
         if "" in deps:
@@ -113,6 +117,16 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
     for group in groups:
         group.files = list(dict.fromkeys(_clean(f) for f in group.files))
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
+
+
+def _merge(into: FileSpec, other: FileSpec) -> None:
+    """Two entries for one path describe one file: it gets what either says."""
+    names = {s.name for s in into.interface}
+    into.interface += [s for s in other.interface if s.name not in names]
+    into.dependencies = list(dict.fromkeys([*into.dependencies, *other.dependencies]))
+    into.sections = list(dict.fromkeys([*into.sections, *other.sections]))
+    into.covers = list(dict.fromkeys([*into.covers, *other.covers]))
+    into.purpose = into.purpose or other.purpose
 
 
 def _resolve_references(bp: Blueprint, notes: list[str], item_ids: frozenset[str]) -> None:
