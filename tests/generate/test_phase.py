@@ -113,6 +113,27 @@ async def test_truncated_reply_is_regenerated(tmp_path: Path) -> None:
     assert next(e for e in done if e.path == "calc/ops.py").attempts == 2
 
 
+async def test_a_test_file_cut_off_in_a_list_of_cases_is_asked_for_a_few_cases(
+    tmp_path: Path,
+) -> None:
+    test_file = FileSpec(path="tests/test_ops.py", purpose="tests", dependencies=["calc/ops.py"])
+    bp = BP.model_copy(update={"files": [*BP.files, test_file]})
+    cases = "".join(f"    ({n}, {n}, {2 * n}),\n" for n in range(200))
+    runaway = "import pytest\n\n@pytest.mark.parametrize('a, b, s', [\n" + cases
+    good = "from calc.ops import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+    model = ScriptedModel(
+        by_path({"tests/test_ops.py": [ScriptedReply(runaway, finish_reason="length"), good]})
+    )
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    ctx.run.write_yaml("blueprint.yaml", bp)
+    await run_generate(ctx)
+    calls = [r for r in model.requests if r.tag == "generate:tests/test_ops.py"]
+    assert len(calls) == 2
+    assert "one for each behaviour the document states" in calls[1].messages[-1].content
+    assert "more concisely" not in calls[1].messages[-1].content
+    assert (ctx.run.repo / "tests/test_ops.py").read_text() == good
+
+
 async def test_a_stub_is_asked_again_and_the_last_try_is_kept(tmp_path: Path) -> None:
     stub = 'def add(a, b):\n    """Add."""\n    # Implementation goes here\n'
     model = ScriptedModel(by_path({"calc/ops.py": [stub, stub, stub]}))

@@ -31,6 +31,12 @@ from repowright.runs.context import RunContext
 
 MAX_ATTEMPTS = 3
 RETRY_TEMPERATURE = 0.4
+RETRY_TESTS = (
+    "Write the complete file again: up to eight short test functions, one for each behaviour "
+    "the document states, each with a few small cases (never a long list of cases)."
+)
+"""A test file is cut off when the model lists cases without end (rpn: one parametrize list
+of ever longer expressions); asked only to be concise, it wrote a single test."""
 REFERENCE_SHARE = 0.2
 
 
@@ -130,7 +136,11 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                 break
             note = (
                 f"Your previous reply for this file was unusable: {problem}. "
-                "Write the complete file again, more concisely."
+                + (
+                    RETRY_TESTS
+                    if is_test_file(path)
+                    else "Write the complete file again, more concisely."
+                )
                 if problem
                 else f"Your previous reply left code out: {stubbed} (only a docstring, a "
                 "comment or `pass`). Write the complete file again with every function fully "
