@@ -9,7 +9,7 @@ needs to get it right: the document's relevant parts, the failing tests' code an
 project files it uses, and the code under test when the file is a test. Failing test
 functions are written again alone (`verify/retest.py`). When the failures are tests, each
 candidate is run at once and the first that makes them pass is kept: a small model's greedy
-rewrite repeats its mistake (roman's `from_roman` accepted "IIII" after three rewrites), so
+rewrite repeats its mistake (roman's `from_roman`, rewritten, still accepted "IIII"), so
 sampled and fresh candidates, written without the failing code, get their turn.
 
 Whom to blame: the file where the error was raised, and when the same failure comes back
