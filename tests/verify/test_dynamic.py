@@ -9,7 +9,7 @@ import repowright
 from repowright.code.python import ProjectIndex
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.sandbox.local import LocalSandbox
-from repowright.verify.dynamic import DynamicConfig, run_dynamic
+from repowright.verify.dynamic import DynamicConfig, count_failing, run_dynamic
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 
@@ -105,3 +105,17 @@ async def test_a_module_beside_its_package_is_one_import(tmp_path: Path) -> None
     )
     status = {c.name: (c.status, c.detail) for c in checks}
     assert status["import"] == ("passed", "2/2 modules imported")
+
+
+async def test_failing_tests_are_counted_and_a_file_that_cannot_run_is_none(
+    tmp_path: Path,
+) -> None:
+    tests = "def test_a():\n    assert 1 == 2\n\n\ndef test_b():\n    pass\n\n\n"
+    tests += "def test_c():\n    x\n"
+    files = {"tests/test_x.py": tests, "tests/test_broken.py": "def test_(:\n"}
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    cfg = DynamicConfig()
+    assert await count_failing(sandbox, repo, ["tests/test_x.py"], cfg) == 2
+    assert await count_failing(sandbox, repo, ["tests/test_x.py::test_b"], cfg) == 0
+    assert await count_failing(sandbox, repo, ["tests/test_broken.py"], cfg) is None

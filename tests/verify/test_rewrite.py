@@ -9,9 +9,9 @@ from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
-from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import splice_tests
-from repowright.verify.rewrite import WHOLE_MAX_LINES, Blame
+from repowright.verify.rewrite import NO_BETTER, WHOLE_MAX_LINES, Blame, Rewriter
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
 
@@ -231,7 +231,7 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     still = fenced("def test_add():\n    assert add(1, 2) == 5\n")
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
     model = ScriptedModel([fenced(code)] * 3 + [still, right])
-    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
     assert [r.temperature for r in model.requests[3:]] == [0.0, 0.0]
@@ -241,17 +241,22 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
 
 
-async def test_when_no_candidate_passes_the_first_usable_one_is_kept(tmp_path: Path) -> None:
+async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: Path) -> None:
+    """Four test candidates that fail as the test does are all dropped: the file is kept as it
+    was and the round goes on to edits."""
     wrong = MINI["tests/test_core.py"].replace("== 3", "== 4")
     repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong})
     code = MINI["mini/core.py"]
     five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
-    model = ScriptedModel([fenced(code)] * 3 + [five, six, six, six])
-    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    fix = edit("tests/test_core.py", "== 4", "== 3")
+    model = ScriptedModel([fenced(code)] * 3 + [five, six, six, six, fix])
+    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
     outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 7  # three code candidates (unchanged), four test ones run
-    assert "add(1, 2) == 5" in (repo / "tests/test_core.py").read_text()
-    assert outcome.rounds[0].edits[-1].ok
+    assert len(model.requests) == 8  # three code candidates (unchanged), four test ones, edits
+    test_edit = outcome.rounds[0].edits[1]
+    assert (test_edit.file, test_edit.ok) == ("tests/test_core.py", False)
+    assert test_edit.error == NO_BETTER
+    assert outcome.stop_reason == "all checks passed", outcome
 
 
 async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path) -> None:
@@ -261,7 +266,7 @@ async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path)
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
     still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
     model = ScriptedModel([still, still, fenced(FIXED)])
-    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
+    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
     assert [r.temperature for r in model.requests] == [0.0, 0.7, 0.7]
@@ -271,13 +276,32 @@ async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path)
     assert (repo / "mini/core.py").read_text() == FIXED
 
 
-async def test_when_no_code_candidate_passes_the_first_usable_one_is_kept(tmp_path: Path) -> None:
-    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
-    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
-    times, power = (fenced(MINI["mini/core.py"].replace("a + b", op)) for op in ("a * b", "a**b"))
-    model = ScriptedModel([times, power, power])
-    repairer = Repairer(model, repo, blueprint_for(MINI), tests_pass=verifier.tests_pass)
-    outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 3
-    assert "a * b" in (repo / "mini/core.py").read_text()
-    assert outcome.rounds[0].edits[0].ok
+TWO_TESTS = {
+    **MINI,
+    "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b"),
+    "tests/test_core.py": MINI["tests/test_core.py"]
+    + "\n\ndef test_two():\n    assert add(2, 2) == 4\n",
+}
+
+
+async def rewrite_core(tmp_path: Path, replies: list[str]) -> str:
+    """Rewrite mini/core.py (failing both tests of TWO_TESTS) with these candidates."""
+    repo, verifier = setup(tmp_path, TWO_TESTS)
+    found = failing_findings(await verifier.verify())
+    model = ScriptedModel([fenced(MINI["mini/core.py"].replace("a + b", r)) for r in replies])
+    rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
+    rewriter.count_failing = verifier.count_failing
+    why = await rewriter.rewrite("mini/core.py", found, {})
+    assert len(model.requests) == len(replies)  # each candidate tried
+    return why or (repo / "mini/core.py").read_text()
+
+
+async def test_the_code_candidate_with_fewer_failures_is_kept(tmp_path: Path) -> None:
+    # a * b and a ** b each fail one test of two (the file fails both); a - b + 1 fails both
+    kept = await rewrite_core(tmp_path, ["a - b + 1", "a * b", "a ** b"])
+    assert "return a * b" in kept
+
+
+async def test_candidates_no_better_than_the_file_leave_it_as_it_was(tmp_path: Path) -> None:
+    assert await rewrite_core(tmp_path, ["a - b + 1", "a // 0", "b - a"]) == NO_BETTER
+    assert "return a - b\n" in (tmp_path / "repo/mini/core.py").read_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shlex
 import time
 from dataclasses import dataclass
@@ -177,6 +178,10 @@ def _import_finding(
     )
 
 
+FAILED_COUNT = re.compile(r"(\d+) (?:failed|errors?)\b")
+"""The counts in pytest's summary line: `2 failed, 5 passed, 1 error in 0.12s`."""
+
+
 def _pytest(sandbox: Sandbox, repo: Path) -> list[str]:
     cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
     if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
@@ -184,12 +189,20 @@ def _pytest(sandbox: Sandbox, repo: Path) -> list[str]:
     return cmd
 
 
-async def tests_pass(sandbox: Sandbox, repo: Path, nodes: list[str], cfg: DynamicConfig) -> bool:
-    """Whether the pytest node ids (`tests/test_x.py::test_y`) all pass, in the sandbox."""
+async def count_failing(
+    sandbox: Sandbox, repo: Path, nodes: list[str], cfg: DynamicConfig
+) -> int | None:
+    """How many of the pytest node ids (`tests/test_x.py::test_y`, or files) fail, run in the
+    sandbox: 0 when all pass, None when pytest could not run them (a collection error, a
+    timeout), which is worse than any count."""
     result = await sandbox.run(
         [*_pytest(sandbox, repo), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
     )
-    return result.ok
+    if result.ok:
+        return 0
+    if result.timed_out or result.returncode != 1:  # 1: some tests failed
+        return None
+    return sum(int(n) for n in FAILED_COUNT.findall(_last_line(result))) or None
 
 
 async def check_tests(

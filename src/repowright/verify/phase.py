@@ -24,7 +24,7 @@ from repowright.runs.context import RunContext
 from repowright.sandbox.base import Sandbox
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.best import Snapshot
-from repowright.verify.dynamic import DynamicConfig, run_dynamic, tests_pass
+from repowright.verify.dynamic import DynamicConfig, count_failing, run_dynamic
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
 from repowright.verify.static import run_static
 
@@ -70,9 +70,9 @@ class Verifier:
             *await run_dynamic(self.sandbox, self.repo, index, self.blueprint, self.config),
         ]
 
-    async def tests_pass(self, nodes: list[str]) -> bool:
-        """Whether these tests pass now (a rewritten test is tried before it is kept)."""
-        return await tests_pass(self.sandbox, self.repo, nodes, self.config)
+    async def count_failing(self, nodes: list[str]) -> int | None:
+        """How many of these tests fail now (a rewrite is tried before it is kept)."""
+        return await count_failing(self.sandbox, self.repo, nodes, self.config)
 
 
 def _blocks(check: Check) -> bool:
@@ -115,7 +115,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         whole=ctx.settings.repair == "whole",
         doc=run.document(),
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
-        tests_pass=verifier.tests_pass,
+        count_failing=verifier.count_failing,
     )
 
     def on_round(record: RoundRecord) -> None:

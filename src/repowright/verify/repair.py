@@ -31,7 +31,7 @@ from repowright.verify.import_fixes import fix_imports
 from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
     MAX_FILES,
-    UNCHANGED,
+    PASS_ON,
     Blame,
     Rewriter,
     TestProbe,
@@ -101,8 +101,8 @@ class Repairer:
     """Rewrite short failing files whole rather than asking for edits."""
     doc: Document | None = None
     own: frozenset[str] = frozenset()
-    tests_pass: TestProbe | None = None
-    """Runs pytest node ids in the sandbox: a rewritten test is tried before it is kept."""
+    count_failing: TestProbe | None = None
+    """Runs pytest node ids in the sandbox: a rewrite is tried before it is kept."""
     blame: Blame = field(init=False)
 
     def __post_init__(self) -> None:
@@ -174,7 +174,7 @@ class Repairer:
             self.doc,
             self.budget_tokens,
             self.own,
-            self.tests_pass,
+            self.count_failing,
         )
         tried: list[str] = []
         for _ in range(2):
@@ -185,7 +185,7 @@ class Repairer:
                 why = await rewriter.rewrite(path, culprits[path], entries)
                 record.edits.append(EditRecord(file=path, ok=not why, how="whole file", error=why))
                 tried.append(path)
-            if not targets or record.applied or any(e.error != UNCHANGED for e in record.edits):
+            if not targets or record.applied or any(e.error not in PASS_ON for e in record.edits):
                 break
         record.analysis = f"rewrote {', '.join(tried)}" if tried else ""
         return record.applied > 0

@@ -21,6 +21,7 @@ model's test often expects, or passes, what the document never said).
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -65,9 +66,14 @@ CODE_SAMPLES = ((0.0, False), (0.7, False), (0.7, True))
 """(temperature, fresh) of the candidates for code that failing tests call: a whole file is a
 longer call than a test function, so fewer; the fresh one is written from the document, its
 interface and the failing tests, without the current code."""
-TestProbe = Callable[[list[str]], Awaitable[bool]]
+TestProbe = Callable[[list[str]], Awaitable[int | None]]
+"""How many of these pytest node ids fail now (None: they could not run)."""
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
+NO_BETTER = "no rewrite made fewer of its tests fail"
+"""The candidates were run and none did better than the file as it is, which stays: roman's
+fresh rewrite fixed `from_roman` and broke `to_roman`, and keeping it cost the next round."""
+PASS_ON = frozenset({UNCHANGED, NO_BETTER})
 SIGNATURE_MISMATCH = re.compile(
     r"TypeError: (?P<name>\w+)(?:\.__init__)?\(\) (?:takes|missing|got an unexpected)"
 )
@@ -177,23 +183,25 @@ class Rewriter:
     doc: Document | None
     budget_tokens: int
     own: frozenset[str] = frozenset()
-    tests_pass: TestProbe | None = None
+    count_failing: TestProbe | None = None
 
     async def rewrite(
         self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
     ) -> str:
         """Rewrite `path`; '' when done, else why no reply was used. A greedy reply that is
         unusable (or the file unchanged) would come back the same: the retry samples. When the
-        failures are tests, each usable candidate is run in the sandbox: the first whose tests
-        pass is kept, else the first usable one."""
+        failures are tests, each usable candidate is run in the sandbox against them: the first
+        that passes is kept, else the one with the fewest failures if that is fewer than the
+        file as it is has, else the file stays as it is."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
         only = failing_tests(path, current, found) if is_test_file(path) else []
         context = self.context(path, current, found, entries, only)
         why = ""
-        run = self.tests_pass
+        run = self.count_failing
         probe = _probe(path, only, found) if run is not None else []
-        kept: str | None = None  # the first usable rewrite, when no candidate passes
+        before = _count(await run(probe)) if run is not None and probe else math.inf
+        best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
         samples = TEST_SAMPLES if only else CODE_SAMPLES
         for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
             messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
@@ -216,14 +224,18 @@ class Rewriter:
             if why:
                 continue
             atomic_write(target, text)
-            if not probe or (run is not None and await run(probe)):
+            if run is None or not probe:
                 return ""
-            kept = kept or text
-            why = "its tests still fail"
-        if kept is not None:
-            atomic_write(target, kept)
-            return ""
-        return why
+            failing = _count(await run(probe))
+            if failing == 0:
+                return ""
+            if best is None or failing < best[0]:
+                best = (failing, text)
+        if best is None:
+            atomic_write(target, current)
+            return why
+        atomic_write(target, best[1] if best[0] < before else current)
+        return "" if best[0] < before else NO_BETTER
 
     def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
         """Why a rewritten file is not used, or ''."""
@@ -316,6 +328,11 @@ def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
     if not path.endswith(".py") or is_test_file(path) or not found or None in nodes:
         return []
     return sorted({node[0] for node in nodes if node is not None})
+
+
+def _count(failing: int | None) -> float:
+    """Failures as a number to compare: tests that could not run count as the most."""
+    return math.inf if failing is None else failing
 
 
 def _names(source: str) -> set[str]:
