@@ -10,7 +10,7 @@ from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
-from repowright.verify.retest import splice_tests
+from repowright.verify.retest import splice_functions
 from repowright.verify.rewrite import NO_BETTER, WHOLE_MAX_LINES, Blame, Rewriter
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
@@ -108,7 +108,8 @@ def test_a_script_that_only_reports_failing_tests_is_not_blamed(tmp_path: Path) 
 
 
 async def test_a_rewrite_that_drops_a_planned_name_is_not_used(tmp_path: Path) -> None:
-    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    # a module-level line, in no function: the file is rewritten whole
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"] + "\n\nTOTAL = add(1, 2) - total\n"}
     repo, verifier = setup(tmp_path, files)
     blueprint = blueprint_for(MINI)
     blueprint.file("mini/core.py").interface = [Symbol(name="add")]
@@ -210,14 +211,14 @@ async def test_failing_test_functions_are_rewritten_alone(tmp_path: Path) -> Non
 def test_splicing_keeps_decorators_and_refuses_a_reply_without_the_function() -> None:
     source = "import pytest\n\n\n@pytest.mark.slow\ndef test_a():\n    assert 1 == 2\n\n\nX = 1\n"
     reply = "@pytest.mark.parametrize('n', [1])\ndef test_a(n):\n    assert n == 1\n"
-    assert splice_tests(source, ["test_a"], reply) == (
+    assert splice_functions(source, ["test_a"], reply) == (
         "import pytest\n\n\n@pytest.mark.parametrize('n', [1])\ndef test_a(n):\n"
         "    assert n == 1\n\n\nX = 1\n"
     )
-    assert splice_tests(source, ["test_a"], "def test_b():\n    pass\n") is None
-    assert splice_tests(source, ["test_a"], "def test_a(:\n") is None
+    assert splice_functions(source, ["test_a"], "def test_b():\n    pass\n") is None
+    assert splice_functions(source, ["test_a"], "def test_a(:\n") is None
     plain = "def test_a():\n    assert 2 == 2\n"
-    assert splice_tests(source, ["test_a"], plain) == source.replace("1 == 2", "2 == 2")
+    assert splice_functions(source, ["test_a"], plain) == source.replace("1 == 2", "2 == 2")
 
 
 async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
@@ -272,8 +273,25 @@ async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path)
     assert [r.temperature for r in model.requests] == [0.0, 0.7, 0.7]
     fresh = model.requests[2].messages[-1].content
     assert "a - b" not in fresh and "Current content" not in fresh
-    assert "def test_add():" in fresh and "Write the whole file `mini/core.py` anew" in fresh
+    assert "def test_add():" in fresh and "Write the function `add` anew" in fresh
     assert (repo / "mini/core.py").read_text() == FIXED
+
+
+async def test_a_failing_function_is_rewritten_alone(tmp_path: Path) -> None:
+    """The failing test calls `add`: only `add` is asked for and replaced; `sub`, which the
+    reply breaks, stays as it was."""
+    sub = "\n\ndef sub(a: int, b: int) -> int:\n    return a - b\n"
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b") + sub
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    reply = fenced(FIXED + sub.replace("a - b", "a * b"))
+    model = ScriptedModel([reply])
+    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    prompt = model.requests[0].messages[-1].content
+    assert "Its current `add`" in prompt and "def sub(a: int, b: int)" in prompt
+    assert "Write the function `add` again" in prompt
+    assert (repo / "mini/core.py").read_text() == FIXED + sub
 
 
 TWO_TESTS = {

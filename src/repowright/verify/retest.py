@@ -1,15 +1,18 @@
-"""Failing tests are rewritten one function at a time, not as a whole file.
+"""Failing functions are rewritten one at a time, not as a whole file.
 
 Asked for a whole test file again, a small model copies it back: in the demo its
 `test_done` expected an item it never added, and two rewrites (greedy, then sampled) returned
 the file unchanged. Shown the file without the failing tests and asked for just those
 functions, it has to write them anew; the passing tests and fixtures stay exactly as they were.
+The same holds for code: asked for all of roman.py again to fix `from_roman`, a fresh rewrite
+fixed it and broke `to_roman`; asked for `from_roman` alone, the rest cannot break.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.verify.import_fixes import with_import
@@ -40,6 +43,48 @@ def failing_tests(path: str, source: str, found: list[Finding]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+MAX_FUNCTIONS = 2
+"""More functions to blame than this, and the file is rewritten whole."""
+
+
+def failing_functions(path: str, source: str, found: list[Finding], repo: Path) -> list[str]:
+    """The top-level functions of module `path` the findings point at, when each points at
+    one: the function a traceback line of `path` is in, or the functions of `path` the failing
+    test calls; [] otherwise (a method, a module-level line: the whole file is rewritten)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    top = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    names: list[str] = []
+    for f in found:
+        hit: list[str] = []
+        if f.file == path and f.line:
+            hit = [n for n, fn in top.items() if fn.lineno <= f.line <= (fn.end_lineno or 0)]
+        elif (node := test_node(f)) is not None:
+            hit = [n for n in _called(repo / node[0], node[1]) if n in top]
+        if not hit:
+            return []
+        names += hit
+    names = list(dict.fromkeys(names))
+    return names if len(names) <= MAX_FUNCTIONS else []
+
+
+def _called(path: Path, name: str) -> list[str]:
+    """The names function `name` of file `path` calls (`f(...)`, `module.f(...)`)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+    calls = [c.func for c in ast.walk(fn) if isinstance(c, ast.Call)] if fn else []
+    return [
+        f.id if isinstance(f, ast.Name) else f.attr
+        for f in calls
+        if isinstance(f, ast.Name | ast.Attribute)
+    ]
+
+
 def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     """The 1-based line a function starts on, its decorators included."""
     return min([node.lineno, *(d.lineno for d in node.decorator_list)])
@@ -54,7 +99,7 @@ def _span(tree: ast.Module, name: str) -> tuple[int, int, int] | None:
     return None
 
 
-def without_tests(source: str, names: list[str]) -> str:
+def without_functions(source: str, names: list[str]) -> str:
     """`source` with the named top-level functions removed (what the model is shown)."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
@@ -64,7 +109,7 @@ def without_tests(source: str, names: list[str]) -> str:
     return "".join(lines)
 
 
-def splice_tests(source: str, names: list[str], reply: str) -> str | None:
+def splice_functions(source: str, names: list[str], reply: str) -> str | None:
     """`source` with each named function replaced by the reply's function of that name and
     the reply's missing imports added; None when the reply does not parse or lacks one."""
     try:

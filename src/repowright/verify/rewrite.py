@@ -43,11 +43,12 @@ from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
+    failing_functions,
     failing_tests,
     first_line,
-    splice_tests,
+    splice_functions,
     test_node,
-    without_tests,
+    without_functions,
 )
 
 WHOLE_MAX_LINES = 200
@@ -195,14 +196,20 @@ class Rewriter:
         file as it is has, else the file stays as it is."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
-        only = failing_tests(path, current, found) if is_test_file(path) else []
+        only = (
+            failing_tests(path, current, found)
+            if is_test_file(path)
+            else failing_functions(path, current, found, self.repo)
+            if path.endswith(".py")
+            else []
+        )
         context = self.context(path, current, found, entries, only)
         why = ""
         run = self.count_failing
         probe = _probe(path, only, found) if run is not None else []
         before = _count(await run(probe)) if run is not None and probe else math.inf
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
-        samples = TEST_SAMPLES if only else CODE_SAMPLES
+        samples = TEST_SAMPLES if only and is_test_file(path) else CODE_SAMPLES
         for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
             messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
             reply = await self.model.complete(
@@ -212,9 +219,9 @@ class Rewriter:
             )
             text = file_body(path, reply.text)
             if only:
-                spliced = splice_tests(current, only, text)
+                spliced = splice_functions(current, only, text)
                 if spliced is None:
-                    why = f"the reply does not define {', '.join(only)}"
+                    why = _parse_error(text) or f"the reply does not define {', '.join(only)}"
                     continue
                 text = spliced
             text = import_shared_classes(path, tidy(path, text, self.own), entries)
@@ -242,10 +249,9 @@ class Rewriter:
         if why := unusable(path, text, finish_reason):
             return why
         if path.endswith(".py"):
-            try:
-                defined = defined_names(ast.parse(text))
-            except SyntaxError as exc:
-                return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
+            if why := _parse_error(text):
+                return why
+            defined = defined_names(ast.parse(text))
             had = _names(current)
             spec = self._spec(path)
             planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
@@ -261,8 +267,8 @@ class Rewriter:
         entries: dict[str, MemoryEntry],
         only: list[str] | None = None,
     ) -> dict[str, Any]:
-        """What the rewrite prompt shows; with `only` (failing test functions), the test file
-        without them and each of them beside its failure."""
+        """What the rewrite prompt shows; with `only` (the failing functions), the file without
+        them, and for code their current source."""
         spec = self._spec(path)
         entry = entries.get(path)
         deps = [entries[p] for p in (entry.depends_on if entry else []) if p in entries]
@@ -307,7 +313,8 @@ class Rewriter:
             ],
             "failures": failures,
             "segments": segments,
-            "content": (without_tests(current, only) if only else current).rstrip(),
+            "content": (without_functions(current, only) if only else current).strip("\n"),
+            "functions": "\n\n\n".join(function_source(self.repo / path, n) for n in only or []),
             "only": only or [],
             "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
         }
@@ -322,12 +329,21 @@ def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
     """The pytest node ids a candidate for `path` must pass, [] when it is not tried: the
     failing test functions being rewritten, or, for a module every finding of which is a
     failing test, those tests' files (so a candidate that breaks their other tests loses)."""
-    if only:
+    if only and is_test_file(path):
         return [f"{path}::{name}" for name in only]
     nodes = [test_node(f) for f in found]
     if not path.endswith(".py") or is_test_file(path) or not found or None in nodes:
         return []
     return sorted({node[0] for node in nodes if node is not None})
+
+
+def _parse_error(text: str) -> str:
+    """Why Python source `text` does not parse, or ''."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
+    return ""
 
 
 def _count(failing: int | None) -> float:
