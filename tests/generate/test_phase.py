@@ -11,7 +11,7 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.code.python import load_memory
 from repowright.config import Settings
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
-from repowright.generate.phase import run_generate
+from repowright.generate.phase import TEST_MAX_TOKENS, run_generate
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel, ScriptedReply
 from repowright.runs.context import RunContext
@@ -128,7 +128,8 @@ async def test_a_test_file_cut_off_in_a_list_of_cases_is_asked_for_a_few_cases(
     ctx.run.write_yaml("blueprint.yaml", bp)
     await run_generate(ctx)
     calls = [r for r in model.requests if r.tag == "generate:tests/test_ops.py"]
-    assert len(calls) == 2
+    assert len(calls) == 2 and {c.max_tokens for c in calls} == {TEST_MAX_TOKENS}
+    assert {r.max_tokens for r in model.requests if r not in calls} == {None}
     assert "one for each behaviour the document states" in calls[1].messages[-1].content
     assert "more concisely" not in calls[1].messages[-1].content
     assert (ctx.run.repo / "tests/test_ops.py").read_text() == good

@@ -31,6 +31,10 @@ from repowright.runs.context import RunContext
 
 MAX_ATTEMPTS = 3
 RETRY_TEMPERATURE = 0.4
+TEST_MAX_TOKENS = 1280
+"""Eight short tests take 300-650 tokens; a small model that loops in a test file (the same
+`pytest.raises` block, a list of ever longer cases) runs to the limit, 300 s for 2048 tokens
+on 2 cores. A cut reply keeps its complete tests (`whole_tests`) or is asked again."""
 RETRY_TESTS = (
     "Write the complete file again: up to eight short test functions, one for each behaviour "
     "the document states, each with a few small cases (never a long list of cases)."
@@ -120,7 +124,12 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
             # again, and an identical request would only be answered from the cache).
             temperature = 0.0 if attempts == 1 else RETRY_TEMPERATURE * (attempts - 1)
             reply = await ctx.model_for("coder").complete(
-                ModelRequest(messages=messages, temperature=temperature, tag=f"generate:{path}")
+                ModelRequest(
+                    messages=messages,
+                    temperature=temperature,
+                    max_tokens=TEST_MAX_TOKENS if is_test_file(path) else None,
+                    tag=f"generate:{path}",
+                )
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
             text = tidy(path, file_body(path, reply.text), project_modules)
