@@ -323,3 +323,22 @@ async def test_the_code_candidate_with_fewer_failures_is_kept(tmp_path: Path) ->
 async def test_candidates_no_better_than_the_file_leave_it_as_it_was(tmp_path: Path) -> None:
     assert await rewrite_core(tmp_path, ["a - b + 1", "a // 0", "b - a"]) == NO_BETTER
     assert "return a - b\n" in (tmp_path / "repo/mini/core.py").read_text()
+
+
+async def test_a_test_rewrite_that_drops_the_documents_examples_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The document quotes `"12"`: a rewritten test that no longer checks it (and so passes
+    against code that is wrong) is not used."""
+    test = 'from mini.core import add\n\n\ndef test_add():\n    assert str(add(10, 2)) == "12"\n'
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong, "tests/test_core.py": test})
+    found = failing_findings(await verifier.verify())
+    weakened = fenced('def test_add():\n    assert str(add(10, 2)) == "8"\n')
+    spec = '# Mini\n\n`add(10, 2)` printed is `"12"`.\n'
+    doc = build_document(spec, source="spec.md", kind="markdown")
+    rewriter = Rewriter(ScriptedModel([weakened] * 4), repo, blueprint_for(MINI), doc, 12_000)
+    rewriter.count_failing = verifier.count_failing
+    why = await rewriter.rewrite("tests/test_core.py", found, {})
+    assert why == "the rewrite drops the document's examples: '12'"
+    assert (repo / "tests/test_core.py").read_text() == test

@@ -91,7 +91,7 @@ class PlanningAgent:
     ) -> PlanResult:
         """Fix, validate, ask the model to repair (bounded), salvage: a valid blueprint or
         `BlueprintInvalid` naming what is still wrong."""
-        text = "\n".join([doc.abstract, *(seg.text for seg in doc.segments)])
+        text = doc.full_text()
         violations: list[str] = []
         previous: list[str] = []
         asked = 0

@@ -59,9 +59,9 @@ def build_document(text: str, *, source: str, kind: str, title: str = "") -> Doc
         title = sections[0].title
     doc = _assemble(sections, title=title, source=source, kind=kind)
     cited = [u for r in doc.references for u in r.code_urls]
-    body = code_urls("\n".join([doc.abstract, *(s.text for s in doc.segments)]))
+    body = code_urls(doc.full_text())
     doc.code_urls = list(dict.fromkeys(body + cited))
-    doc.own_code = own_code("\n".join([doc.abstract, *(s.text for s in doc.segments)]), title)
+    doc.own_code = own_code(doc.full_text(), title)
     return doc
 
 

@@ -70,6 +70,10 @@ class Document(BaseModel):
 
         return select(self, query, token_budget)
 
+    def full_text(self) -> str:
+        """The abstract and every segment's text: what the document says, in order."""
+        return "\n".join([self.abstract, *(s.text for s in self.segments)])
+
     def total_tokens(self) -> int:
         return sum(s.tokens for s in self.segments) or estimate_tokens(self.abstract)
 

@@ -134,3 +134,24 @@ def splice_functions(source: str, names: list[str], reply: str) -> str | None:
         if isinstance(node, ast.Import | ast.ImportFrom) and ast.unparse(node) not in have:
             out, _ = with_import(out, ast.parse(out), ast.unparse(node))
     return out
+
+
+def document_examples(source: str, document: str) -> set[str]:
+    """The string literals of test `source` that `document` quotes (`"IIII"`, `'x'`, a
+    backticked `IIII`): what the document gives as examples, which a rewritten test keeps."""
+    return {
+        value
+        for value in string_literals(source)
+        if len(value.strip()) >= 2 and any(f"{q}{value}{q}" in document for q in ('"', "'", "`"))
+    }
+
+
+def string_literals(source: str) -> set[str]:
+    """Every string constant of Python `source` (none when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }

@@ -43,10 +43,12 @@ from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
+    document_examples,
     failing_functions,
     failing_tests,
     first_line,
     splice_functions,
+    string_literals,
     test_node,
     without_functions,
 )
@@ -257,6 +259,11 @@ class Rewriter:
             planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
             if lost := [n for n in planned if n in had and n not in defined]:
                 return f"the rewritten file drops planned names: {', '.join(lost)}"
+            if is_test_file(path) and self.doc is not None:
+                quoted = document_examples(current, self.doc.full_text())
+                if dropped := sorted(quoted - string_literals(text)):
+                    listed = ", ".join(map(repr, dropped))
+                    return f"the rewrite drops the document's examples: {listed}"
         return UNCHANGED if text == current else ""
 
     def context(
