@@ -307,21 +307,27 @@ async def repair_loop(
     on_round: Callable[[RoundRecord], None] = lambda record: None,
 ) -> LoopOutcome:
     """Verify; while something fails and rounds remain, repair and verify again. Ends on the
-    best repository seen: a loop that made things worse restores it (`verify/best.py`)."""
+    best repository seen, the earliest of equals: a loop that made things worse, or changed
+    code without fixing anything, restores it (`verify/best.py`). rle's edit left the same two
+    tests failing and broke an acceptance test the generated ones did not cover."""
     checks = await verify()
     best = Snapshot.take(repairer.repo, checks, 0) if repairer is not None else None
     outcome = await _rounds(checks, verify, repairer, max_rounds, on_round)
     if best is None or repairer is None:  # both or neither
         return outcome
+    final = 0  # the round whose files the loop ends with
     for record in outcome.rounds:  # the snapshot after each round, as the loop left it
-        if record.snapshot is not None and score(record.snapshot.checks) < score(best.checks):
-            best = record.snapshot
+        if record.snapshot is not None:
+            final = record.snapshot.round
+            if score(record.snapshot.checks) < score(best.checks):
+                best = record.snapshot  # on a tie the earlier one: fewer unverified changes
         record.snapshot = None
-    if score(best.checks) < score(outcome.checks):
+    if best.round != final and score(best.checks) <= score(outcome.checks):
         best.restore(repairer.repo)
         when = f"after round {best.round}" if best.round else "before repair"
+        how = "made it worse" if score(best.checks) < score(outcome.checks) else "fixed nothing"
         outcome.checks = best.checks
-        outcome.stop_reason += f"; later rounds made it worse, so it was restored as it was {when}"
+        outcome.stop_reason += f"; later rounds {how}, so it was restored as it was {when}"
     return outcome
 
 
