@@ -57,3 +57,47 @@ def test_tests_the_document_asks_for_a_module_test_that_module() -> None:
     assert [(t.path, t.dependencies) for t in tests] == [
         ("tests/test_storage.py", ["todo/storage.py"])
     ]
+
+
+MODULE_SPEC = """# Ring buffer
+
+**Abstract.** A Python module `ring.py` with a buffer and a helper.
+
+**Interface.**
+- `class Full(ValueError)`.
+- `clamp(x, lo, hi) -> int` bounds a value.
+- `RingBuffer(capacity: int)`; a capacity below 1 raises `ValueError`.
+- `push(item)` appends; `len(buf)` and `buf.is_full()`; `np.exp(x)` is not ours.
+- Tests with pytest and a README.md; `helper.py` is written by hand.
+- `other(x)` belongs to the helper.
+"""
+
+
+def test_a_module_named_once_gets_the_interface_listed_after_it() -> None:
+    bp = plan(("ring.py", []), ("helper.py", []))
+    fixed, _ = autofix_blueprint(bp, document_text=MODULE_SPEC)
+    interface = [(s.name, s.kind) for s in fixed.file("ring.py").interface]
+    assert interface == [
+        ("Full", "class"),
+        ("clamp", "function"),
+        ("RingBuffer", "class"),
+        ("push", "method"),
+    ]
+    assert [s.name for s in fixed.file("helper.py").interface] == ["other"]
+
+
+def test_a_symbol_is_described_by_the_item_defining_it() -> None:
+    bp = plan(("ring.py", []), ("helper.py", []))
+    fixed, _ = autofix_blueprint(bp, document_text=MODULE_SPEC)
+    said = {s.name: s.description for s in fixed.file("ring.py").interface}
+    assert said["clamp"] == "`clamp(x, lo, hi) -> int` bounds a value."
+    assert said["RingBuffer"].endswith("a capacity below 1 raises `ValueError`.")
+    assert said["push"].startswith("`push(item)` appends;")
+    multi = "- `Counter(n)` with `incr()` and `reset()`: counts.\n  Continues here.\n"
+    fixed, _ = autofix_blueprint(plan(("c.py", [])), document_text=f"Module `c.py`.\n\n{multi}")
+    said = {s.name: s.description for s in fixed.file("c.py").interface}
+    assert said == {
+        "Counter": "`Counter(n)` with `incr()` and `reset()`: counts. Continues here.",
+        "incr": "",
+        "reset": "",
+    }

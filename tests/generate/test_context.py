@@ -95,3 +95,36 @@ def test_file_kinds_and_how_a_script_runs_each_file() -> None:
     assert run_line("src/pkg/cli.py") == "python -m pkg.cli"
     assert run_line("wordfreq.py") == "python wordfreq.py"
     assert run_line("tests/test_a.py") == "python -m pytest -q tests/test_a.py"
+
+
+def test_a_description_becomes_one_requirement_per_sentence_or_clause() -> None:
+    from repowright.generate.prompt import points
+
+    text = (
+        '`decode(text: str) -> str` reverses it (`"12a"` -> twelve `a`; counts); a zero count '
+        "raises `ValueError`. Values e.g. 0.5 stay. `fit` returns `self.`"
+    )
+    assert points(text) == [
+        '`decode(text: str) -> str` reverses it (`"12a"` -> twelve `a`; counts)',
+        "a zero count raises `ValueError`.",
+        "Values e.g. 0.5 stay.",
+        "`fit` returns `self.`",
+    ]
+    assert points("") == []
+
+
+def test_a_code_prompt_lists_each_requirement_under_its_symbol() -> None:
+    from repowright.generate.prompt import PromptInputs, build_messages
+
+    said = "`encode(s)` writes runs; a digit raises `ValueError`."
+    code = FileSpec(
+        path="rle.py",
+        purpose="codec",
+        interface=[Symbol(name="encode", signature="encode(s)", description=said)],
+    )
+    bp = Blueprint(project_name="rle", files=[code])
+    text = build_messages(PromptInputs(bp, code, "codemem", {}, {}, {}, None, None, 4000))[0]
+    expected = (
+        "- function `encode(s)`\n  - `encode(s)` writes runs\n  - a digit raises `ValueError`."
+    )
+    assert expected in text[-1].content

@@ -1,16 +1,19 @@
 """Symbols the document assigns to a file: planned in its interface, and followed by its users.
 
 Specs often say which file holds what (`calc/errors.py`: `class CalcError(Exception)`;
-`calc/parser.py`: `evaluate(text) -> float` ... raise `CalcError`). A small planner leaves
-the interfaces empty and misses that the parser needs the errors module, so the parser is
-written without it (and invents its own `CalcError`). The passage that names a file — its
-line and the indented lines continuing it — defines the symbols whose signatures it shows,
-and a file whose passage mentions a symbol defined in another file's passage depends on that
-file (unless the edge would close a cycle).
+`calc/parser.py`: `evaluate(text) -> float` ... raise `CalcError`), or name one module and
+list its interface below (A module `rle.py`. - `encode(data: str) -> str` ...). A small
+planner leaves the interfaces empty (in every plan of the e2e specs) and misses that the
+parser needs the errors module, so the parser is written without it (and invents its own
+`CalcError`). The passage that names a file — its line and the lines after it, up to the
+next line naming another planned file — defines the symbols whose signatures it shows, and a
+file whose passage mentions a symbol defined in another file's passage depends on that file
+(unless the edge would close a cycle).
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from repowright.artifacts.blueprint import Blueprint, Symbol
@@ -18,53 +21,77 @@ from repowright.blueprint.deliverables import closure, is_test_file
 
 _SPAN = re.compile(r"`([^`\n]+)`")
 _DEFINES = re.compile(r"^(?:(class)\s+([A-Za-z_]\w*)\b|()([A-Za-z_]\w*)\s*\()")
-"""`class Name...` or `name(...)`: the passage defines it."""
+"""`class Name...` or `name(...)`: the passage defines it (not `buf.is_full()` or `np.exp(x)`)."""
+_EXCEPTION = re.compile(r"^class\s+\w+\s*\(\s*\w*(?:Error|Exception|Warning)\s*\)")
+"""An exception class has no methods: the names after it are not its methods."""
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_BUILTINS = frozenset(dir(builtins))
+"""`len(cache)`, `list(buf)`: protocols a class supports, not names it defines."""
 _NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)$")
 _TYPE = re.compile(r"\b[A-Z]\w*")
 """A capitalised name inside a signature (`add(item: Item)`) is a type the file uses."""
-_NEW_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#)\s")
 
 
 def passages(text: str, paths: list[str]) -> dict[str, str]:
-    """For each path the document names in backticks: its line and the lines continuing it."""
+    """For each path the document names in backticks: its first line naming it and the lines
+    after, up to the next line naming another of `paths`."""
     lines = text.splitlines()
+    naming = [[p for p in paths if f"`{p}`" in line] for line in lines]
     found: dict[str, str] = {}
-    for i, line in enumerate(lines):
-        named = [p for p in paths if f"`{p}`" in line and p not in found]
-        if not named:
-            continue
-        block = [line]
-        for more in lines[i + 1 :]:
-            if not more.strip() or _NEW_ITEM.match(more) or not more[:1].isspace():
-                break
-            block.append(more)
+    for i, named in enumerate(naming):
+        ends = (j for j in range(i + 1, len(lines)) if set(naming[j]) - set(named))
+        block = "\n".join(lines[i : next(ends, len(lines))])
         for path in named:
-            found[path] = "\n".join(block)
+            found.setdefault(path, block)
     return found
 
 
+def _blocks(passage: str) -> list[str]:
+    """The passage's list items and paragraphs, each on one line."""
+    blocks: list[list[str]] = []
+    for line in passage.splitlines():
+        if not line.strip():
+            blocks.append([])
+        elif _ITEM.match(line) or not blocks:
+            blocks.append([_ITEM.sub("", line).strip()])
+        else:
+            blocks[-1].append(line.strip())
+    return [" ".join(b) for b in blocks if b]
+
+
 def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
-    """Add the symbols each file's passage defines to its interface, and a dependency on the
-    file defining a symbol its passage mentions; one note per change."""
+    """Add the symbols each file's passage defines to its interface, each described by the list
+    item or paragraph defining it (what the document requires of it, next to its signature in
+    the file's prompt), and a dependency on the file defining a symbol its passage mentions;
+    one note per change."""
     sources = [f.path for f in bp.files if f.path.endswith(".py") and not is_test_file(f.path)]
     found = passages(text, sources)
     homes = {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
     for path, passage in found.items():
         spec = bp.file(path)
         in_class = False  # `get(key)` after `LRUCache(capacity)` is one of its methods
-        for span in _SPAN.findall(passage):
-            m = _DEFINES.match(span)
-            name = m and (m[2] or m[4])
-            if not m or not name or name in homes:
-                continue
-            is_class = bool(m[1]) or name[0].isupper()
-            in_class |= is_class
-            kind = "class" if is_class else "method" if in_class else "function"
-            if kind != "method":
-                homes[name] = path
-            if all(s.name != name for s in spec.interface):
-                spec.interface.append(Symbol(name=name, kind=kind, signature=span))
-                notes.append(f"{path}: interface gains `{name}`, as the document defines it")
+        for block in _blocks(passage):
+            described = False  # the block describes its first symbol (`fit`, `predict` follow)
+            for span in _SPAN.findall(block):
+                m = _DEFINES.match(span)
+                name = m and (m[2] or m[4])
+                if not m or not name or name in _BUILTINS or homes.get(name, path) != path:
+                    continue
+                is_class = bool(m[1]) or name[0].isupper()
+                in_class |= is_class and not _EXCEPTION.match(span)
+                kind = "class" if is_class else "method" if in_class else "function"
+                if kind != "method":
+                    homes[name] = path
+                said = "" if described else block
+                described = True
+                known = next((s for s in spec.interface if s.name == name), None)
+                if known is None:
+                    spec.interface.append(
+                        Symbol(name=name, kind=kind, signature=span, description=said)
+                    )
+                    notes.append(f"{path}: interface gains `{name}`, as the document defines it")
+                elif said and not known.description:
+                    known.description = said
     for path, passage in found.items():
         spec = bp.file(path)
         for span in _SPAN.findall(passage):

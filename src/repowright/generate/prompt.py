@@ -8,6 +8,7 @@ there to prevent."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -69,6 +70,28 @@ def import_line(entry: MemoryEntry) -> str:
     module = module_name(entry.path) if entry.path.endswith(".py") else ""
     names = public_names(entry) if module else []
     return f"from {module} import {', '.join(names)}" if names else ""
+
+
+_NEXT_SENTENCE = re.compile(r" [A-Z`\"']")
+
+
+def points(text: str) -> list[str]:
+    """A description split into its sentences and `;`-clauses (not inside backticks or
+    parentheses): one requirement per line, so a small model checks each one (a whole
+    paragraph after a signature lost "input containing a digit raises ValueError")."""
+    found, start, depth, code = [], 0, 0, False
+    for i, ch in enumerate(text):
+        code ^= ch == "`"
+        if code:
+            continue
+        depth += (ch in "([{") - (ch in ")]}")
+        after = text[i + 1 : i + 3]  # a sentence ends where the next begins (not "e.g. 0.5")
+        ends = ch == ";" or (ch == "." and (not after or _NEXT_SENTENCE.match(after) is not None))
+        if depth <= 0 and ends:
+            found.append(text[start : i + (ch == ".")].strip())
+            start = i + 1
+    found.append(text[start:].strip())
+    return [p for p in found if p]
 
 
 def file_kind(path: str) -> str:
@@ -135,6 +158,7 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
         "generate_user",
         blueprint=inp.blueprint,
         spec=inp.spec,
+        points={sym.name: points(sym.description) for sym in inp.spec.interface},
         deps=deps,
         kind=kind,
         imports={e.path: "" if runs else import_line(e) for e in deps},
