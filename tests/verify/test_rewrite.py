@@ -96,6 +96,47 @@ def test_a_failed_assertion_blames_the_code_then_the_test(tmp_path: Path) -> Non
     assert list(blame.culprits([broken_test], entries)) == ["tests/test_core.py"]
 
 
+def test_a_failed_assertion_blames_the_module_defining_what_the_test_calls(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tests").mkdir()
+    test = (
+        "from calc import CalcError, evaluate\n\n\ndef test_e():\n    assert evaluate('1') == 1\n"
+    )
+    (tmp_path / "tests/test_calc.py").write_text(test)
+
+    def entry(path: str, *items: InterfaceItem) -> MemoryEntry:
+        return MemoryEntry(path=path, purpose="", interface=list(items))
+
+    entries = {
+        "tests/test_calc.py": MemoryEntry(
+            path="tests/test_calc.py",
+            purpose="",
+            depends_on=["calc/errors.py", "calc/__init__.py", "calc/parser.py"],
+        ),
+        "calc/errors.py": entry("calc/errors.py", InterfaceItem(name="CalcError", kind="class")),
+        "calc/__init__.py": entry("calc/__init__.py"),
+        "calc/parser.py": entry(
+            "calc/parser.py",
+            InterfaceItem(name="Parser", kind="class", signature="class Parser(): def run(self)"),
+            InterfaceItem(name="evaluate", kind="function", signature="def evaluate(text)"),
+        ),
+    }
+    failed = Finding(
+        file="tests/test_calc.py",
+        line=5,
+        message="tests/test_calc.py::test_e: assert 2.0 == 1",
+        check="tests",
+    )
+    blame = Blame(tmp_path)
+    assert list(blame.culprits([failed], entries)) == ["calc/parser.py"]
+    blame.mark("calc/parser.py", [failed])
+    assert list(blame.culprits([failed], entries)) == ["calc/errors.py"]  # then in import order
+    method = "def test_e():\n    assert Parser().run() == 1\n"
+    (tmp_path / "tests/test_calc.py").write_text(f"from calc.parser import Parser\n\n\n{method}")
+    assert list(Blame(tmp_path).culprits([failed], entries)) == ["calc/parser.py"]
+
+
 def test_a_script_that_only_reports_failing_tests_is_not_blamed(tmp_path: Path) -> None:
     smoke = Finding(
         file="reproduce.sh",

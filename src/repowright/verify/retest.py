@@ -62,7 +62,7 @@ def failing_functions(path: str, source: str, found: list[Finding], repo: Path) 
         if f.file == path and f.line:
             hit = [n for n, fn in top.items() if fn.lineno <= f.line <= (fn.end_lineno or 0)]
         elif (node := test_node(f)) is not None:
-            hit = [n for n in _called(repo / node[0], node[1]) if n in top]
+            hit = [n for n in called(repo / node[0], node[1]) if n in top]
         if not hit:
             return []
         names += hit
@@ -70,7 +70,7 @@ def failing_functions(path: str, source: str, found: list[Finding], repo: Path) 
     return names if len(names) <= MAX_FUNCTIONS else []
 
 
-def _called(path: Path, name: str) -> list[str]:
+def called(path: Path, name: str) -> list[str]:
     """The names function `name` of file `path` calls (`f(...)`, `module.f(...)`)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))

@@ -43,6 +43,7 @@ from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
+    called,
     document_examples,
     failing_functions,
     failing_tests,
@@ -148,6 +149,11 @@ class Blame:
         ]
         before = self.tried.get(f.key(), set())
         fresh = [p for p in tested if p not in before]
+        # The module defining what the failing test calls first: infix's `evaluate` test
+        # blamed `calc/errors.py` (imported first) and `calc/lexer.py`, six rewrites that
+        # could not help, before the parser.
+        calls = set(called(self.repo / node[0], node[1])) if node else set()
+        fresh.sort(key=lambda p: p not in entries or not defines(entries[p], calls))
         return fresh[0] if fresh else f.file
 
     def _callee(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
@@ -163,6 +169,16 @@ class Blame:
         if home is None or home == f.file or home in self.tried.get(f.key(), set()):
             return None
         return home
+
+
+def defines(entry: MemoryEntry, names: set[str]) -> bool:
+    """Whether a module defines (not re-exports) one of `names`: a function, a class or one of
+    its methods."""
+    return any(
+        item.name in names or any(f"def {n}(" in item.signature for n in names)
+        for item in entry.interface
+        if item.kind in ("function", "class")
+    )
 
 
 def short_enough(repo: Path, path: str) -> bool:
