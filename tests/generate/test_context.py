@@ -37,7 +37,7 @@ def test_drift_missing_and_changed() -> None:
         path="m.py",
         purpose="p",
         interface=[
-            Symbol(name="train", signature="def train(cfg, steps)"),
+            Symbol(name="train", signature="def train(cfg: Config, steps: int = 3) -> Metrics"),
             Symbol(name="Model", kind="class"),
             Symbol(name="fit", kind="method", signature="fit(x)"),  # Model's, not the module's
         ],
@@ -45,7 +45,9 @@ def test_drift_missing_and_changed() -> None:
     entry = MemoryEntry(
         path="m.py",
         purpose="p",
-        interface=[InterfaceItem(name="train", kind="function", signature="def train(cfg)")],
+        interface=[
+            InterfaceItem(name="train", kind="function", signature="def train(cfg: Config) -> M")
+        ],
     )
     drift = detect_drift(spec, entry)
     assert drift.missing == ["Model"]

@@ -9,9 +9,10 @@ from repowright.artifacts.drift import Drift
 from repowright.artifacts.memory import MemoryEntry
 
 
-def _params(signature: str) -> list[str] | None:
-    """Parameter names of a `def name(...)` signature, or None when it is not parseable."""
-    text = signature.strip().removeprefix("async ").split(":", 1)[0] if "def " in signature else ""
+def params(signature: str) -> list[str] | None:
+    """Parameter names of a `def name(...)` signature (annotations and a return type allowed),
+    without `self`/`cls`; None when it is not one that parses."""
+    text = signature.strip().removeprefix("async ").rstrip(":").rstrip()
     if not text.startswith("def "):
         return None
     try:
@@ -36,8 +37,8 @@ def detect_drift(spec: FileSpec, entry: MemoryEntry) -> Drift:
             drift.missing.append(name)
             continue
         planned, real = (
-            _params(symbol.signature),
-            _params(actual[name].signature) if (name in actual) else None,
+            params(symbol.signature),
+            params(actual[name].signature) if (name in actual) else None,
         )
         if planned is not None and real is not None and planned != real:
             drift.changed.append(

@@ -22,7 +22,7 @@ from repowright.generate.events import FileGenerated, FileGenerationFailed, Inte
 from repowright.generate.prompt import PromptInputs, build_messages
 from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
-from repowright.generate.shared import import_shared_classes
+from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
 from repowright.memory.store import MEMORY_FILE, append_entry, entry_for
 from repowright.memory.stubs import stub_functions
@@ -133,7 +133,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
             )
             prompt_tokens, dropped = reply.usage.prompt_tokens, fitted.dropped
             text = tidy(path, file_body(path, reply.text), project_modules)
-            text = import_shared_classes(path, text, memory)
+            text = import_shared(path, text, memory, spec.dependencies)
             problem = unusable(path, text, reply.finish_reason)
             if problem and is_test_file(path) and (trimmed := whole_tests(text)):
                 text, problem = trimmed, ""

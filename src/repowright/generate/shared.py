@@ -6,35 +6,58 @@ that name: the parser raises one, `calc/__init__.py` exports the other, and ever
 `pytest.raises(CalcError)` fails although the code looks right. When a file being written
 defines a class that a project module already written defines (CodeMem knows which), that
 module's class is imported instead — unless the module imports this file (a cycle).
+
+The same holds for a function that a module this file depends on defines with the same
+parameters: infix's parser imported `Token` from `calc.lexer` but wrote its own
+`tokenize(text)`, so the package had two tokenizers and fixing the lexer left `evaluate`
+broken. A function with other parameters is a different function and stays.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 
 from repowright.artifacts.memory import MemoryEntry
 from repowright.blueprint.deliverables import is_test_file
+from repowright.generate.drift import params
 from repowright.generate.prompt import module_name
 
 
-def import_shared_classes(path: str, text: str, memory: dict[str, MemoryEntry]) -> str:
-    """`text` with each top-level class already defined by another written module replaced by
-    an import of that module's class."""
+def import_shared(
+    path: str, text: str, memory: dict[str, MemoryEntry], uses: Collection[str] = ()
+) -> str:
+    """`text` with each top-level class already defined by another written module, and each
+    function defined with the same parameters by a module it `uses`, replaced by an import."""
     if not path.endswith(".py") or is_test_file(path):
         return text
     try:
         tree = ast.parse(text)
     except SyntaxError:
         return text
-    homes: dict[str, str] = {}
+    classes: dict[str, str] = {}
+    functions: dict[str, tuple[str, list[str] | None]] = {}
     for entry in memory.values():
         if entry.path == path or is_test_file(entry.path) or path in entry.depends_on:
             continue
         module = module_name(entry.path) if entry.path.endswith(".py") else ""
         for item in entry.interface if module else []:
             if item.kind == "class":
-                homes.setdefault(item.name, module)
-    dropped = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in homes]
+                classes.setdefault(item.name, module)
+            elif item.kind == "function" and entry.path in uses:
+                functions.setdefault(item.name, (module, params(item.signature)))
+    homes: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            homes[node.name] = classes[node.name]
+        elif isinstance(node, ast.FunctionDef) and node.name in functions:
+            module, wanted = functions[node.name]
+            own = params(f"def {node.name}({ast.unparse(node.args)})")
+            if wanted is not None and wanted == own:
+                homes[node.name] = module
+    dropped = [
+        n for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef) and n.name in homes
+    ]
     if not dropped:
         return text
     lines = text.splitlines()

@@ -37,7 +37,7 @@ from repowright.documents import Document
 from repowright.fsio import atomic_write
 from repowright.generate.body import at_most_tests, file_body, unusable
 from repowright.generate.prompt import import_line
-from repowright.generate.shared import import_shared_classes
+from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
 from repowright.prompts import chat
@@ -242,7 +242,8 @@ class Rewriter:
                     why = _parse_error(text) or f"the reply does not define {', '.join(only)}"
                     continue
                 text = spliced
-            text = import_shared_classes(path, tidy(path, text, self.own), entries)
+            uses = entries[path].depends_on if path in entries else []
+            text = import_shared(path, tidy(path, text, self.own), entries, uses)
             if is_test_file(path):
                 text = at_most_tests(text)
             why = self._problem(path, text, current, reply.finish_reason)
