@@ -86,8 +86,8 @@ async def test_cyclic_plan_is_sent_back_with_the_error_and_repaired(tmp_path) ->
 async def test_references_only_the_informational_parts_make_are_dropped_without_a_round(
     tmp_path,
 ) -> None:
-    """A stage, component or entry point naming no file of the tree (and an empty dependency)
-    changes nothing generation reads: dropped at once, no repair round asked for."""
+    """A stage, component or entry point naming no file of the tree (and an empty or 'None'
+    dependency) changes nothing generation reads: dropped at once, no repair round asked for."""
     sloppy = plan(
         components=[
             {"name": "optimizer", "files": ["tiny_adam/optim.py", "tiny_adam/parser.py"]},
@@ -96,7 +96,7 @@ async def test_references_only_the_informational_parts_make_are_dropped_without_
         plan=[{"name": "Setup", "files": ["setup.sh"]}, {"name": "Code", "files": ["README.md"]}],
         entry_points=["tiny_adam/train.py", "tiny_adam.train.main"],
     )
-    sloppy["files"][2]["dependencies"].append("")
+    sloppy["files"][2]["dependencies"] += ["", "None"]
     model = scripted(concept=[CONCEPTS], algorithm=[ALGORITHMS], plan=[sloppy])
     ctx = make_ctx(tmp_path, model)
     summary = await run_blueprint(ctx)

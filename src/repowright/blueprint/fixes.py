@@ -104,7 +104,7 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
             notes.append(f"merged a second entry of {spec.path!r} into the first")
     bp.files = list(kept.values())
     for spec in bp.files:
-        deps = list(dict.fromkeys(_clean(d) for d in spec.dependencies))
+        deps = list(dict.fromkeys("" if _nothing(d) else _clean(d) for d in spec.dependencies))
         if "" in deps:
             deps.remove("")
             notes.append(f"{spec.path}: dropped an empty dependency")
@@ -117,6 +117,12 @@ def _fix_paths(bp: Blueprint, notes: list[str]) -> None:
     for group in groups:
         group.files = list(dict.fromkeys(_clean(f) for f in group.files))
     bp.verification.reproduce_script = _clean(bp.verification.reproduce_script) or REPRODUCE
+
+
+def _nothing(ref: str) -> bool:
+    """A placeholder for no dependency (graphs' plan listed `'None'`, which cost a repair round
+    of the whole plan)."""
+    return ref.strip().lower() in {"none", "null", "nil", "n/a", "na", "-", "[]"}
 
 
 def _merge(into: FileSpec, other: FileSpec) -> None:
