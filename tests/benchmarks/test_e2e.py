@@ -3,6 +3,7 @@ and score nothing on an empty repository."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from benchmarks import e2e
@@ -30,3 +31,22 @@ def test_ablations_change_one_setting_each() -> None:
     assert list(found) == ["baseline", "memory=none", "fix_rounds=0"]
     assert found["memory=none"].memory == "none" and found["memory=none"].fix_rounds == 3
     assert found["fix_rounds=0"].fix_rounds == 0
+
+
+async def test_a_hanging_test_fails_alone(tmp_path: Path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(e2e.SPECS_DIR / "rle" / "reference", repo)
+    source = (repo / "rle.py").read_text()
+    (repo / "rle.py").write_text(
+        source.replace(
+            "def encode(data: str) -> str:",
+            "def encode(data: str) -> str:\n    while True:\n        pass",
+            1,
+        )
+    )
+    monkeypatch.setattr(
+        e2e, "PER_TEST_TIMEOUT", e2e.PER_TEST_TIMEOUT.replace("alarm(20)", "alarm(1)")
+    )
+    total = await e2e.expected_total("rle")
+    score = await e2e.acceptance(repo, "rle", total)
+    assert 0 < score.passed < total
