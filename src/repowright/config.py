@@ -68,6 +68,9 @@ class Settings(BaseModel):
     )
     smoke_timeout_s: float = Field(default=600.0, gt=0, description="Wall limit of the smoke run.")
     test_timeout_s: float = Field(default=300.0, gt=0, description="Wall limit of the test run.")
+    test_item_timeout_s: int = Field(
+        default=120, gt=0, description="Wall limit of one test function within the test run."
+    )
     sandbox_memory_mb: int | None = Field(
         default=4096, ge=64, description="Address-space limit for generated code (none: off)."
     )

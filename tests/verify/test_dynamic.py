@@ -9,7 +9,7 @@ import repowright
 from repowright.code.python import ProjectIndex
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.sandbox.local import LocalSandbox
-from repowright.verify.dynamic import DynamicConfig, count_failing, run_dynamic
+from repowright.verify.dynamic import DynamicConfig, check_tests, count_failing, run_dynamic
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 
@@ -119,3 +119,18 @@ async def test_failing_tests_are_counted_and_a_file_that_cannot_run_is_none(
     assert await count_failing(sandbox, repo, ["tests/test_x.py"], cfg) == 2
     assert await count_failing(sandbox, repo, ["tests/test_x.py::test_b"], cfg) == 0
     assert await count_failing(sandbox, repo, ["tests/test_broken.py"], cfg) is None
+
+
+async def test_a_test_stuck_in_a_loop_fails_alone_at_the_looping_line(tmp_path: Path) -> None:
+    code = "def spin(n):\n    while n:\n        n = n\n    return n\n"
+    tests = "from loop import spin\n\n\ndef test_spin():\n    assert spin(1) == 1\n\n\n"
+    tests += "def test_zero():\n    assert spin(0) == 0\n"
+    repo = write_repo(tmp_path / "repo", {"loop.py": code, "tests/test_loop.py": tests})
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    cfg = DynamicConfig(test_item_timeout_s=1, test_timeout_s=60)
+    check = await check_tests(sandbox, repo, ["tests/test_loop.py"], cfg)
+    assert check.status == "failed" and "1 failed, 1 passed" in check.detail
+    [found] = check.findings
+    assert (found.file, found.line) in {("loop.py", 2), ("loop.py", 3)}
+    assert "ran over 1 s" in found.message
+    assert await count_failing(sandbox, repo, ["tests/test_loop.py"], cfg) == 1

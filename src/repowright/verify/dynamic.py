@@ -35,6 +35,7 @@ PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 class DynamicConfig:
     import_timeout_s: float = 20.0  # per module
     test_timeout_s: float = 300.0
+    test_item_timeout_s: int = 120  # per test function
     smoke_timeout_s: float = 600.0
     install_timeout_s: float = 1800.0
     memory_mb: int | None = 4096
@@ -182,8 +183,38 @@ FAILED_COUNT = re.compile(r"(\d+) (?:failed|errors?)\b")
 """The counts in pytest's summary line: `2 failed, 5 passed, 1 error in 0.12s`."""
 
 
-def _pytest(sandbox: Sandbox, repo: Path) -> list[str]:
-    cmd = [sandbox.python, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
+RUN_PYTEST = """import signal, sys
+import pytest
+
+seconds = int(sys.argv[1])
+
+
+class Deadline:
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        def expired(signum, frame):
+            raise TimeoutError(f"the test ran over {seconds} s (an endless loop, or too slow)")
+
+        old = signal.signal(signal.SIGALRM, expired)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+
+
+sys.exit(pytest.main(sys.argv[2:], plugins=[Deadline()]))
+"""
+"""pytest with a time limit per test: a test stuck in an endless loop fails alone, with a
+traceback at the looping line, and the others still report (graphs' Dijkstra looped forever
+on one input: the whole run hit its limit with one location, and every candidate a repair
+tried against those tests cost that limit again)."""
+
+
+def _pytest(sandbox: Sandbox, repo: Path, cfg: DynamicConfig) -> list[str]:
+    cmd = [sandbox.python, "-c", RUN_PYTEST, str(cfg.test_item_timeout_s)]
+    cmd += ["-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
     if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
         cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
     return cmd
@@ -196,7 +227,7 @@ async def count_failing(
     sandbox: 0 when all pass, None when pytest could not run them (a collection error, a
     timeout), which is worse than any count."""
     result = await sandbox.run(
-        [*_pytest(sandbox, repo), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
+        [*_pytest(sandbox, repo, cfg), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
     )
     if result.ok:
         return 0
@@ -210,7 +241,7 @@ async def check_tests(
 ) -> Check:
     if not test_files:
         return _dynamic("tests", "skipped", "no tests generated")
-    result = await sandbox.run(_pytest(sandbox, repo), limits=_limits(cfg.test_timeout_s, cfg))
+    result = await sandbox.run(_pytest(sandbox, repo, cfg), limits=_limits(cfg.test_timeout_s, cfg))
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
         return _dynamic("tests", "failed", "pytest timed out", [finding])

@@ -91,6 +91,7 @@ def _blocks(check: Check) -> bool:
 def dynamic_config(settings: Settings) -> DynamicConfig:
     return DynamicConfig(
         test_timeout_s=settings.test_timeout_s,
+        test_item_timeout_s=settings.test_item_timeout_s,
         smoke_timeout_s=settings.smoke_timeout_s,
         memory_mb=settings.sandbox_memory_mb,
         install=settings.sandbox_install,
