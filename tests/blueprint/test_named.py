@@ -101,3 +101,15 @@ def test_a_symbol_is_described_by_the_item_defining_it() -> None:
         "incr": "",
         "reset": "",
     }
+
+
+def test_a_dependency_written_as_a_symbol_becomes_the_file_defining_it() -> None:
+    bp = plan(
+        ("calc/errors.py", []),
+        ("calc/lexer.py", []),
+        ("calc/parser.py", ["CalcError", "Mystery", "evaluate"]),
+    )
+    fixed, notes = autofix_blueprint(bp, document_text=SPEC)
+    deps = fixed.file("calc/parser.py").dependencies
+    assert deps == ["calc/errors.py", "Mystery"]  # an unknown name is left for the planner
+    assert any("'CalcError' -> 'calc/errors.py'" in n for n in notes)

@@ -21,7 +21,7 @@ from repowright.blueprint.deliverables import (
     wire_harness,
     wire_packages,
 )
-from repowright.blueprint.named import wire_named_symbols
+from repowright.blueprint.named import resolve_symbol_dependencies, wire_named_symbols
 from repowright.blueprint.shadowing import fold_shadowing_packages
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.fsio import slugify
@@ -66,6 +66,7 @@ def autofix_blueprint(
     fold_shadowing_packages(bp, document_text, notes)
     add_named_deliverables(bp, document_text, notes)
     wire_named_symbols(bp, document_text, notes)
+    resolve_symbol_dependencies(bp, notes)
     resolve_entry_points(bp, notes)
     wire_packages(bp, notes)
     _fix_required_files(bp, notes)

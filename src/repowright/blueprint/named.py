@@ -104,3 +104,19 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
                     continue  # the home already depends on this file: no cycle
                 spec.dependencies.append(home)
                 notes.append(f"{path}: depends on {home}, which defines `{name}` (the document)")
+
+
+def resolve_symbol_dependencies(bp: Blueprint, notes: list[str]) -> None:
+    """A dependency written as a symbol (`Item`, `OutOfStock`) becomes the file whose interface
+    defines it: inventory's plan named classes as dependencies, and asking the planner again
+    cost a round (266 s) that came back with the same names."""
+    paths = {f.path for f in bp.files}
+    homes = {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
+    for spec in bp.files:
+        kept = []
+        for dep in spec.dependencies:
+            home = homes.get(dep) if dep not in paths else None
+            if home is not None:
+                notes.append(f"{spec.path}: dependency {dep!r} -> {home!r}, which defines it")
+            kept.append(home or dep)
+        spec.dependencies = [d for d in dict.fromkeys(kept) if d != spec.path]
