@@ -40,32 +40,16 @@ from repowright.pipeline.replan import ReplanFinished
 from repowright.pipeline.session import create_run, drive
 from repowright.sandbox.base import Limits
 from repowright.sandbox.local import LocalSandbox
+from repowright.verify.dynamic import RUN_PYTEST
 from repowright.verify.phase import GENERATED
 
 SPECS_DIR = Path(__file__).with_name("specs")
 TEST_FILE = "test_acceptance.py"
 HIDDEN = ".acceptance"
 TEST_TIMEOUT_S = 20
-PER_TEST_TIMEOUT = f"""import signal
-
-import pytest
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    def expired(signum, frame):
-        raise TimeoutError("the test ran over {TEST_TIMEOUT_S} s")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm({TEST_TIMEOUT_S})
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-"""
-"""Each acceptance test fails alone when it hangs: one endless loop (graphs' Dijkstra) used to
-run the whole file into its 300 s limit, and a file that never finished scored 0 of 7."""
+"""Each acceptance test fails alone when it hangs (pytest run as the pipeline runs it, with a
+time limit per test): one endless loop (graphs' Dijkstra) used to run the whole file into its
+300 s limit, and a file that never finished scored 0 of 7."""
 
 
 @dataclass
@@ -115,11 +99,10 @@ async def acceptance(repo: Path, spec: str, expected: int | None = None) -> Scor
     hidden.mkdir(parents=True)
     shutil.copy(SPECS_DIR / spec / TEST_FILE, hidden / TEST_FILE)
     (hidden / "pytest.ini").write_text("[pytest]\n")  # not the generated repo's own config
-    (hidden / "conftest.py").write_text(PER_TEST_TIMEOUT)
     with tempfile.TemporaryDirectory() as state:
         sandbox = LocalSandbox(repo, state_dir=Path(state))
         result = await sandbox.run(
-            [sandbox.python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            [sandbox.python, "-c", RUN_PYTEST, str(TEST_TIMEOUT_S), "-q", "-p", "no:cacheprovider",
              "-c", f"{HIDDEN}/pytest.ini", "--rootdir", ".",
              f"--junitxml={HIDDEN}/junit.xml", f"{HIDDEN}/{TEST_FILE}"],
             limits=Limits(wall_s=300, memory_mb=4096),

@@ -39,6 +39,8 @@ def passages(text: str, paths: list[str]) -> dict[str, str]:
     naming = [[p for p in paths if f"`{p}`" in line] for line in lines]
     found: dict[str, str] = {}
     for i, named in enumerate(naming):
+        if not named:
+            continue
         ends = (j for j in range(i + 1, len(lines)) if set(naming[j]) - set(named))
         block = "\n".join(lines[i : next(ends, len(lines))])
         for path in named:
@@ -59,6 +61,11 @@ def _blocks(passage: str) -> list[str]:
     return [" ".join(b) for b in blocks if b]
 
 
+def _homes(bp: Blueprint) -> dict[str, str]:
+    """The file each planned module-level symbol belongs to."""
+    return {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
+
+
 def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
     """Add the symbols each file's passage defines to its interface, each described by the list
     item or paragraph defining it (what the document requires of it, next to its signature in
@@ -66,7 +73,7 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
     one note per change."""
     sources = [f.path for f in bp.files if f.path.endswith(".py") and not is_test_file(f.path)]
     found = passages(text, sources)
-    homes = {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
+    homes = _homes(bp)
     for path, passage in found.items():
         spec = bp.file(path)
         in_class = False  # `get(key)` after `LRUCache(capacity)` is one of its methods
@@ -111,7 +118,7 @@ def resolve_symbol_dependencies(bp: Blueprint, notes: list[str]) -> None:
     defines it: inventory's plan named classes as dependencies, and asking the planner again
     cost a round (266 s) that came back with the same names."""
     paths = {f.path for f in bp.files}
-    homes = {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}
+    homes = _homes(bp)
     for spec in bp.files:
         kept = []
         for dep in spec.dependencies:

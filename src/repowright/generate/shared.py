@@ -46,27 +46,24 @@ def import_shared(
                 classes.setdefault(item.name, module)
             elif item.kind == "function" and entry.path in uses:
                 functions.setdefault(item.name, (module, params(item.signature)))
-    homes: dict[str, str] = {}
+    homes: dict[ast.ClassDef | ast.FunctionDef, str] = {}  # a definition to drop: its module
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name in classes:
-            homes[node.name] = classes[node.name]
+            homes[node] = classes[node.name]
         elif isinstance(node, ast.FunctionDef) and node.name in functions:
             module, wanted = functions[node.name]
             own = params(f"def {node.name}({ast.unparse(node.args)})")
             if wanted is not None and wanted == own:
-                homes[node.name] = module
-    dropped = [
-        n for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef) and n.name in homes
-    ]
-    if not dropped:
+                homes[node] = module
+    if not homes:
         return text
     lines = text.splitlines()
-    for node in sorted(dropped, key=lambda n: -n.lineno):
+    for node in sorted(homes, key=lambda n: -n.lineno):
         start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
         del lines[start : node.end_lineno]
     by_module: dict[str, list[str]] = {}
-    for node in dropped:
-        by_module.setdefault(homes[node.name], []).append(node.name)
+    for node, module in homes.items():
+        by_module.setdefault(module, []).append(node.name)
     imports = [f"from {m} import {', '.join(names)}" for m, names in by_module.items()]
     at = _after_header(tree)
     lines[at:at] = imports
