@@ -51,3 +51,38 @@ def test_without_the_document_naming_the_module_the_planner_is_told() -> None:
     fixed, _ = autofix_blueprint(plan(), document_text="# Roman numerals\n")
     errors = [e for e in validate_blueprint(fixed) if "same import name" in e]
     assert len(errors) == 1 and errors[0].startswith("files: 'roman.py' and the package 'roman/'")
+
+
+LOGREG = (
+    "# Logistic regression\n\nA NumPy implementation in a module `logreg.py`.\n\n"
+    "**Interface.**\n- `sigmoid(z)` elementwise, stable.\n"
+    "- `class LogisticRegression(lr=0.1)` with `fit(X, y) -> self`.\n"
+)
+
+
+def test_a_module_named_after_a_symbol_the_document_places_elsewhere_is_folded() -> None:
+    files = [
+        FileSpec(path="logreg.py", purpose="model"),
+        FileSpec(
+            path="sigmoid.py",
+            purpose="stable sigmoid",
+            interface=[Symbol(name="sigmoid", kind="function", signature="sigmoid(z)")],
+            dependencies=["logreg.py"],
+        ),
+        FileSpec(path="tests/test_logreg.py", purpose="tests", dependencies=["sigmoid.py"]),
+    ]
+    bp = Blueprint(project_name="logreg", files=files)
+    fixed, notes = autofix_blueprint(bp, document_text=LOGREG)
+    assert "sigmoid.py" not in [f.path for f in fixed.files]
+    module = fixed.file("logreg.py")
+    assert "sigmoid" in [s.name for s in module.interface] and module.dependencies == []
+    assert fixed.file("tests/test_logreg.py").dependencies == ["logreg.py"]
+    assert "folded sigmoid.py into logreg.py: the document defines `sigmoid` there" in notes
+    assert validate_blueprint(fixed) == []
+
+
+def test_a_module_the_document_names_is_kept_whatever_its_name() -> None:
+    text = LOGREG + "- `sigmoid.py` holds the stable logistic function.\n"
+    files = [FileSpec(path="logreg.py", purpose="model"), FileSpec(path="sigmoid.py", purpose="s")]
+    fixed, _ = autofix_blueprint(Blueprint(project_name="logreg", files=files), document_text=text)
+    assert {"logreg.py", "sigmoid.py"} <= {f.path for f in fixed.files}

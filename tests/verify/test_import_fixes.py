@@ -112,3 +112,17 @@ def test_an_undefined_project_name_is_imported_from_its_only_home(tmp_path: Path
     fixes, left = fix_imports(repo, check_lint(repo, ProjectIndex(repo)).findings)
     assert [f.after for f in fixes] == ["from calc.errors import CalcError"] and left == []
     assert check_lint(repo, ProjectIndex(repo)).findings == []
+
+
+def test_of_two_homes_the_module_the_file_imports_from_is_chosen(tmp_path: Path) -> None:
+    files = {
+        "logreg.py": "def sigmoid(z):\n    return z\n\n\nclass LogisticRegression:\n    pass\n",
+        "sigmoid.py": "def sigmoid(z):\n    return -z\n",
+        "tests/test_logreg.py": (
+            "from logreg import LogisticRegression\n\n\n"
+            "def test_sigmoid():\n    assert sigmoid(0) == 0 and LogisticRegression\n"
+        ),
+    }
+    repo = write_repo(tmp_path / "repo", files)
+    fixes, left = fix_imports(repo, check_lint(repo, ProjectIndex(repo)).findings)
+    assert [f.after for f in fixes] == ["from logreg import sigmoid"] and left == []

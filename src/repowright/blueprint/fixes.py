@@ -22,7 +22,7 @@ from repowright.blueprint.deliverables import (
     wire_packages,
 )
 from repowright.blueprint.named import resolve_symbol_dependencies, wire_named_symbols
-from repowright.blueprint.shadowing import fold_shadowing_packages
+from repowright.blueprint.shadowing import fold_shadowing_packages, fold_symbol_modules
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
 from repowright.fsio import slugify
 
@@ -50,7 +50,8 @@ def autofix_blueprint(
     bare versions (`2.0` -> `==2.0`), `*`/`latest`, standard-library modules listed as
     packages, and deliverables `document_text` names but the plan left out (entry points,
     tests), symbols it assigns to a file and the files using them (`blueprint/named.py`), a
-    package shadowing the module file the document names (`blueprint/shadowing.py`),
+    package shadowing the module file the document names or a module named after a symbol the
+    document defines in another (`blueprint/shadowing.py`),
     entry points written as the command that runs them, a package directory without
     `__init__.py`; an `__init__.py` comes after its
     modules, README / reproduce script after the entry points and tests they run
@@ -64,6 +65,7 @@ def autofix_blueprint(
     _fix_paths(bp, notes)
     _resolve_references(bp, notes, item_ids)
     fold_shadowing_packages(bp, document_text, notes)
+    fold_symbol_modules(bp, document_text, notes)
     add_named_deliverables(bp, document_text, notes)
     wire_named_symbols(bp, document_text, notes)
     resolve_symbol_dependencies(bp, notes)

@@ -61,6 +61,17 @@ def _blocks(passage: str) -> list[str]:
     return [" ".join(b) for b in blocks if b]
 
 
+def defined_names(passage: str) -> list[str]:
+    """The module-level names a passage defines (`encode(data)`, `class Item`), in order."""
+    names = []
+    for span in _SPAN.findall(passage):
+        m = _DEFINES.match(span)
+        name = m and (m[2] or m[4])
+        if name and name not in _BUILTINS and name not in names:
+            names.append(name)
+    return names
+
+
 def _homes(bp: Blueprint) -> dict[str, str]:
     """The file each planned module-level symbol belongs to."""
     return {s.name: f.path for f in bp.files for s in f.interface if s.kind != "method"}

@@ -1,4 +1,6 @@
-"""A module and a package with the same import name: `roman.py` beside `roman/`.
+"""Planned files the document places inside another file: folded into it.
+
+A module and a package with the same import name: `roman.py` beside `roman/`.
 
 Python imports the package, so the module is never loaded: a plan for "a Python module
 `roman.py`" that also split its functions into `roman/to_roman.py` and `roman/from_roman.py`
@@ -6,6 +8,12 @@ wrote code no `import roman` reached. When the document names the module file an
 package, the answer is certain: the package's files are folded into the module (their
 interfaces, dependencies and places in the plan). Otherwise it is a violation the planner
 resolves.
+
+A module named after a symbol (`sigmoid.py`) that the document defines in a module it names
+(`logreg.py`, whose interface lists `sigmoid(z)`): the planner gave one function its own file,
+so the code held two `sigmoid`s (only the invented file's was numerically stable) and a test
+using `sigmoid` had two modules to import it from. The invented file is folded into the named
+one.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from __future__ import annotations
 import re
 
 from repowright.artifacts.blueprint import Blueprint, Component, FileSpec, Stage
+from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.named import defined_names, passages
 
 
 def shadowed_modules(paths: set[str]) -> dict[str, list[str]]:
@@ -43,6 +53,24 @@ def fold_shadowing_packages(bp: Blueprint, document_text: str, notes: list[str])
             f"folded {', '.join(members)} into {module}: the package `{prefix}` would shadow "
             f"the module the document names"
         )
+
+
+def fold_symbol_modules(bp: Blueprint, document_text: str, notes: list[str]) -> None:
+    """Fold a module the document never names, named after a symbol the passage of a module
+    it names defines, into that module."""
+    sources = [f.path for f in bp.files if f.path.endswith(".py") and not is_test_file(f.path)]
+    found = passages(document_text, sources)
+    homes: dict[str, str] = {}
+    for path, passage in found.items():
+        for name in defined_names(passage):
+            homes.setdefault(name, path)
+    for path in sources:
+        stem = path.rpartition("/")[2].removesuffix(".py")
+        home = homes.get(stem)
+        if path in found or home is None or home == path or path in bp.entry_points:
+            continue
+        _fold(bp, home, [path])
+        notes.append(f"folded {path} into {home}: the document defines `{stem}` there")
 
 
 def _fold(bp: Blueprint, module: str, members: list[str]) -> None:

@@ -3,9 +3,9 @@
 A name imported from the wrong project module (`from rpn.errors import RPNError` when the
 class lives in `rpn/exceptions.py`) has exactly one right answer when exactly one project
 module defines that name: import it from there. An undefined name that exactly one project
-module defines, a standard-library module (`argparse.ArgumentParser` with no `import
-argparse`), a `typing` name or a conventional alias (`np`, `pd`) has one answer too: import
-it. Small models often fail to
+module defines (or, of several, the one the file already imports from), a standard-library
+module (`argparse.ArgumentParser` with no `import argparse`), a `typing` name or a
+conventional alias (`np`, `pd`) has one answer too: import it. Small models often fail to
 propose even such a one-line edit; anything with more than one candidate is left to the model.
 """
 
@@ -77,6 +77,8 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
     after the file's leading docstring and imports. None for any other name."""
     assert info.tree is not None
     owners = [m for m, mod in index.modules.items() if name in mod.own and mod is not info]
+    if len(owners) > 1:
+        owners = [m for m in owners if m in _imported_from(info.tree)] or owners
     if len(owners) == 1:
         statement = f"from {owners[0]} import {name}"
     elif name in sys.stdlib_module_names or (name == "pytest" and is_test_file(info.path)):
@@ -92,6 +94,14 @@ def _add_import(repo: Path, info: ModuleInfo, name: str, index: ProjectIndex) ->
     source, line = with_import(info.source, info.tree, statement)
     (repo / info.path).write_text(source, encoding="utf-8")
     return Fix(info.path, line, f"undefined name {name}", statement)
+
+
+def _imported_from(tree: ast.Module) -> set[str]:
+    """The absolute modules a file imports names from: of two modules defining a name (an
+    invented `sigmoid.py` beside `logreg.py`), the one a test already imports from is meant."""
+    return {
+        n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module and not n.level
+    }
 
 
 def with_import(source: str, tree: ast.Module, statement: str) -> tuple[str, int]:
