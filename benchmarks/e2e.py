@@ -11,7 +11,12 @@ themselves are checked). The baseline variant uses the run's defaults; each `--a
 KEY=VALUE` adds a variant that changes that one setting, so the table shows what CodeMem, the
 repair loop or CodeRAG each add; "before repair" scores the same run's repository as generation
 left it (`generated/`), which isolates what repair adds without a second, differently sampled
-run. Acceptance tests run with pytest in repowright's sandbox.
+run. Each variant starts with a copy of the baseline's model response cache for the same spec
+(it runs right after it), so a request it shares with the baseline (the blueprint phase: no
+ablated setting changes it) gets the baseline's reply: variants differ in what the ablated
+setting changes, not in a re-sampled plan, and skip the minutes of planning; their calls and
+tokens count only new requests ("cached" counts the others). Acceptance tests run with pytest
+in repowright's sandbox.
 `todo` is the demo's own spec (a link to examples/todo_cli.md): `--specs todo --ablate
 model=local:NAME` compares the embedded models on what `make demo` runs.
 """
@@ -72,6 +77,8 @@ class Row:
     would have ended with), when a re-plan happened."""
     files: int = 0
     calls: int = 0
+    cached: int = 0
+    """Requests answered from the response cache (a variant's share of the baseline's)."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     wall_s: float = 0.0
@@ -143,18 +150,28 @@ async def check_specs(specs: list[str]) -> bool:
     return ok
 
 
-async def run_one(variant: str, settings: Settings, spec: str, out: Path, total: int) -> Row:
+def run_dir(out: Path, variant: str, spec: str) -> Path:
+    return out / re.sub(r"[^\w.=-]", "_", variant) / spec  # no ':' (PATH) in a venv path
+
+
+async def run_one(
+    variant: str, settings: Settings, spec: str, out: Path, total: int, seed: Path | None = None
+) -> Row:
+    """Run the pipeline on `spec` and score it; `seed`: a run whose response cache the new run
+    starts with."""
     start = time.monotonic()
-    run_dir = out / re.sub(r"[^\w.=-]", "_", variant) / spec  # no ':' (PATH) in a venv path
-    shutil.rmtree(run_dir, ignore_errors=True)
+    where = run_dir(out, variant, spec)
+    shutil.rmtree(where, ignore_errors=True)
     try:
-        run = create_run(SPECS_DIR / spec / "spec.md", None, settings, run_dir)
+        run = create_run(SPECS_DIR / spec / "spec.md", None, settings, where)
+        if seed is not None and (seed / "cache").is_dir():
+            shutil.copytree(seed / "cache", run.cache_dir, dirs_exist_ok=True)
         outcome = await drive(run, settings)
     except RepowrightError as exc:
         return Row(variant, spec, f"error: {str(exc)[:60]}", Score(0, total),
                    wall_s=time.monotonic() - start)  # fmt: skip
     except Exception as exc:  # a bug in repowright: recorded, and the other specs still run
-        (run_dir / "crash.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        (where / "crash.txt").write_text(traceback.format_exc(), encoding="utf-8")
         return Row(variant, spec, f"crash: {type(exc).__name__} (crash.txt)", Score(0, total),
                    wall_s=time.monotonic() - start)  # fmt: skip
     wall = time.monotonic() - start
@@ -174,7 +191,8 @@ async def run_one(variant: str, settings: Settings, spec: str, out: Path, total:
         "kept" if e.kept else "undone" for e in run.events if isinstance(e, ReplanFinished)
     )
     return Row(variant, spec, outcome.status, score, before, unplanned, files, t.calls,
-               t.prompt_tokens, t.completion_tokens, wall, roles, replan)  # fmt: skip
+               t.cached_calls, t.prompt_tokens, t.completion_tokens, wall, roles,
+               replan)  # fmt: skip
 
 
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
@@ -191,15 +209,15 @@ def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
 def print_rows(rows: list[Row], model: str) -> None:
     console = Console(width=max(Console().width, 120))
     table = Table(title=f"e2e: {model}")
-    cols = ("variant", "spec", "verdict", "accept", "before repair", "files", "calls", "prompt",
-            "compl", "wall s", "replan")  # fmt: skip
+    cols = ("variant", "spec", "verdict", "accept", "before repair", "files", "calls",
+            "cached", "prompt", "compl", "wall s", "replan")  # fmt: skip
     for col in cols:
         table.add_column(col, justify="right")
     for r in rows:
         before = r.before or r.score
         table.add_row(r.variant, r.spec, r.verdict, f"{r.score.passed}/{r.score.total}",
                       f"{before.passed}/{before.total}", str(r.files), str(r.calls),
-                      str(r.prompt_tokens), str(r.completion_tokens),
+                      str(r.cached), str(r.prompt_tokens), str(r.completion_tokens),
                       f"{r.wall_s:.0f}", _replan_cell(r))  # fmt: skip
     console.print(table)
     summary = Table(title="per variant")
@@ -260,9 +278,11 @@ async def main() -> None:
     chosen = variants(base, args.ablate)
     if args.skip_baseline:
         chosen.pop("baseline")
-    for name, settings in chosen.items():
-        for spec in specs:
-            rows.append(await run_one(name, settings, spec, args.out, totals[spec]))
+    for spec in specs:  # a spec's variants together: a stopped run leaves whole comparisons
+        seed = run_dir(args.out, "baseline", spec)
+        for name, settings in chosen.items():
+            shared = seed if name != "baseline" else None
+            rows.append(await run_one(name, settings, spec, args.out, totals[spec], shared))
             print_rows(rows[-1:], args.model)
     print_rows(rows, args.model)
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from benchmarks import e2e
 from repowright.config import Settings
+from repowright.models.metered import Totals
+from repowright.pipeline.session import RunOutcome
+from repowright.runs.store import RunDir
 
 
 async def test_every_reference_solution_passes_its_acceptance_tests() -> None:
@@ -48,3 +51,23 @@ async def test_a_hanging_test_fails_alone(tmp_path: Path, monkeypatch) -> None:
     total = await e2e.expected_total("rle")
     score = await e2e.acceptance(repo, "rle", total)
     assert 0 < score.passed < total
+
+
+async def test_a_variant_starts_with_the_baseline_response_cache(
+    tmp_path: Path, monkeypatch
+) -> None:
+    seed = e2e.run_dir(tmp_path, "baseline", "rle")
+    (seed / "cache").mkdir(parents=True)
+    (seed / "cache" / "reply.json").write_text("{}")
+    seen: list[str] = []
+
+    async def drive(run: RunDir, settings: Settings) -> RunOutcome:
+        seen.extend(p.name for p in run.cache_dir.rglob("*") if p.is_file())
+        return RunOutcome(run.root, "failed", Totals(cached_calls=3))
+
+    monkeypatch.setattr(e2e, "drive", drive)
+    (tmp_path / "script.json").write_text("[]")
+    settings = Settings(model=f"scripted:{tmp_path / 'script.json'}", memory="none")
+    row = await e2e.run_one("memory=none", settings, "rle", tmp_path, 8, seed)
+    assert seen == ["reply.json"] and row.cached == 3
+    assert e2e.run_dir(tmp_path, "memory=none", "rle").is_dir()
