@@ -134,3 +134,18 @@ async def test_a_test_stuck_in_a_loop_fails_alone_at_the_looping_line(tmp_path: 
     assert (found.file, found.line) in {("loop.py", 2), ("loop.py", 3)}
     assert "ran over 1 s" in found.message
     assert await count_failing(sandbox, repo, ["tests/test_loop.py"], cfg) == 1
+
+
+async def test_the_smoke_is_not_run_into_its_limit_when_a_test_never_ends(tmp_path: Path) -> None:
+    code = "def spin(n):\n    while n:\n        n = n\n    return n\n"
+    files = {
+        "loop.py": code,
+        "tests/test_loop.py": "from loop import spin\n\n\ndef test_spin():\n    spin(1)\n",
+        "reproduce.sh": "#!/usr/bin/env bash\npython -m pytest -q\n",
+    }
+    repo = write_repo(tmp_path / "repo", files)
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    cfg = DynamicConfig(test_item_timeout_s=1, test_timeout_s=60, smoke_timeout_s=600)
+    checks = {c.name: c for c in await run_dynamic(sandbox, repo, ProjectIndex(repo), None, cfg)}
+    assert checks["tests"].status == "failed"
+    assert checks["smoke"].status == "skipped" and "time limit" in checks["smoke"].detail
