@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from repowright.generate.body import at_most_tests, file_body
+from repowright.generate.body import at_most_tests, file_body, without_unstated_messages
 
 CODE = "class RPNError(ValueError):\n    pass\n"
 
@@ -63,3 +63,43 @@ def test_a_test_file_keeps_its_first_eight_tests() -> None:
     assert len(names) == 8 and names[-1] == "def test_aaaaaaaa():"
     assert "@pytest.mark.slow" not in kept and kept.endswith("HELPER = 1\n")
     assert at_most_tests(kept) == kept and at_most_tests("def test_(:\n") == "def test_(:\n"
+
+
+GUESSED = """import pytest
+from calc import CalcError, evaluate
+
+
+def test_division_by_zero():
+    with pytest.raises(CalcError) as excinfo:
+        evaluate("1 / 0")
+    assert str(excinfo.value) == "Division by zero"
+    assert evaluate("2 / 1") == 2
+
+
+def test_capacity():
+    with pytest.raises(ValueError, match="capacity must be positive"):
+        make(0)
+    with pytest.raises(ValueError, match="below 1"):
+        make(0)
+
+
+def test_caught():
+    try:
+        make(-1)
+    except ValueError as e:
+        assert "negative capacity" in str(e)
+"""
+DOC = "Dividing by zero raises `CalcError`. A capacity below 1 raises `ValueError`."
+
+
+def test_checks_of_an_exception_message_the_document_never_states_are_dropped() -> None:
+    out = without_unstated_messages(GUESSED, DOC)
+    assert "Division by zero" not in out and 'evaluate("2 / 1") == 2' in out
+    assert "with pytest.raises(ValueError):\n" in out and 'match="below 1"' in out
+    assert "    except ValueError as e:\n        pass\n" in out
+    compile(out, "test.py", "exec")
+
+
+def test_a_message_the_document_states_is_kept() -> None:
+    doc = DOC + " Its message is `division by zero`."
+    assert 'str(excinfo.value) == "Division by zero"' in without_unstated_messages(GUESSED, doc)

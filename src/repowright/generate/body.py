@@ -93,3 +93,83 @@ def unusable(path: str, text: str, finish_reason: str | None) -> str:
             if at_end or "never closed" in str(exc.msg) or "EOF" in str(exc.msg):
                 return f"the Python source is cut off ({exc.msg})"
     return ""
+
+
+def without_unstated_messages(text: str, document: str) -> str:
+    """Test module `text` without the checks of an exception's message that `document` does
+    not state: asserts on a caught exception holding a string the document never quotes
+    (`assert str(excinfo.value) == "Division by zero"`), and such a `match=` of
+    `pytest.raises`. A document says which exception is raised, rarely its words; a small
+    model's test that guesses them fails against right code, and repair then rewrites the code
+    or the test for the wrong reason (5 of 14 e2e test files did)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    caught: set[str] = set()
+    cuts: list[tuple[int, int, int, int]] = []  # (line, col, end line, end col), 1-based lines
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and node.name:
+            caught.add(node.name)
+        if not isinstance(node, ast.With | ast.AsyncWith):
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if not (isinstance(call, ast.Call) and _is_raises(call.func)):
+                continue
+            if isinstance(item.optional_vars, ast.Name):
+                caught.add(item.optional_vars.id)
+            for i, kw in enumerate(call.keywords):
+                before = call.keywords[i - 1].value if i else call.args[-1] if call.args else None
+                if kw.arg == "match" and before is not None and _unstated(kw.value, document):
+                    end = kw.end_lineno or kw.lineno
+                    cuts.append((before.end_lineno or 0, before.end_col_offset or 0,
+                                 end, kw.end_col_offset or 0))  # fmt: skip
+    asserts = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assert)
+        and _unstated(node, document)
+        and any(isinstance(n, ast.Name) and n.id in caught for n in ast.walk(node))
+    ]
+    emptied = {  # the first of a block's statements when all are cut: it becomes `pass`
+        block[0].lineno
+        for node in ast.walk(tree)
+        for name in ("body", "orelse", "finalbody")
+        if (block := getattr(node, name, None)) and isinstance(block, list)
+        and all(s in asserts for s in block)
+    }  # fmt: skip
+    cuts += [(a.lineno, -1 - (a.lineno in emptied), a.end_lineno or a.lineno, -1) for a in asserts]
+    return _cut(text, cuts) if cuts else text
+
+
+def _cut(text: str, cuts: list[tuple[int, int, int, int]]) -> str:
+    """`text` without the spans of `cuts`; a column of -1: the whole lines, -2: `pass` instead."""
+    lines = text.splitlines(keepends=True)
+    for line, col, end, end_col in sorted(cuts, reverse=True):
+        if col < 0:
+            indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+            lines[line - 1 : end] = [f"{indent}pass\n"] if col == -2 else []
+        else:
+            joined = "".join(lines[line - 1 : end])
+            offset = sum(len(x) for x in lines[line - 1 : end - 1]) + end_col
+            lines[line - 1 : end] = [joined[:col] + joined[offset:]]
+    return "".join(lines)
+
+
+def _is_raises(func: ast.expr) -> bool:
+    return (isinstance(func, ast.Attribute) and func.attr == "raises") or (
+        isinstance(func, ast.Name) and func.id == "raises"
+    )
+
+
+def _unstated(node: ast.AST, document: str) -> bool:
+    """Whether `node` holds a string (two characters or more) that `document` never says."""
+    words = document.lower()
+    return any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and len(n.value.strip()) >= 2
+        and n.value.strip().lower().replace("\\", "") not in words
+        for n in ast.walk(node)
+    )

@@ -16,7 +16,13 @@ from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
 from repowright.code.python import load_memory
 from repowright.fsio import atomic_write
-from repowright.generate.body import at_most_tests, file_body, unusable, whole_tests
+from repowright.generate.body import (
+    at_most_tests,
+    file_body,
+    unusable,
+    whole_tests,
+    without_unstated_messages,
+)
 from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.prompt import PromptInputs, build_messages
@@ -139,6 +145,8 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                 text, problem = trimmed, ""
             if is_test_file(path):
                 text = at_most_tests(text)
+                if doc is not None:
+                    text = without_unstated_messages(text, doc.full_text())
             # A stub is asked again, but the last try is kept: verification reports it.
             stubbed = "" if problem else unfinished(path, text)
             if not problem and (not stubbed or attempts == MAX_ATTEMPTS):

@@ -35,7 +35,12 @@ from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import defined_names
 from repowright.documents import Document
 from repowright.fsio import atomic_write
-from repowright.generate.body import at_most_tests, file_body, unusable
+from repowright.generate.body import (
+    at_most_tests,
+    file_body,
+    unusable,
+    without_unstated_messages,
+)
 from repowright.generate.prompt import import_line
 from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
@@ -246,6 +251,8 @@ class Rewriter:
             text = import_shared(path, tidy(path, text, self.own), entries, uses)
             if is_test_file(path):
                 text = at_most_tests(text)
+                if self.doc is not None:
+                    text = without_unstated_messages(text, self.doc.full_text())
             why = self._problem(path, text, current, reply.finish_reason)
             if why:
                 continue
