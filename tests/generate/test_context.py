@@ -130,3 +130,26 @@ def test_a_code_prompt_lists_each_requirement_under_its_symbol() -> None:
         "- function `encode(s)`\n  - `encode(s)` writes runs\n  - a digit raises `ValueError`."
     )
     assert expected in text[-1].content
+
+
+def test_a_program_prompt_carries_the_document_commands_that_run_it() -> None:
+    from repowright.generate.prompt import PromptInputs, build_messages
+    from tests.blueprint.helpers import document
+
+    spec = (
+        "A Python module `rle.py`.\n\n- `encode(data)` writes runs.\n"
+        "- `python rle.py encode TEXT` and `python rle.py decode TEXT` print the result.\n"
+        "- `python -m other` is another program.\n"
+    )
+    doc = document("RLE", [("RLE", spec)])
+    code = FileSpec(path="rle.py", purpose="codec")
+    tests = FileSpec(path="tests/test_rle.py", purpose="tests")
+    bp = Blueprint(project_name="rle", files=[code, tests])
+
+    def prompt(file: FileSpec) -> str:
+        inputs = PromptInputs(bp, file, "codemem", {}, {}, {}, doc, None, 4000)
+        return build_messages(inputs)[0][-1].content
+
+    wanted = "- `python rle.py encode TEXT` and `python rle.py decode TEXT` print the result."
+    assert wanted in prompt(code) and "python -m other" not in prompt(code).split("program:")[1]
+    assert "runs this file as a program" not in prompt(tests)

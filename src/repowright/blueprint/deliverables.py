@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.blueprint.graph import dependency_graph
 
-_RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
-_RUN_SCRIPT = re.compile(r"\bpython3?\s+((?:[\w-]+/)*[\w-]+\.py)\b")
+RUN_MODULE = re.compile(r"\bpython3?\s+-m\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
+RUN_SCRIPT = re.compile(r"\bpython3?\s+((?:[\w-]+/)*[\w-]+\.py)\b")
 _NAMED_FILE = re.compile(r"`((?:[\w-]+/)*[\w-]+\.py)`")
 _ASKS_FOR_TESTS = re.compile(r"\b(pytest|unit[- ]?tests?|tests? suite|tests)\b", re.IGNORECASE)
 _TESTS_FOR = re.compile(
@@ -44,9 +44,9 @@ def add_named_deliverables(bp: Blueprint, text: str, notes: list[str]) -> None:
     file when the document asks for tests and none is planned; one note per addition."""
     if not text:
         return
-    for module in dict.fromkeys(_RUN_MODULE.findall(text)):
+    for module in dict.fromkeys(RUN_MODULE.findall(text)):
         _add_main(bp, module, notes)
-    for script in dict.fromkeys(_RUN_SCRIPT.findall(text)):
+    for script in dict.fromkeys(RUN_SCRIPT.findall(text)):
         if script not in {f.path for f in bp.files} and not script.startswith("test"):
             _add(bp, script, f"Command-line script: `python {script}` as the document describes.",
                  notes)  # fmt: skip
@@ -87,8 +87,8 @@ def resolve_entry_points(bp: Blueprint, notes: list[str]) -> None:
     for entry in bp.entry_points:
         target = entry
         if entry not in paths:
-            wanted = list(_RUN_SCRIPT.findall(entry))
-            for module in _RUN_MODULE.findall(entry):
+            wanted = list(RUN_SCRIPT.findall(entry))
+            for module in RUN_MODULE.findall(entry):
                 package = module.replace(".", "/")
                 wanted += [f"{package}/__main__.py", f"{package}.py"]
             found = [f"{root}{w}" for w in wanted for root in _SOURCE_ROOTS]

@@ -17,7 +17,7 @@ import builtins
 import re
 
 from repowright.artifacts.blueprint import Blueprint, Symbol
-from repowright.blueprint.deliverables import closure, is_test_file
+from repowright.blueprint.deliverables import RUN_MODULE, RUN_SCRIPT, closure, is_test_file
 
 _SPAN = re.compile(r"`([^`\n]+)`")
 _DEFINES = re.compile(r"^(?:(class)\s+([A-Za-z_]\w*)\b|()([A-Za-z_]\w*)\s*\()")
@@ -70,6 +70,17 @@ def defined_names(passage: str) -> list[str]:
         if name and name not in _BUILTINS and name not in names:
             names.append(name)
     return names
+
+
+def commands(text: str, path: str, module: str) -> list[str]:
+    """The document's list items and paragraphs that run `path` (importable as `module`) as a
+    program: `python rle.py encode TEXT` ... print the result. A small coder wrote rle.py's
+    functions and no command line at all, with the commands only somewhere in the document."""
+    out = []
+    for block in _blocks(text):
+        if path in RUN_SCRIPT.findall(block) or (module and module in RUN_MODULE.findall(block)):
+            out.append(block)
+    return out
 
 
 def _homes(bp: Blueprint) -> dict[str, str]:

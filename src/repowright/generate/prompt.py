@@ -16,6 +16,7 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.artifacts.drift import Drift
 from repowright.artifacts.memory import MemoryEntry
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.named import commands
 from repowright.documents import Document
 from repowright.generate.context import FileContext
 from repowright.models.base import Message
@@ -168,6 +169,9 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
         drift=[d for p, d in inp.drift.items() if p in dep_paths and d.any],
         segments=ctx.values("segments"),
         references=(ctx.values("references") or [""])[0],
+        commands=commands(inp.doc.full_text(), inp.spec.path, module_name(inp.spec.path))
+        if inp.doc is not None and kind == "python"  # a __main__.py calls another file's CLI
+        else [],
         retry_note=inp.retry_note,
     )
     return messages, ctx
