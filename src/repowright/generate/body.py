@@ -8,8 +8,10 @@ module or a shell script; a Markdown file keeps its own fences and only loses a 
 from __future__ import annotations
 
 import ast
+import re
 
 FENCE = "```"
+_QUOTED = re.compile(r"`([^`]+)`|\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d")
 
 
 def file_body(path: str, text: str) -> str:
@@ -164,12 +166,14 @@ def _is_raises(func: ast.expr) -> bool:
 
 
 def _unstated(node: ast.AST, document: str) -> bool:
-    """Whether `node` holds a string (two characters or more) that `document` never says."""
-    words = document.lower()
+    """Whether `node` holds a string (two characters or more) that no quoted span of `document`
+    (backticks or double quotes) contains: words the document uses to describe a failure
+    ("division by zero raises `CalcError`") are not the message it promises."""
+    quoted = [" ".join("".join(q).lower().split()) for q in _QUOTED.findall(document)]
     return any(
         isinstance(n, ast.Constant)
         and isinstance(n.value, str)
         and len(n.value.strip()) >= 2
-        and n.value.strip().lower().replace("\\", "") not in words
+        and not any(" ".join(n.value.lower().split()) in q for q in quoted)
         for n in ast.walk(node)
     )
