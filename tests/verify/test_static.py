@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.artifacts.blueprint import Package
+from repowright.artifacts.blueprint import Blueprint, Package
 from repowright.artifacts.drift import Drift
 from repowright.code.python import ProjectIndex
 from repowright.verify.static import (
@@ -182,3 +182,19 @@ def test_a_function_left_without_code_fails(tmp_path: Path) -> None:
     check = check_stubs(ProjectIndex(repo))
     assert check.status == "failed"
     assert messages(check)[0].startswith("mini/calc.py:1 `evaluate` has no implementation")
+
+
+def test_a_program_without_a_main_block_fails(tmp_path: Path) -> None:
+    code = "def encode(text):\n    return text\n"
+    files = {
+        "rle.py": code,
+        "cli.py": code + '\n\nif "__main__" == __name__:\n    print(encode("a"))\n',
+        "run.py": code + "\n\nprint(encode('a'))\n",
+        "pkg/__init__.py": "",
+        "pkg/__main__.py": code,
+    }
+    repo = write_repo(tmp_path / "repo", files)
+    bp = Blueprint(project_name="p", files=[], entry_points=[*files, "reproduce.sh"])
+    check = check_stubs(ProjectIndex(repo), bp)
+    assert [(f.file, f.code) for f in check.findings] == [("rle.py", "no-main")]
+    assert 'no `if __name__ == "__main__":` block' in check.findings[0].message

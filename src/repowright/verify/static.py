@@ -156,10 +156,11 @@ def check_cross_imports(index: ProjectIndex) -> Check:
     return _check("cross_imports", findings, f"project imports of {len(index.by_path)} files")
 
 
-def check_stubs(index: ProjectIndex) -> Check:
+def check_stubs(index: ProjectIndex, blueprint: Blueprint | None = None) -> Check:
     """Code that is not there: functions declared without code (the module imports, the call
-    returns None) and methods a class calls on itself but never defines. Not gating: the
-    rest of the code still runs, and the tests say what else fails."""
+    returns None), methods a class calls on itself but never defines, and a module the plan
+    runs as a program without a `__main__` block. Not gating: the rest of the code still runs,
+    and the tests say what else fails."""
     findings = [
         Finding(
             file=info.path,
@@ -177,7 +178,39 @@ def check_stubs(index: ProjectIndex) -> Check:
     findings += [
         f for info in index.by_path.values() if info.tree for f in member_findings(info, bases)
     ]
+    findings += _programs_without_main(index, blueprint.entry_points if blueprint else [])
     return _check("stubs", findings, f"function bodies in {len(index.by_path)} files")
+
+
+def _programs_without_main(index: ProjectIndex, entry_points: list[str]) -> list[Finding]:
+    """Entry points (not a package's `__main__.py`, which runs whole) with no `if __name__ ==
+    "__main__":` block: `python rle.py encode aab` printed nothing and exited 0, so a smoke
+    that only ran it passed, and nothing told repair that rle.py had no command line."""
+    out = []
+    for path in entry_points:
+        info = index.by_path.get(path)
+        if info is None or info.tree is None or path.endswith(("__main__.py", "__init__.py")):
+            continue
+        if not any(_runs_something(node) for node in info.tree.body):
+            message = (
+                f'{path} is run as a program but has no `if __name__ == "__main__":` block, '
+                "so running it does nothing: add the command line the document describes"
+            )
+            out.append(Finding(file=path, message=message, check="stubs", code="no-main"))
+    return out
+
+
+def _runs_something(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":` (either side of the comparison), or a call at module level
+    (a script that runs `main()` unguarded)."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        return True
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = {n.id for n in sides if isinstance(n, ast.Name)}
+    values = {n.value for n in sides if isinstance(n, ast.Constant)}
+    return names == {"__name__"} and values == {"__main__"}
 
 
 def check_call_arity(index: ProjectIndex) -> Check:
@@ -270,7 +303,7 @@ def run_static(
         check_lint(repo, index),
         check_cross_imports(index),
         check_call_arity(index),
-        check_stubs(index),
+        check_stubs(index, blueprint),
         check_requirements(repo, index, blueprint),
         check_drift(drift),
     ]
