@@ -35,10 +35,13 @@ from repowright.verify.rewrite import (
     Blame,
     Rewriter,
     TestProbe,
+    count,
+    failing_test_files,
     short_enough,
 )
 
 EXCERPT_LINES = 40
+NO_EDIT_BETTER = "the edits made no fewer of the failing tests fail: undone"
 FREE_ROUNDS = 5
 """Rounds fixed without the model (an import, an attribute set on every path) cost seconds, so
 they do not use up the fix rounds; this bounds them."""
@@ -128,6 +131,9 @@ class Repairer:
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
+        probe = failing_test_files(findings) if self.count_failing is not None else []
+        before = Snapshot.take(self.repo, [], round_no) if probe else None
+        failing = count(await self.count_failing(probe)) if self.count_failing and probe else 0
         near: dict[str, list[int]] = {}
         for f in findings:
             if f.file and f.line:
@@ -158,6 +164,17 @@ class Repairer:
                 break
             results += [apply(e) for e in plan.edits]
         record.edits += [_edit_record(r) for r in results]
+        if (
+            before is not None
+            and self.count_failing
+            and any(r.ok for r in results)
+            and count(await self.count_failing(probe)) >= failing
+        ):
+            # rle's edit turned decode's errors into wrong answers, as many of its tests
+            # failing as before, and broke acceptance tests those did not cover
+            before.restore(self.repo)
+            for edit in record.edits:
+                edit.ok, edit.error = False, edit.error or NO_EDIT_BETTER
         return record
 
     async def _rewrite(self, findings: list[Finding], record: RoundRecord) -> bool:
@@ -355,7 +372,9 @@ async def _rounds(
         records.append(record)
         if not record.applied:
             on_round(record)
-            return LoopOutcome(checks, fixed, records, "the model proposed no applicable edit")
+            undone = any(e.error == NO_EDIT_BETTER for e in record.edits)
+            why = NO_EDIT_BETTER if undone else "the model proposed no applicable edit"
+            return LoopOutcome(checks, fixed, records, why)
         before = {f.key(): f for f in failing}
         checks = await verify()
         record.snapshot = Snapshot.take(repairer.repo, checks, round_no)

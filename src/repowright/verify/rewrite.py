@@ -230,7 +230,7 @@ class Rewriter:
         why = ""
         run = self.count_failing
         probe = _probe(path, only, found) if run is not None else []
-        before = _count(await run(probe)) if run is not None and probe else math.inf
+        before = count(await run(probe)) if run is not None and probe else math.inf
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
         samples = TEST_SAMPLES if only and is_test_file(path) else CODE_SAMPLES
         for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
@@ -259,7 +259,7 @@ class Rewriter:
             atomic_write(target, text)
             if run is None or not probe:
                 return ""
-            failing = _count(await run(probe))
+            failing = count(await run(probe))
             if failing == 0:
                 return ""
             if best is None or failing < best[0]:
@@ -362,8 +362,16 @@ def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
     failing test, those tests' files (so a candidate that breaks their other tests loses)."""
     if only and is_test_file(path):
         return [f"{path}::{name}" for name in only]
+    if not path.endswith(".py") or is_test_file(path):
+        return []
+    return failing_test_files(found)
+
+
+def failing_test_files(found: list[Finding]) -> list[str]:
+    """The test files of the findings when every one of them is a failing test, else []: what
+    a change meant to fix them is run against before it is kept."""
     nodes = [test_node(f) for f in found]
-    if not path.endswith(".py") or is_test_file(path) or not found or None in nodes:
+    if not found or None in nodes:
         return []
     return sorted({node[0] for node in nodes if node is not None})
 
@@ -377,7 +385,7 @@ def _parse_error(text: str) -> str:
     return ""
 
 
-def _count(failing: int | None) -> float:
+def count(failing: int | None) -> float:
     """Failures as a number to compare: tests that could not run count as the most."""
     return math.inf if failing is None else failing
 
