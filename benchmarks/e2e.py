@@ -2,6 +2,7 @@
 
     python benchmarks/e2e.py --model local:qwen-coder-1.5b [--specs rpn,lru]
         [--ablate memory=none] [--ablate fix_rounds=0] [--ablate rag=off] [--out runs/e2e]
+        [--ablate memory=none,fix_rounds=0]
     python benchmarks/e2e.py --check-specs     # acceptance tests against the reference solutions
 
 Each spec in `benchmarks/specs/<id>/` has `spec.md` (all the pipeline is given),
@@ -196,13 +197,20 @@ async def run_one(
 
 
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
+    """The baseline and one variant per `--ablate`: `SETTING=VALUE`, or several joined by
+    commas (`memory=none,fix_rounds=0`: CodeMem's effect on generation alone, without a repair
+    loop that costs a spec ten minutes or more)."""
     out = {"baseline": base}
     for item in ablations:
-        key, _, value = item.partition("=")
-        key = key.replace("-", "_")
-        if key not in Settings.model_fields or not value:
-            raise SystemExit(f"--ablate wants SETTING=VALUE (e.g. memory=none), got {item!r}")
-        out[f"{key}={value}"] = Settings.model_validate({**base.model_dump(), key: value})
+        changes = {}
+        for pair in item.split(","):
+            key, _, value = pair.partition("=")
+            key = key.strip().replace("-", "_")
+            if key not in Settings.model_fields or not value.strip():
+                raise SystemExit(f"--ablate wants SETTING=VALUE (e.g. memory=none), got {item!r}")
+            changes[key] = value.strip()
+        name = ",".join(f"{k}={v}" for k, v in changes.items())
+        out[name] = Settings.model_validate({**base.model_dump(), **changes})
     return out
 
 

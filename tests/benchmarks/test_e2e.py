@@ -34,6 +34,8 @@ def test_ablations_change_one_setting_each() -> None:
     assert list(found) == ["baseline", "memory=none", "fix_rounds=0"]
     assert found["memory=none"].memory == "none" and found["memory=none"].fix_rounds == 3
     assert found["fix_rounds=0"].fix_rounds == 0
+    both = e2e.variants(base, ["memory=none, fix_rounds=0"])["memory=none,fix_rounds=0"]
+    assert (both.memory, both.fix_rounds) == ("none", 0)
 
 
 async def test_a_hanging_test_fails_alone(tmp_path: Path, monkeypatch) -> None:
