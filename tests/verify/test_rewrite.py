@@ -383,3 +383,17 @@ async def test_a_test_rewrite_that_drops_the_documents_examples_is_refused(
     why = await rewriter.rewrite("tests/test_core.py", found, {})
     assert why == "the rewrite drops the document's examples: '12'"
     assert (repo / "tests/test_core.py").read_text() == test
+
+
+async def test_a_test_rewrite_that_checks_nothing_is_refused(tmp_path: Path) -> None:
+    """A test rewritten without its assert passes against any code: not a candidate."""
+    wrong = MINI["tests/test_core.py"].replace("== 3", "== 4")
+    repo, verifier = setup(tmp_path, {**MINI, "tests/test_core.py": wrong})
+    code = MINI["mini/core.py"]
+    idle = fenced("def test_add():\n    add(1, 2)\n")
+    right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
+    model = ScriptedModel([fenced(code)] * 3 + [idle, right])
+    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert "assert add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()

@@ -136,6 +136,31 @@ def splice_functions(source: str, names: list[str], reply: str) -> str | None:
     return out
 
 
+def checking_tests(source: str) -> dict[str, bool]:
+    """Each test function of `source` and whether it checks something: an `assert`, a
+    `pytest.raises` block, or a call of an `assert...` helper (`np.testing.assert_allclose`,
+    `pytest.fail`). A rewrite that leaves a test checking nothing passes against any code."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    return {
+        node.name: any(_checks(n) for n in ast.walk(node))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
+    }
+
+
+def _checks(node: ast.AST) -> bool:
+    if isinstance(node, ast.Assert):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name.startswith("assert") or name in ("raises", "fail", "warns")
+
+
 def document_examples(source: str, document: str) -> set[str]:
     """The string literals of test `source` that `document` quotes (`"IIII"`, `'x'`, a
     backticked `IIII`): what the document gives as examples, which a rewritten test keeps."""

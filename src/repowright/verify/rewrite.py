@@ -49,6 +49,7 @@ from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
     called,
+    checking_tests,
     document_examples,
     failing_functions,
     failing_tests,
@@ -283,6 +284,8 @@ class Rewriter:
             planned = [s.name for s in (spec.interface if spec else []) if s.kind != "method"]
             if lost := [n for n in planned if n in had and n not in defined]:
                 return f"the rewritten file drops planned names: {', '.join(lost)}"
+            if is_test_file(path) and (idle := _emptied(current, text)):
+                return f"the rewrite leaves {', '.join(idle)} checking nothing (no assert)"
             if is_test_file(path) and self.doc is not None:
                 quoted = document_examples(current, self.doc.full_text())
                 if dropped := sorted(quoted - string_literals(text)):
@@ -374,6 +377,12 @@ def failing_test_files(found: list[Finding]) -> list[str]:
     if not found or None in nodes:
         return []
     return sorted({node[0] for node in nodes if node is not None})
+
+
+def _emptied(current: str, text: str) -> list[str]:
+    """Test functions that checked something in `current` and check nothing in `text`."""
+    before, after = checking_tests(current), checking_tests(text)
+    return sorted(n for n, checks in after.items() if not checks and before.get(n))
 
 
 def _parse_error(text: str) -> str:
