@@ -100,6 +100,16 @@ def test_an_empty_search_of_imports_adds_them_under_the_existing_ones(tmp_path: 
     assert text.count("import os") == 1 and "def area" in text
 
 
+def test_an_import_of_what_a_standard_module_lacks_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(MODULE)
+    bad = Edit(file="m.py", search="", replace="from typing import List, int\n")
+    result = apply_edit(tmp_path, bad)
+    assert not result.ok and "typing has no int" in result.error
+    assert (tmp_path / "m.py").read_text() == MODULE
+    good = Edit(file="m.py", search="", replace="from typing import List\nfrom numpyx import y\n")
+    assert apply_edit(tmp_path, good).ok  # a module this process never loaded is left
+
+
 def test_an_empty_search_with_a_complete_file_rewrites_it(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(MODULE)
     whole = MODULE.replace("w * h", "abs(w * h)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -105,6 +106,8 @@ def fill_whole(file: str, text: str, replace: str) -> tuple[str | None, str, str
         if new is None:
             return None, "", "empty SEARCH with a replacement that is not valid Python"
         if new.body and all(isinstance(n, ast.Import | ast.ImportFrom) for n in new.body):
+            if wrong := _not_in_stdlib(new):
+                return None, "", f"the import names what its module does not have: {wrong}"
             return _add_imports(text, replace), "imports added", ""
         old = _parse(text)
         lost = sorted(_defined(old) - _defined(new)) if old is not None else []
@@ -120,6 +123,23 @@ def fill_whole(file: str, text: str, replace: str) -> tuple[str | None, str, str
     if len(replace.strip()) < len(text.strip()) / 2:
         return None, "", "exists and is not empty: give a SEARCH block, or the complete file"
     return _with_newline(replace), "rewritten", ""
+
+
+def _not_in_stdlib(module: ast.Module) -> str:
+    """`from typing import int`: a name a standard-library module does not define ('' when
+    every such import is real). The demo's repair added that line, and the test file stopped
+    collecting. Only standard-library modules this process has loaded are looked at (none is
+    imported to check: `antigravity` opens a browser); other imports are left."""
+    for node in module.body:
+        if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+            continue
+        imported = sys.modules.get(node.module)
+        if imported is None or node.module.partition(".")[0] not in sys.stdlib_module_names:
+            continue
+        for alias in node.names:
+            if alias.name != "*" and not hasattr(imported, alias.name):
+                return f"{node.module} has no {alias.name}"
+    return ""
 
 
 def _parse(source: str) -> ast.Module | None:
