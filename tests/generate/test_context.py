@@ -153,13 +153,3 @@ def test_a_program_prompt_carries_the_document_commands_that_run_it() -> None:
     wanted = "- `python rle.py encode TEXT` and `python rle.py decode TEXT` print the result."
     assert wanted in prompt(code) and "python -m other" not in prompt(code).split("program:")[1]
     assert "runs this file as a program" not in prompt(tests)
-
-
-def test_tests_readme_and_scripts_are_not_listed_as_users() -> None:
-    code = FileSpec(path="rle.py", purpose="codec")
-    harness = [
-        FileSpec(path=p, purpose="x", dependencies=["rle.py"])
-        for p in ("tests/test_rle.py", "README.md", "reproduce.sh", "cli.py")
-    ]
-    bp = Blueprint(project_name="p", files=[code, *harness])
-    assert [f.path for f in planned_dependents(bp, code)] == ["cli.py"]

@@ -45,16 +45,8 @@ class PromptInputs:
 
 
 def planned_dependents(bp: Blueprint, spec: FileSpec) -> list[FileSpec]:
-    """Planned code files that import this one, at most `MAX_DEPENDENTS` (in planned order).
-    Not the tests, README and scripts that use every module: their purposes say nothing about
-    its interface (rle.py's prompt listed all three as users to keep happy; without them the
-    same model wrote a right `decode` and the command line)."""
-    users = [
-        other
-        for other in bp.files
-        if spec.path in other.dependencies and file_kind(other.path) in ("python", "main")
-    ]
-    return users[:MAX_DEPENDENTS]
+    """Planned files that import this one, at most `MAX_DEPENDENTS` (in planned order)."""
+    return [other for other in bp.files if spec.path in other.dependencies][:MAX_DEPENDENTS]
 
 
 def module_name(path: str) -> str:
