@@ -2,7 +2,7 @@
 
     python benchmarks/e2e.py --model local:qwen-coder-1.5b [--specs rpn,lru]
         [--ablate memory=none] [--ablate fix_rounds=0] [--ablate rag=off] [--out runs/e2e]
-        [--ablate memory=none,fix_rounds=0]
+        [--ablate memory=none,fix_rounds=0,replan_rounds=0]
     python benchmarks/e2e.py --check-specs     # acceptance tests against the reference solutions
 
 Each spec in `benchmarks/specs/<id>/` has `spec.md` (all the pipeline is given),
@@ -198,8 +198,8 @@ async def run_one(
 
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
     """The baseline and one variant per `--ablate`: `SETTING=VALUE`, or several joined by
-    commas (`memory=none,fix_rounds=0`: CodeMem's effect on generation alone, without a repair
-    loop that costs a spec ten minutes or more)."""
+    commas (`memory=none,fix_rounds=0,replan_rounds=0`: CodeMem's effect on generation alone,
+    without a repair loop or a re-plan that cost a spec ten minutes or more)."""
     out = {"baseline": base}
     for item in ablations:
         changes = {}
