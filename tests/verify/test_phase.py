@@ -95,21 +95,26 @@ async def test_a_static_error_only_in_tests_does_not_stop_the_code_running(tmp_p
     assert statuses(ctx)["call_arity"] == "failed" and statuses(ctx)["smoke"] == "skipped"
 
 
+STUB = {"mini/later.py": 'def later():\n    """Not written yet."""\n'}
+"""A finding that is not a failing test: edits are then kept without being run against the
+tests, and only the loop's best-state rule can undo them."""
+
+
 async def test_a_repair_that_makes_things_worse_is_undone(tmp_path: Path) -> None:
-    wrong = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    wrong = {**MINI, **STUB, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     worse = {"edits": [{"file": "mini/core.py", "search": "a - b", "replace": "a + c"}]}
     ctx = make_run(tmp_path, wrong, ScriptedModel([worse]), fix_rounds=1, repair="edits")
     summary = await run_verify(ctx)
     verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
     assert (ctx.run.repo / "mini/core.py").read_text() == wrong["mini/core.py"]
     assert "restored as it was before repair" in verdict.stop_reason
-    assert summary["failed_checks"] == ["tests"]  # the checks of the restored files
+    assert summary["failed_checks"] == ["stubs", "tests"]  # the checks of the restored files
 
 
 async def test_a_repair_that_fixes_nothing_is_undone(tmp_path: Path) -> None:
     """The edit changes the code and the same test still fails: what it changed was never
     verified, so the files are put back as they were."""
-    wrong = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    wrong = {**MINI, **STUB, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     same = {"edits": [{"file": "mini/core.py", "search": "a - b", "replace": "a - b - 0"}]}
     ctx = make_run(tmp_path, wrong, ScriptedModel([same]), fix_rounds=1, repair="edits")
     await run_verify(ctx)
