@@ -108,6 +108,7 @@ def without_unstated_messages(text: str, document: str) -> str:
         tree = ast.parse(text)
     except SyntaxError:
         return text
+    quoted = [" ".join("".join(q).lower().split()) for q in _QUOTED.findall(document)]
     caught: set[str] = set()
     cuts: list[tuple[int, int, int, int]] = []  # (line, col, end line, end col), 1-based lines
     for node in ast.walk(tree):
@@ -123,7 +124,7 @@ def without_unstated_messages(text: str, document: str) -> str:
                 caught.add(item.optional_vars.id)
             for i, kw in enumerate(call.keywords):
                 before = call.keywords[i - 1].value if i else call.args[-1] if call.args else None
-                if kw.arg == "match" and before is not None and _unstated(kw.value, document):
+                if kw.arg == "match" and before is not None and _unstated(kw.value, quoted):
                     end = kw.end_lineno or kw.lineno
                     cuts.append((before.end_lineno or 0, before.end_col_offset or 0,
                                  end, kw.end_col_offset or 0))  # fmt: skip
@@ -131,7 +132,7 @@ def without_unstated_messages(text: str, document: str) -> str:
         node
         for node in ast.walk(tree)
         if isinstance(node, ast.Assert)
-        and _unstated(node, document)
+        and _unstated(node, quoted)
         and any(isinstance(n, ast.Name) and n.id in caught for n in ast.walk(node))
     ]
     emptied = {  # the first of a block's statements when all are cut: it becomes `pass`
@@ -165,11 +166,11 @@ def _is_raises(func: ast.expr) -> bool:
     )
 
 
-def _unstated(node: ast.AST, document: str) -> bool:
-    """Whether `node` holds a string (two characters or more) that no quoted span of `document`
-    (backticks or double quotes) contains: words the document uses to describe a failure
-    ("division by zero raises `CalcError`") are not the message it promises."""
-    quoted = [" ".join("".join(q).lower().split()) for q in _QUOTED.findall(document)]
+def _unstated(node: ast.AST, quoted: list[str]) -> bool:
+    """Whether `node` holds a string (two characters or more) that none of the document's
+    `quoted` spans (backticks or double quotes; lower case, spaces collapsed) contains: words
+    it uses to describe a failure ("division by zero raises `CalcError`") are not the message
+    it promises."""
     return any(
         isinstance(n, ast.Constant)
         and isinstance(n.value, str)
