@@ -9,7 +9,7 @@ import repowright
 from repowright.code.python import ProjectIndex
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.sandbox.local import LocalSandbox
-from repowright.verify.dynamic import DynamicConfig, check_tests, count_failing, run_dynamic
+from repowright.verify.dynamic import DynamicConfig, check_tests, probe_failures, run_dynamic
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 
@@ -107,7 +107,7 @@ async def test_a_module_beside_its_package_is_one_import(tmp_path: Path) -> None
     assert status["import"] == ("passed", "2/2 modules imported")
 
 
-async def test_failing_tests_are_counted_and_a_file_that_cannot_run_is_none(
+async def test_failing_tests_are_located_and_a_file_that_cannot_run_is_none(
     tmp_path: Path,
 ) -> None:
     tests = "def test_a():\n    assert 1 == 2\n\n\ndef test_b():\n    pass\n\n\n"
@@ -116,9 +116,13 @@ async def test_failing_tests_are_counted_and_a_file_that_cannot_run_is_none(
     repo = write_repo(tmp_path / "repo", files)
     sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
     cfg = DynamicConfig()
-    assert await count_failing(sandbox, repo, ["tests/test_x.py"], cfg) == 2
-    assert await count_failing(sandbox, repo, ["tests/test_x.py::test_b"], cfg) == 0
-    assert await count_failing(sandbox, repo, ["tests/test_broken.py"], cfg) is None
+    failed = await probe_failures(sandbox, repo, ["tests/test_x.py"], cfg)
+    assert [(f.file, f.line) for f in failed or []] == [
+        ("tests/test_x.py", 2),
+        ("tests/test_x.py", 10),
+    ]
+    assert await probe_failures(sandbox, repo, ["tests/test_x.py::test_b"], cfg) == []
+    assert await probe_failures(sandbox, repo, ["tests/test_broken.py"], cfg) is None
 
 
 async def test_a_test_stuck_in_a_loop_fails_alone_at_the_looping_line(tmp_path: Path) -> None:
@@ -133,7 +137,7 @@ async def test_a_test_stuck_in_a_loop_fails_alone_at_the_looping_line(tmp_path: 
     [found] = check.findings
     assert (found.file, found.line) in {("loop.py", 2), ("loop.py", 3)}
     assert "ran over 1 s" in found.message
-    assert await count_failing(sandbox, repo, ["tests/test_loop.py"], cfg) == 1
+    assert len(await probe_failures(sandbox, repo, ["tests/test_loop.py"], cfg) or []) == 1
 
 
 async def test_the_smoke_is_not_run_into_its_limit_when_a_test_never_ends(tmp_path: Path) -> None:

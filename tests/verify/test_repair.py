@@ -170,7 +170,7 @@ async def test_an_edit_is_kept_only_when_fewer_failing_tests_fail(
     files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
     model = ScriptedModel([edit("mini/core.py", "return a - b", replace)])
-    repairer = Repairer(model, repo, whole=False, count_failing=verifier.count_failing)
+    repairer = Repairer(model, repo, whole=False, probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 3)
     if replace.endswith("+ b"):
         assert outcome.stop_reason == "all checks passed" and outcome.rounds[0].applied == 1

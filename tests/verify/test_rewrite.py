@@ -277,7 +277,7 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     still = fenced(f"def test_add():\n{first}\n")
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
     model = ScriptedModel([fenced(code)] * 3 + [still, right])
-    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
     assert [r.temperature for r in model.requests[3:]] == [0.0, 0.0]
@@ -296,7 +296,7 @@ async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: 
     five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
     fix = edit("tests/test_core.py", "== 4", "== 3")
     model = ScriptedModel([fenced(code)] * 3 + [five, six, six, six, fix])
-    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert len(model.requests) == 8  # three code candidates (unchanged), four test ones, edits
     test_edit = outcome.rounds[0].edits[1]
@@ -312,7 +312,7 @@ async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path)
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
     still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
     model = ScriptedModel([still, still, fenced(FIXED)])
-    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
     assert [r.temperature for r in model.requests] == [0.0, 0.7, 0.7]
@@ -330,7 +330,7 @@ async def test_a_failing_function_is_rewritten_alone(tmp_path: Path) -> None:
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
     reply = fenced(FIXED + sub.replace("a - b", "a * b"))
     model = ScriptedModel([reply])
-    repairer = Repairer(model, repo, blueprint_for(MINI), count_failing=verifier.count_failing)
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
     prompt = model.requests[0].messages[-1].content
@@ -353,7 +353,7 @@ async def rewrite_core(tmp_path: Path, replies: list[str]) -> str:
     found = failing_findings(await verifier.verify())
     model = ScriptedModel([fenced(MINI["mini/core.py"].replace("a + b", r)) for r in replies])
     rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
-    rewriter.count_failing = verifier.count_failing
+    rewriter.probe = verifier.failures
     why = await rewriter.rewrite("mini/core.py", found, {})
     assert len(model.requests) == len(replies)  # each candidate tried
     return why or (repo / "mini/core.py").read_text()
@@ -383,7 +383,7 @@ async def test_a_test_rewrite_that_drops_the_documents_examples_is_refused(
     spec = '# Mini\n\n`add(10, 2)` printed is `"12"`.\n'
     doc = build_document(spec, source="spec.md", kind="markdown")
     rewriter = Rewriter(ScriptedModel([weakened] * 4), repo, blueprint_for(MINI), doc, 12_000)
-    rewriter.count_failing = verifier.count_failing
+    rewriter.probe = verifier.failures
     why = await rewriter.rewrite("tests/test_core.py", found, {})
     assert why == "the rewrite drops the document's examples: '12'"
     assert (repo / "tests/test_core.py").read_text() == test

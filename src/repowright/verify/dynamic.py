@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import shlex
 import time
 from dataclasses import dataclass
@@ -179,10 +178,6 @@ def _import_finding(
     )
 
 
-FAILED_COUNT = re.compile(r"(\d+) (?:failed|errors?)\b")
-"""The counts in pytest's summary line: `2 failed, 5 passed, 1 error in 0.12s`."""
-
-
 RUN_PYTEST = """import signal, sys
 import pytest
 
@@ -222,20 +217,20 @@ def _pytest(sandbox: Sandbox, repo: Path, cfg: DynamicConfig) -> list[str]:
     return cmd
 
 
-async def count_failing(
+async def probe_failures(
     sandbox: Sandbox, repo: Path, nodes: list[str], cfg: DynamicConfig
-) -> int | None:
-    """How many of the pytest node ids (`tests/test_x.py::test_y`, or files) fail, run in the
-    sandbox: 0 when all pass, None when pytest could not run them (a collection error, a
-    timeout), which is worse than any count."""
+) -> list[Finding] | None:
+    """The failures of the pytest node ids (`tests/test_x.py::test_y`, or files), run in the
+    sandbox: [] when all pass, None when pytest could not run them (a collection error, a
+    timeout), which is worse than any failure."""
     result = await sandbox.run(
         [*_pytest(sandbox, repo, cfg), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
     )
     if result.ok:
-        return 0
+        return []
     if result.timed_out or result.returncode != 1:  # 1: some tests failed
         return None
-    return sum(int(n) for n in FAILED_COUNT.findall(_last_line(result))) or None
+    return pytest_findings(result.output, repo) or None
 
 
 async def check_tests(

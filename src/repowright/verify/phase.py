@@ -15,7 +15,7 @@ from typing import Any, Literal
 from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.drift import Drift
 from repowright.artifacts.events import RunEvent
-from repowright.artifacts.verdict import Check, Verdict
+from repowright.artifacts.verdict import Check, Finding, Verdict
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import own_modules
 from repowright.code.python import ProjectIndex, load_memory
@@ -24,7 +24,7 @@ from repowright.runs.context import RunContext
 from repowright.sandbox.base import Sandbox
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.best import Snapshot
-from repowright.verify.dynamic import DynamicConfig, count_failing, run_dynamic
+from repowright.verify.dynamic import DynamicConfig, probe_failures, run_dynamic
 from repowright.verify.repair import Repairer, RoundRecord, repair_loop
 from repowright.verify.static import run_static
 
@@ -70,9 +70,9 @@ class Verifier:
             *await run_dynamic(self.sandbox, self.repo, index, self.blueprint, self.config),
         ]
 
-    async def count_failing(self, nodes: list[str]) -> int | None:
-        """How many of these tests fail now (a rewrite is tried before it is kept)."""
-        return await count_failing(self.sandbox, self.repo, nodes, self.config)
+    async def failures(self, nodes: list[str]) -> list[Finding] | None:
+        """How these tests fail now (a rewrite is tried before it is kept)."""
+        return await probe_failures(self.sandbox, self.repo, nodes, self.config)
 
 
 def _blocks(check: Check) -> bool:
@@ -116,7 +116,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         whole=ctx.settings.repair == "whole",
         doc=run.document(),
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
-        count_failing=verifier.count_failing,
+        probe=verifier.failures,
     )
 
     def on_round(record: RoundRecord) -> None:

@@ -28,6 +28,7 @@ from repowright.verify.cli_fixes import fix_dispatch
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
+from repowright.verify.line_fix import LineFixer
 from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
     MAX_FILES,
@@ -104,7 +105,7 @@ class Repairer:
     """Rewrite short failing files whole rather than asking for edits."""
     doc: Document | None = None
     own: frozenset[str] = frozenset()
-    count_failing: TestProbe | None = None
+    probe: TestProbe | None = None
     """Runs pytest node ids in the sandbox: a rewrite is tried before it is kept."""
     blame: Blame = field(init=False)
 
@@ -126,14 +127,21 @@ class Repairer:
             record.analysis = "fixed deterministically"
             record.model_free = True
             return record
+        if self.whole and self.probe is not None:
+            fixed = await LineFixer(self.model, self.repo, self.probe).fix(findings)
+            if fixed is not None:
+                where = f"{fixed.path}:{fixed.start}"
+                record.analysis = f"rewrote the statement at {where}"
+                record.edits.append(EditRecord(file=fixed.path, ok=True, how=f"statement {where}"))
+                return record
         if self.whole and await self._rewrite(findings, record):
             return record
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
-        probe = failing_test_files(findings) if self.count_failing is not None else []
-        before = Snapshot.take(self.repo, [], round_no) if probe else None
-        failing = count(await self.count_failing(probe)) if self.count_failing and probe else 0
+        nodes = failing_test_files(findings) if self.probe is not None else []
+        before = Snapshot.take(self.repo, [], round_no) if nodes else None
+        failing = count(await self.probe(nodes)) if self.probe and nodes else 0
         near: dict[str, list[int]] = {}
         for f in findings:
             if f.file and f.line:
@@ -166,9 +174,9 @@ class Repairer:
         record.edits += [_edit_record(r) for r in results]
         if (
             before is not None
-            and self.count_failing
+            and self.probe
             and any(r.ok for r in results)
-            and count(await self.count_failing(probe)) >= failing
+            and count(await self.probe(nodes)) >= failing
         ):
             # rle's edit turned decode's errors into wrong answers, as many of its tests
             # failing as before, and broke acceptance tests those did not cover
@@ -191,7 +199,7 @@ class Repairer:
             self.doc,
             self.budget_tokens,
             self.own,
-            self.count_failing,
+            self.probe,
         )
         tried: list[str] = []
         for _ in range(2):

@@ -76,8 +76,8 @@ CODE_SAMPLES = ((0.0, False), (0.7, False), (0.7, True))
 """(temperature, fresh) of the candidates for code that failing tests call: a whole file is a
 longer call than a test function, so fewer; the fresh one is written from the document, its
 interface and the failing tests, without the current code."""
-TestProbe = Callable[[list[str]], Awaitable[int | None]]
-"""How many of these pytest node ids fail now (None: they could not run)."""
+TestProbe = Callable[[list[str]], Awaitable[list[Finding] | None]]
+"""How these pytest node ids fail now ([]: they pass; None: they could not run)."""
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
 NO_BETTER = "no rewrite made fewer of its tests fail"
@@ -208,7 +208,7 @@ class Rewriter:
     doc: Document | None
     budget_tokens: int
     own: frozenset[str] = frozenset()
-    count_failing: TestProbe | None = None
+    probe: TestProbe | None = None
 
     async def rewrite(
         self, path: str, found: list[Finding], entries: dict[str, MemoryEntry]
@@ -229,7 +229,7 @@ class Rewriter:
         )
         context = self.context(path, current, found, entries, only)
         why = ""
-        run = self.count_failing
+        run = self.probe
         probe = _probe(path, only, found) if run is not None else []
         before = count(await run(probe)) if run is not None and probe else math.inf
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
@@ -394,9 +394,9 @@ def _parse_error(text: str) -> str:
     return ""
 
 
-def count(failing: int | None) -> float:
+def count(failing: list[Finding] | None) -> float:
     """Failures as a number to compare: tests that could not run count as the most."""
-    return math.inf if failing is None else failing
+    return math.inf if failing is None else len(failing)
 
 
 def _names(source: str) -> set[str]:

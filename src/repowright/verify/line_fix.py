@@ -1,0 +1,269 @@
+"""One failing statement rewritten alone, before a whole file is.
+
+When tests fail because a line of project code raises (`if not (y == 0 or y == 1).all():`
+raises numpy's "truth value of an array is ambiguous"), a small model asked for the whole file
+again copies the line back: in a saved logreg run nine whole-file rewrites over three rounds,
+greedy, sampled and written fresh from the document, all kept it. Shown only the function, the
+failing statement and the error, and asked for that statement alone, it replaces it (one of
+three samples was right when measured). Each candidate is run against the failing tests'
+files; one is kept when fewer of them fail, or as many fail but none at the statement any
+more and the first failing line of the file now comes later: the code runs further (the next
+error, a gradient's shape, is the next round's). Of such candidates the one that runs
+furthest wins: a greedy "fix" that made every input invalid raised one line later.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from repowright.artifacts.verdict import Finding
+from repowright.blueprint.deliverables import is_test_file
+from repowright.fsio import atomic_write
+from repowright.generate.body import file_body
+from repowright.models.base import Model, ModelRequest
+from repowright.prompts import chat
+from repowright.verify.edits import safe_path
+from repowright.verify.retest import test_node
+from repowright.verify.rewrite import TestProbe, count, failing_test_files, is_assertion
+
+SAMPLES = (0.0, 0.7, 0.7)
+"""Temperatures of the candidates: a short call each, so several are tried."""
+MAX_LINES = 6
+"""Statements longer than this are left to the whole-file rewrite."""
+CONTEXT_LINES = 8
+"""Lines shown around a failing statement outside any function."""
+RAISED = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)):")
+"""The exception a failing test reports, after its node id."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A statement of project code that failing tests raise at."""
+
+    path: str
+    line: int
+    """The line the tests raise at."""
+    start: int
+    end: int
+    """First and last line to rewrite (the statement, or its header, and what feeds it)."""
+    errors: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the failing tests' files fare with a candidate in place."""
+
+    failing: float
+    at_statement: int
+    first_line: float
+    """The first line of the file a failure is located at now (inf: none in the file)."""
+
+
+def raised_in_code(finding: Finding) -> str:
+    """The `Type: message` of a failing test whose exception was raised in project code, or ''
+    (an assertion, a timeout, a failure located in a test file)."""
+    node = test_node(finding)
+    if node is None or not finding.file or not finding.line or is_assertion(finding):
+        return ""
+    if is_test_file(finding.file) or not finding.file.endswith(".py"):
+        return ""
+    text = finding.message.partition(": ")[2]
+    m = RAISED.match(text)
+    return text if m and m["type"] != "TimeoutError" else ""
+
+
+def statement_span(source: str, line: int) -> tuple[int, int] | None:
+    """The lines of the innermost statement at `line` to rewrite: a simple statement whole, a
+    compound one's header, from the first assignment just before it of a name it reads (a shape
+    error raised at `w -= lr * grad` is made where `grad` is computed); None for a `raise`
+    (raising is what it is for), a definition, or a statement too long to ask for alone."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    around = [
+        node
+        for node in ast.walk(tree)  # outer statements come first: the last is the innermost
+        if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or node.lineno)
+    ]
+    inner = max(reversed(around), key=lambda n: n.lineno, default=None)
+    if inner is None or isinstance(
+        inner, ast.Raise | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    ):
+        return None
+    body = getattr(inner, "body", None)
+    end = body[0].lineno - 1 if isinstance(body, list) and body else inner.end_lineno or line
+    if line > end or end - inner.lineno + 1 > MAX_LINES:
+        return None
+    return _fed_from(tree, inner, end), end
+
+
+def _fed_from(tree: ast.Module, stmt: ast.stmt, end: int) -> int:
+    """The first line of the statements just before `stmt`, in its block, back to the earliest
+    assignment of a name `stmt` reads, within MAX_LINES; `stmt`'s own line when none is."""
+    reads = {
+        n.id
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno <= end
+    }
+    block = next(
+        (
+            value
+            for node in ast.walk(tree)
+            for name in ("body", "orelse", "finalbody")
+            if isinstance(value := getattr(node, name, None), list) and stmt in value
+        ),
+        [],
+    )
+    start = stmt.lineno
+    for sibling in reversed(block[: block.index(stmt)] if stmt in block else []):
+        if end - sibling.lineno + 1 > MAX_LINES:
+            break
+        targets = (
+            sibling.targets if isinstance(sibling, ast.Assign) else [sibling.target]
+            if isinstance(sibling, ast.AugAssign | ast.AnnAssign) else []
+        )  # fmt: skip
+        if any(isinstance(t, ast.Name) and t.id in reads for t in targets):
+            start = sibling.lineno
+    return start
+
+
+def target(repo: Path, findings: list[Finding]) -> Target | None:
+    """The statement the most failing tests raise at, when it can be asked for alone."""
+    groups: dict[tuple[str, int], list[Finding]] = {}
+    for f in findings:
+        if raised_in_code(f) and f.file and f.line:
+            groups.setdefault((f.file, f.line), []).append(f)
+    for (path, line), found in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        try:
+            source = safe_path(repo, path).read_text(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):
+            continue
+        if span := statement_span(source, line):
+            errors = tuple(dict.fromkeys(raised_in_code(f) for f in found))
+            return Target(path, line, span[0], span[1], errors[:3], tuple(found))
+    return None
+
+
+def context(source: str, span: tuple[int, int]) -> str:
+    """The function around the statement (or a few lines either side of it)."""
+    lines = source.splitlines()
+    start, end = span
+    tree = ast.parse(source)
+    funcs = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        and n.lineno <= start
+        and end <= (n.end_lineno or n.lineno)
+    ]
+    if funcs:
+        inner = max(funcs, key=lambda n: n.lineno)
+        shown = lines[inner.lineno - 1 : inner.end_lineno]
+    else:
+        shown = lines[max(0, start - 1 - CONTEXT_LINES) : end + CONTEXT_LINES]
+    return textwrap.dedent("\n".join(shown))
+
+
+def splice(source: str, span: tuple[int, int], reply: str) -> str | None:
+    """`source` with the statement replaced by the reply, indented as it was; None when the
+    result does not parse or changes nothing."""
+    lines = source.splitlines()
+    start, end = span
+    code = textwrap.dedent(reply).strip("\n")
+    if not code.strip():
+        return None
+    old = lines[start - 1]
+    indent = old[: len(old) - len(old.lstrip())]
+    new = [indent + ln if ln.strip() else "" for ln in code.splitlines()]
+    if new == lines[start - 1 : end]:
+        return None
+    text = "\n".join([*lines[: start - 1], *new, *lines[end:]]) + "\n"
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return None
+    return text
+
+
+def outcome(failures: list[Finding] | None, path: str, span: tuple[int, int]) -> Outcome:
+    if failures is None:
+        return Outcome(math.inf, 0, -math.inf)
+    here = [f.line for f in failures if f.file == path and f.line]
+    at = sum(span[0] <= line <= span[1] for line in here)
+    return Outcome(count(failures), at, min(here, default=math.inf))
+
+
+def better(new: Outcome, old: Outcome, end: int) -> bool:
+    """Fewer failing tests, or as many and the code now runs past the statement."""
+    if new.failing < old.failing:
+        return True
+    return new.failing == old.failing and new.at_statement == 0 and new.first_line > end
+
+
+@dataclass
+class LineFixer:
+    """Rewrites the statement failing tests raise at; keeps a candidate only if it helps."""
+
+    model: Model
+    repo: Path
+    probe: TestProbe
+
+    async def fix(self, findings: list[Finding]) -> Target | None:
+        """The statement fixed, or None (nothing to ask for, or no candidate helped: the file
+        is as it was)."""
+        aim = target(self.repo, findings)
+        if aim is None:
+            return None
+        nodes = failing_test_files(list(aim.findings))
+        file = safe_path(self.repo, aim.path)
+        current = file.read_text(encoding="utf-8", errors="replace")
+        span = (aim.start, aim.end)
+        old = outcome(await self.probe(nodes), aim.path, span)
+        if old.failing == math.inf:
+            return None
+        lines = current.splitlines()
+        messages = chat(
+            "verify_line_system",
+            "verify_line_user",
+            path=aim.path,
+            context=context(current, span),
+            statement=textwrap.dedent("\n".join(lines[aim.start - 1 : aim.end])),
+            line=aim.line,
+            start=aim.start,
+            end=aim.end,
+            errors=list(aim.errors),
+        )
+        best: tuple[tuple[float, int, float], str] | None = None
+        seen: set[str] = set()
+        for temperature in SAMPLES:
+            reply = await self.model.complete(
+                ModelRequest(
+                    messages=messages,
+                    temperature=temperature,
+                    max_tokens=200,
+                    tag=f"verify_line:{aim.path}",
+                )
+            )
+            text = splice(current, span, file_body(aim.path, reply.text))
+            if text is None or text in seen:
+                continue
+            seen.add(text)
+            atomic_write(file, text)
+            added = len(text.splitlines()) - len(lines)
+            new_span = (aim.start, aim.end + added)
+            new = outcome(await self.probe(nodes), aim.path, new_span)
+            if better(new, old, new_span[1]):
+                key = (new.failing, new.at_statement, -new.first_line)
+                if best is None or key < best[0]:
+                    best = (key, text)
+                if new.failing == 0:
+                    break
+        atomic_write(file, best[1] if best else current)
+        return aim if best else None

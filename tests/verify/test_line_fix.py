@@ -1,0 +1,125 @@
+"""The failing statement rewritten alone: which statement, how it is spliced, what is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from repowright.artifacts.verdict import Finding
+from repowright.models.scripted import ScriptedModel
+from repowright.verify.line_fix import (
+    MAX_LINES,
+    LineFixer,
+    raised_in_code,
+    splice,
+    statement_span,
+)
+from repowright.verify.repair import Repairer, failing_findings, repair_loop
+from tests.verify.helpers import MINI, blueprint_for
+from tests.verify.test_repair import setup
+from tests.verify.test_rewrite import fenced
+
+CODE = (
+    "def add(a: int, b: int = 0) -> int:\n"
+    "    values = [a, b]\n"
+    "    if (a, b) < 0:\n"
+    '        raise ValueError("negative")\n'
+    "    return sum(values){tail}\n"
+)
+RIGHT = "    if a < 0 or b < 0:\n"
+
+
+def found(message: str, file: str = "mini/core.py", line: int | None = 3) -> Finding:
+    return Finding(file=file, line=line, message=message, check="tests")
+
+
+@pytest.mark.parametrize(
+    ("finding", "raised"),
+    [
+        (found("tests/test_core.py::test_add: TypeError: '<' not supported"), True),
+        (found("tests/test_core.py::test_add: assert 1 == 3"), False),
+        (found("tests/test_core.py::test_add: TimeoutError: the test ran over 20 s"), False),
+        (found("tests/test_core.py::test_add: NameError: x", file="tests/test_core.py"), False),
+        (found("TypeError: '<' not supported"), False),  # not a failing test
+    ],
+)
+def test_only_an_exception_raised_in_project_code_by_a_test_is_a_statement_to_fix(
+    finding: Finding, raised: bool
+) -> None:
+    assert bool(raised_in_code(finding)) is raised
+
+
+def test_the_statement_is_the_innermost_one_and_a_compound_ones_header() -> None:
+    source = CODE.format(tail="")
+    assert statement_span(source, 3) == (3, 3)  # the `if` header, not its body
+    assert statement_span(source, 2) == (2, 2)
+    assert statement_span(source, 4) is None  # a raise does what it is for
+    assert statement_span(source, 1) is None  # a definition
+    long = "x = [\n" + "    1,\n" * 8 + "]\n"
+    assert statement_span(long, 3) is None  # left to the whole-file rewrite
+    assert statement_span("total = (\n    1 +\n    2)\n", 2) == (1, 3)
+
+
+def test_the_assignments_just_before_of_what_the_statement_reads_come_with_it() -> None:
+    """A shape error raised at `w -= lr * grad` is made where `grad` is computed."""
+    step = (
+        "def step(w, X, r):\n    grad = X.T * r\n    lr = 0.1\n    w -= lr * grad\n    return w\n"
+    )
+    assert statement_span(step, 4) == (2, 4)
+    far = step.replace("    lr = 0.1\n", "    lr = 0.1\n" * (MAX_LINES - 1))
+    assert statement_span(far, MAX_LINES + 2) == (3, MAX_LINES + 2)  # within MAX_LINES
+
+
+def test_the_reply_is_indented_as_the_statement_was_and_must_parse() -> None:
+    source = CODE.format(tail="")
+    assert RIGHT in (splice(source, (3, 3), "if a < 0 or b < 0:") or "")
+    assert splice(source, (3, 3), "x = 1") is None  # the `if` body would not parse
+    assert splice(source, (3, 3), "    if (a, b) < 0:\n") is None  # unchanged
+
+
+async def test_a_passing_candidate_is_kept_after_one_that_only_moved_the_error(
+    tmp_path: Path,
+) -> None:
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": CODE.format(tail="")})
+    moved = fenced("if a > 0 or b > 0:\n")  # raises ValueError one line later
+    model = ScriptedModel([moved, fenced(RIGHT.strip() + "\n")])
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert [r.tag for r in model.requests] == ["verify_line:mini/core.py"] * 2
+    assert [r.temperature for r in model.requests] == [0.0, 0.7]
+    prompt = model.requests[0].messages[-1].content
+    assert "if (a, b) < 0:" in prompt and "TypeError" in prompt and "def add" in prompt
+    assert RIGHT in (repo / "mini/core.py").read_text()
+
+
+async def test_of_candidates_that_fail_the_one_that_runs_furthest_is_kept(
+    tmp_path: Path,
+) -> None:
+    """The greedy candidate makes the code raise at the next line, a sample at the last one:
+    the sample is kept (the next round sees the last line's error)."""
+    source = CODE.format(tail=" + values[2]")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": source})
+    findings = failing_findings(await verifier.verify())
+    replies = ["if a > 0 or b > 0:\n", RIGHT.strip() + "\n", "if (a, b) < 0:\n"]
+    model = ScriptedModel([fenced(r) for r in replies])
+    fixed = await LineFixer(model, repo, verifier.failures).fix(findings)
+    assert fixed is not None and (fixed.path, fixed.start) == ("mini/core.py", 3)
+    assert (repo / "mini/core.py").read_text() == source.replace("    if (a, b) < 0:\n", RIGHT)
+
+
+async def test_when_no_candidate_helps_the_file_stays_and_the_whole_file_is_rewritten(
+    tmp_path: Path,
+) -> None:
+    source = CODE.format(tail="")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": source})
+    still = fenced("if (a, b) < 0.0:\n")  # raises the same TypeError
+    whole = fenced(CODE.format(tail="").replace("    if (a, b) < 0:\n", RIGHT))
+    model = ScriptedModel([still, fenced("not python("), still, whole])
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    tags = [r.tag for r in model.requests]
+    assert tags == ["verify_line:mini/core.py"] * 3 + ["verify_rewrite:mini/core.py"]
+    assert RIGHT in (repo / "mini/core.py").read_text()
