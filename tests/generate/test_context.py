@@ -153,3 +153,24 @@ def test_a_program_prompt_carries_the_document_commands_that_run_it() -> None:
     wanted = "- `python rle.py encode TEXT` and `python rle.py decode TEXT` print the result."
     assert wanted in prompt(code) and "python -m other" not in prompt(code).split("program:")[1]
     assert "runs this file as a program" not in prompt(tests)
+
+
+def test_python_files_of_a_document_about_array_code_get_the_array_rules() -> None:
+    from repowright.generate.prompt import PromptInputs, build_messages
+    from tests.blueprint.helpers import document
+
+    code = FileSpec(path="logreg.py", purpose="model")
+    tests = FileSpec(path="tests/test_logreg.py", purpose="tests")
+    readme = FileSpec(path="README.md", purpose="docs")
+    bp = Blueprint(project_name="logreg", files=[code, tests, readme])
+
+    def prompt(file: FileSpec, text: str) -> str:
+        doc = document("LR", [("Method", text)])
+        inputs = PromptInputs(bp, file, "codemem", {}, {}, {}, doc, None, 4000)
+        return build_messages(inputs)[0][-1].content
+
+    numpy = "A minimal NumPy implementation: ∇w = Xᵀ(p − y)/n."
+    rule = "`*` multiplies elementwise"
+    assert rule in prompt(code, numpy) and rule in prompt(tests, numpy)
+    assert rule not in prompt(readme, numpy)
+    assert rule not in prompt(code, "A todo list stored in a JSON file.")

@@ -11,6 +11,7 @@ from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
+from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import splice_functions
 from repowright.verify.rewrite import NO_BETTER, WHOLE_MAX_LINES, Blame, Rewriter
@@ -387,3 +388,14 @@ async def test_a_test_rewrite_that_drops_the_documents_examples_is_refused(
     why = await rewriter.rewrite("tests/test_core.py", found, {})
     assert why == "the rewrite drops the document's examples: '12'"
     assert (repo / "tests/test_core.py").read_text() == test
+
+
+@pytest.mark.parametrize(("spec", "shown"), [("A NumPy `add`.", True), ("An `add`.", False)])
+def test_a_python_rewrite_for_a_document_about_array_code_gets_the_array_rules(
+    tmp_path: Path, spec: str, shown: bool
+) -> None:
+    doc = build_document(f"# Mini\n\n{spec}\n", source="spec.md", kind="markdown")
+    rewriter = Rewriter(ScriptedModel([]), tmp_path, blueprint_for(MINI), doc, 12_000)
+    context = rewriter.context("mini/core.py", MINI["mini/core.py"], [], {})
+    prompt = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=False)
+    assert ("`*` multiplies elementwise" in prompt[-1].content) is shown

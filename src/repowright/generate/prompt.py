@@ -28,6 +28,10 @@ SEGMENT_SHARE = 0.35
 MAX_DEPENDENTS = 12
 """A hub module (config, utils) lists only this many of its planned users."""
 PUBLIC_KINDS = ("function", "class", "constant", "export")
+ARRAYS = re.compile(r"\b(?:numpy|pytorch|torch|jax)\b", re.I)
+"""A document about array code: its Python files get the array rules (a 1.5B model wrote the
+gradient Xᵀ(p − y) as `X.T * (p - y)` and checked labels with `(y == 0 or y == 1).all()`,
+and nine rewrites kept both)."""
 
 
 @dataclass
@@ -93,6 +97,11 @@ def points(text: str) -> list[str]:
             start = i + 1
     found.append(text[start:].strip())
     return [p for p in found if p]
+
+
+def about_arrays(doc: Document | None) -> bool:
+    """Whether the document is about array code (its Python files get the array rules)."""
+    return doc is not None and bool(ARRAYS.search(doc.full_text()))
 
 
 def file_kind(path: str) -> str:
@@ -173,5 +182,6 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
         if inp.doc is not None and kind == "python"  # a __main__.py calls another file's CLI
         else [],
         retry_note=inp.retry_note,
+        arrays=about_arrays(inp.doc),
     )
     return messages, ctx

@@ -31,8 +31,9 @@ from repowright.verify.edits import safe_path
 from repowright.verify.retest import test_node
 from repowright.verify.rewrite import TestProbe, count, failing_test_files, is_assertion
 
-SAMPLES = (0.0, 0.7, 0.7)
-"""Temperatures of the candidates: a short call each, so several are tried."""
+SAMPLES = (0.0, 0.7, 1.0)
+"""Temperatures of the candidates: a short call each, so several are tried (each different:
+the response cache would answer a repeated request with the same reply)."""
 MAX_LINES = 6
 """Statements longer than this are left to the whole-file rewrite."""
 CONTEXT_LINES = 8

@@ -41,7 +41,7 @@ from repowright.generate.body import (
     unusable,
     without_unstated_messages,
 )
-from repowright.generate.prompt import import_line
+from repowright.generate.prompt import about_arrays, import_line
 from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
@@ -351,6 +351,7 @@ class Rewriter:
             "functions": "\n\n\n".join(function_source(self.repo / path, n) for n in only or []),
             "only": only or [],
             "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
+            "arrays": path.endswith(".py") and about_arrays(self.doc),
         }
 
     def _spec(self, path: str) -> FileSpec | None:
