@@ -11,10 +11,18 @@ from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.artifacts.verdict import Finding, Verdict
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
+from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import splice_functions
-from repowright.verify.rewrite import NO_BETTER, WHOLE_MAX_LINES, Blame, Rewriter
+from repowright.verify.rewrite import (
+    NO_BETTER,
+    REPLY_FLOOR,
+    WHOLE_MAX_LINES,
+    Blame,
+    Rewriter,
+    reply_limit,
+)
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
 
@@ -39,6 +47,7 @@ async def test_the_failing_module_is_rewritten_whole(tmp_path: Path) -> None:
     assert [r.tag for r in model.requests] == ["verify_rewrite:mini/core.py"]
     prompt = model.requests[0].messages[-1].content
     assert "return a - b" in prompt  # the current file
+    assert model.requests[0].max_tokens == REPLY_FLOOR  # a runaway reply is cut short
     assert "def test_add():" in prompt  # the failing test's code
     assert "returns the sum of a and b" in prompt  # the document
     assert "tests/test_core.py::test_add" in prompt
@@ -399,3 +408,9 @@ def test_a_python_rewrite_for_a_document_about_array_code_gets_the_array_rules(
     context = rewriter.context("mini/core.py", MINI["mini/core.py"], [], {})
     prompt = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=False)
     assert ("`*` multiplies elementwise" in prompt[-1].content) is shown
+
+
+def test_a_rewrite_may_take_twice_what_it_replaces() -> None:
+    long = "x = 1\n" * 1000
+    assert reply_limit("") == REPLY_FLOOR
+    assert reply_limit(long) == 2 * estimate_tokens(long) > REPLY_FLOOR

@@ -45,6 +45,7 @@ from repowright.generate.prompt import about_arrays, import_line
 from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
+from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
@@ -60,6 +61,8 @@ from repowright.verify.retest import (
     without_functions,
 )
 
+REPLY_FLOOR = 1024
+"""The least a rewrite may take, in tokens (a stub may become a whole function)."""
 WHOLE_MAX_LINES = 200
 """Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""
 MAX_FILES = 2
@@ -238,7 +241,10 @@ class Rewriter:
             messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
             reply = await self.model.complete(
                 ModelRequest(
-                    messages=messages, temperature=temperature, tag=f"verify_rewrite:{path}"
+                    messages=messages,
+                    temperature=temperature,
+                    max_tokens=reply_limit(context["functions"] if only else current),
+                    tag=f"verify_rewrite:{path}",
                 )
             )
             text = file_body(path, reply.text)
@@ -378,6 +384,13 @@ def failing_test_files(found: list[Finding]) -> list[str]:
     if not found or None in nodes:
         return []
     return sorted({node[0] for node in nodes if node is not None})
+
+
+def reply_limit(rewritten: str) -> int:
+    """Tokens a rewrite may take: twice what it replaces, and room for a short file. A sampled
+    test rewrite of logreg ran on to the model's 2048-token default (over 30 minutes on two
+    busy cores) where the functions it replaced had under 300."""
+    return max(REPLY_FLOOR, 2 * estimate_tokens(rewritten))
 
 
 def _emptied(current: str, text: str) -> list[str]:
