@@ -36,6 +36,8 @@ SAMPLES = (0.0, 0.7, 1.0)
 the response cache would answer a repeated request with the same reply)."""
 MAX_LINES = 6
 """Statements longer than this are left to the whole-file rewrite."""
+REPLY_TOKENS = 200
+"""A reply is at most MAX_LINES lines: a longer one is not the statement asked for."""
 CONTEXT_LINES = 8
 """Lines shown around a failing statement outside any function."""
 RAISED = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)):")
@@ -248,7 +250,7 @@ class LineFixer:
                 ModelRequest(
                     messages=messages,
                     temperature=temperature,
-                    max_tokens=200,
+                    max_tokens=REPLY_TOKENS,
                     tag=f"verify_line:{aim.path}",
                 )
             )
