@@ -387,9 +387,9 @@ def failing_test_files(found: list[Finding]) -> list[str]:
 
 
 def reply_limit(rewritten: str) -> int:
-    """Tokens a rewrite may take: twice what it replaces, and room for a short file. A sampled
-    test rewrite of logreg ran on to the model's 2048-token default (over 30 minutes on two
-    busy cores) where the functions it replaced had under 300."""
+    """Tokens a rewrite may take: twice what it replaces, and room for a short file. Without
+    it a looping reply runs on to the model's 2048-token default, minutes on two cores (the
+    limit the generated test files got for the same reason)."""
     return max(REPLY_FLOOR, 2 * estimate_tokens(rewritten))
 
 
