@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from repowright.fsio import append_line, atomic_write
+from repowright.fsio import append_line, atomic_write, read_or_empty
 
 
 def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
@@ -25,3 +25,10 @@ def test_append_line_from_threads_keeps_lines_whole(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert sorted(target.read_text().splitlines()) == sorted(lines)
+
+
+def test_read_or_empty_gives_the_text_or_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"caf\xe9\n")
+    assert read_or_empty(tmp_path / "a.txt") == "caf\ufffd\n"
+    assert read_or_empty(tmp_path / "missing.txt") == ""
+    assert read_or_empty(tmp_path) == ""

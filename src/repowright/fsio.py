@@ -27,6 +27,15 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def read_or_empty(path: Path) -> str:
+    """A text file's content, '' when it cannot be read: for prompts and probes that show
+    what exists and go on without what does not."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def append_line(path: Path, line: str) -> None:
     """Append one line (a newline is added) and fsync it; threads of a process never
     interleave their lines."""

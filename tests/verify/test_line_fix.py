@@ -123,3 +123,19 @@ async def test_when_no_candidate_helps_the_file_stays_and_the_whole_file_is_rewr
     tags = [r.tag for r in model.requests]
     assert tags == ["verify_line:mini/core.py"] * 3 + ["verify_rewrite:mini/core.py"]
     assert RIGHT in (repo / "mini/core.py").read_text()
+
+
+async def test_a_statement_already_asked_for_the_same_way_is_not_asked_again(
+    tmp_path: Path,
+) -> None:
+    """The same prompt would get the same (cached) replies and cost a probe each."""
+    source = CODE.format(tail="")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": source})
+    findings = failing_findings(await verifier.verify())
+    still = fenced("if (a, b) < 0.0:\n")
+    model = ScriptedModel([still, still, still])
+    fixer = LineFixer(model, repo, verifier.failures)
+    assert await fixer.fix(findings) is None
+    assert await fixer.fix(findings) is None
+    assert len(model.requests) == 3
+    assert (repo / "mini/core.py").read_text() == source

@@ -61,15 +61,18 @@ def _blocks(passage: str) -> list[str]:
     return [" ".join(b) for b in blocks if b]
 
 
+def _defines(span: str) -> tuple[re.Match[str], str] | None:
+    """The match and name of a quoted span that defines a symbol (`encode(data)`,
+    `class Item`); None for anything else, builtins included (`len(cache)`)."""
+    m = _DEFINES.match(span)
+    name = m and (m[2] or m[4])
+    return (m, name) if m and name and name not in _BUILTINS else None
+
+
 def defined_names(passage: str) -> list[str]:
     """The module-level names a passage defines (`encode(data)`, `class Item`), in order."""
-    names = []
-    for span in _SPAN.findall(passage):
-        m = _DEFINES.match(span)
-        name = m and (m[2] or m[4])
-        if name and name not in _BUILTINS and name not in names:
-            names.append(name)
-    return names
+    found = (_defines(span) for span in _SPAN.findall(passage))
+    return list(dict.fromkeys(d[1] for d in found if d))
 
 
 def commands(text: str, path: str, module: str) -> list[str]:
@@ -102,10 +105,9 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
         for block in _blocks(passage):
             described = False  # the block describes its first symbol (`fit`, `predict` follow)
             for span in _SPAN.findall(block):
-                m = _DEFINES.match(span)
-                name = m and (m[2] or m[4])
-                if not m or not name or name in _BUILTINS or homes.get(name, path) != path:
+                if (defined := _defines(span)) is None or homes.get(defined[1], path) != path:
                     continue
+                m, name = defined
                 is_class = bool(m[1]) or name[0].isupper()
                 in_class |= is_class and not _EXCEPTION.match(span)
                 kind = "class" if is_class else "method" if in_class else "function"
@@ -124,8 +126,8 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
     for path, passage in found.items():
         spec = bp.file(path)
         for span in _SPAN.findall(passage):
-            m = _NAME.match(span)
-            for name in [m[1]] if m else _TYPE.findall(span):
+            named = _NAME.match(span)
+            for name in [named[1]] if named else _TYPE.findall(span):
                 home = homes.get(name)
                 if home is None or home == path or home in spec.dependencies:
                     continue

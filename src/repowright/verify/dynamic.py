@@ -16,6 +16,7 @@ from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.verdict import Check, CheckStatus, Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import ModuleInfo, ProjectIndex
+from repowright.fsio import read_or_empty
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.verify import import_probe
 from repowright.verify.deps import declared_requirements
@@ -178,7 +179,9 @@ def _import_finding(
     )
 
 
-RUN_PYTEST = """import signal, sys
+OVER_TIME = "the test ran over"
+"""How RUN_PYTEST's failure of a test that ran past its limit begins."""
+RUN_PYTEST = f"""import signal, sys
 import pytest
 
 seconds = int(sys.argv[1])
@@ -188,7 +191,7 @@ class Deadline:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
         def expired(signum, frame):
-            raise TimeoutError(f"the test ran over {seconds} s (an endless loop, or too slow)")
+            raise TimeoutError(f"{OVER_TIME} {{seconds}} s (an endless loop, or too slow)")
 
         old = signal.signal(signal.SIGALRM, expired)
         signal.alarm(seconds)
@@ -205,8 +208,6 @@ sys.exit(pytest.main(sys.argv[2:], plugins=[Deadline()]))
 traceback at the looping line, and the others still report (graphs' Dijkstra looped forever
 on one input: the whole run hit its limit with one location, and every candidate a repair
 tried against those tests cost that limit again)."""
-OVER_TIME = "the test ran over"
-"""How RUN_PYTEST's failure of a test that ran past its limit begins."""
 
 
 def _pytest(sandbox: Sandbox, repo: Path, cfg: DynamicConfig) -> list[str]:
@@ -292,15 +293,8 @@ def _runs_pytest(repo: Path, command: str) -> bool:
     ends, its own pytest, which has no per-test limit, would only run into the smoke's time
     limit (600 s a round) to report what the tests check reported already."""
     scripts = [a for a in command.split() if a.endswith(".sh")]
-    texts = [command, *(_read_text(repo / s) for s in scripts)]
+    texts = [command, *(read_or_empty(repo / s) for s in scripts)]
     return any("pytest" in text for text in texts)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 async def run_dynamic(

@@ -18,18 +18,20 @@ import ast
 import math
 import re
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.fsio import atomic_write
 from repowright.generate.body import file_body
-from repowright.models.base import Model, ModelRequest
+from repowright.models.base import Message, Model, ModelRequest
 from repowright.prompts import chat
+from repowright.verify.blame import is_assertion
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import test_node
-from repowright.verify.rewrite import TestProbe, count, failing_test_files, is_assertion
+from repowright.verify.rewrite import TestProbe, count, failing_test_files
 
 SAMPLES = (0.0, 0.7, 1.0)
 """Temperatures of the candidates: a short call each, so several are tried (each different:
@@ -137,8 +139,8 @@ def _fed_from(tree: ast.Module, stmt: ast.stmt, end: int) -> int:
     return start
 
 
-def target(repo: Path, findings: list[Finding]) -> Target | None:
-    """The statement the most failing tests raise at, when it can be asked for alone."""
+def targets(repo: Path, findings: list[Finding]) -> Iterator[Target]:
+    """Statements failing tests raise at that can be asked for alone, most tests first."""
     groups: dict[tuple[str, int], list[Finding]] = {}
     for f in findings:
         if raised_in_code(f) and f.file and f.line:
@@ -150,8 +152,7 @@ def target(repo: Path, findings: list[Finding]) -> Target | None:
             continue
         if span := statement_span(source, line):
             errors = tuple(dict.fromkeys(raised_in_code(f) for f in found))
-            return Target(path, line, span[0], span[1], errors[:3], tuple(found))
-    return None
+            yield Target(path, line, span[0], span[1], errors[:3], tuple(found))
 
 
 def context(source: str, span: tuple[int, int]) -> str:
@@ -212,37 +213,54 @@ def better(new: Outcome, old: Outcome, end: int) -> bool:
 
 @dataclass
 class LineFixer:
-    """Rewrites the statement failing tests raise at; keeps a candidate only if it helps."""
+    """Rewrites the statement failing tests raise at; keeps a candidate only if it helps.
+
+    One fixer serves a whole repair loop: a prompt it already asked (same function, statement
+    and errors in a later round) would get the same replies back (the response cache answers
+    them) and cost a probe each, so the next statement is asked for instead."""
 
     model: Model
     repo: Path
     probe: TestProbe
+    asked: set[str] = field(default_factory=set)
 
     async def fix(self, findings: list[Finding]) -> Target | None:
-        """The statement fixed, or None (nothing to ask for, or no candidate helped: the file
-        is as it was)."""
-        aim = target(self.repo, findings)
-        if aim is None:
-            return None
-        nodes = failing_test_files(list(aim.findings))
-        file = safe_path(self.repo, aim.path)
-        current = file.read_text(encoding="utf-8", errors="replace")
+        """The statement fixed, or None (nothing new to ask for, or no candidate helped: the
+        file is as it was)."""
+        for aim in targets(self.repo, findings):
+            file = safe_path(self.repo, aim.path)
+            current = file.read_text(encoding="utf-8", errors="replace")
+            messages = self._messages(aim, current)
+            key = repr(messages)
+            if key not in self.asked:
+                self.asked.add(key)
+                return aim if await self._try(aim, file, current, messages) else None
+        return None
+
+    @staticmethod
+    def _messages(aim: Target, current: str) -> list[Message]:
         span = (aim.start, aim.end)
-        old = outcome(await self.probe(nodes), aim.path, span)
-        if old.failing == math.inf:
-            return None
-        lines = current.splitlines()
-        messages = chat(
+        return chat(
             "verify_line_system",
             "verify_line_user",
             path=aim.path,
             context=context(current, span),
-            statement=textwrap.dedent("\n".join(lines[aim.start - 1 : aim.end])),
+            statement=textwrap.dedent("\n".join(current.splitlines()[aim.start - 1 : aim.end])),
             line=aim.line,
             start=aim.start,
             end=aim.end,
             errors=list(aim.errors),
         )
+
+    async def _try(self, aim: Target, file: Path, current: str, messages: list[Message]) -> bool:
+        """Probes the samples; the best that helps is left in place (True), else the file is
+        restored."""
+        nodes = failing_test_files(list(aim.findings))
+        span = (aim.start, aim.end)
+        old = outcome(await self.probe(nodes), aim.path, span)
+        if old.failing == math.inf:
+            return False
+        lines = current.splitlines()
         best: tuple[tuple[float, int, float], str] | None = None
         seen: set[str] = set()
         for temperature in SAMPLES:
@@ -269,4 +287,4 @@ class LineFixer:
                 if new.failing == 0:
                     break
         atomic_write(file, best[1] if best else current)
-        return aim if best else None
+        return best is not None

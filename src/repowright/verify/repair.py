@@ -24,6 +24,7 @@ from repowright.prompts import chat, render
 from repowright.prompts.structured import StructuredOutputError, complete_structured
 from repowright.verify.attr_fixes import fix_partial_init
 from repowright.verify.best import Snapshot, score
+from repowright.verify.blame import Blame
 from repowright.verify.cli_fixes import fix_dispatch
 from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
@@ -33,7 +34,6 @@ from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
     MAX_FILES,
     PASS_ON,
-    Blame,
     Rewriter,
     TestProbe,
     count,
@@ -108,9 +108,11 @@ class Repairer:
     probe: TestProbe | None = None
     """Runs pytest node ids in the sandbox: a rewrite is tried before it is kept."""
     blame: Blame = field(init=False)
+    lines: LineFixer | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.blame = Blame(self.repo)
+        self.lines = LineFixer(self.model, self.repo, self.probe) if self.probe else None
 
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
         fixes, findings = fix_imports(self.repo, findings)
@@ -127,8 +129,8 @@ class Repairer:
             record.analysis = "fixed deterministically"
             record.model_free = True
             return record
-        if self.whole and self.probe is not None:
-            fixed = await LineFixer(self.model, self.repo, self.probe).fix(findings)
+        if self.whole and self.lines is not None:
+            fixed = await self.lines.fix(findings)
             if fixed is not None:
                 where = f"{fixed.path}:{fixed.start}"
                 record.analysis = f"rewrote the statement at {where}"

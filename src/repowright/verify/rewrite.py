@@ -12,19 +12,15 @@ candidate is run at once and the first that makes them pass is kept: a small mod
 rewrite repeats its mistake (roman's `from_roman`, rewritten, still accepted "IIII"), so
 sampled and fresh candidates, written without the failing code, get their turn.
 
-Whom to blame: the file where the error was raised, and when the same failure comes back
-after that file was rewritten (or it came back unchanged), the test that called it; for a
-failed assertion inside a test, first the code under test, then the test itself (a small
-model's test often expects, or passes, what the document never said).
+Whom to blame is `verify/blame.py`.
 """
 
 from __future__ import annotations
 
 import ast
 import math
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +30,7 @@ from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import defined_names
 from repowright.documents import Document
-from repowright.fsio import atomic_write
+from repowright.fsio import atomic_write, read_or_empty
 from repowright.generate.body import (
     at_most_tests,
     file_body,
@@ -49,7 +45,6 @@ from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
-    called,
     checking_tests,
     document_examples,
     failing_functions,
@@ -87,16 +82,6 @@ NO_BETTER = "no rewrite made fewer of its tests fail"
 """The candidates were run and none did better than the file as it is, which stays: roman's
 fresh rewrite fixed `from_roman` and broke `to_roman`, and keeping it cost the next round."""
 PASS_ON = frozenset({UNCHANGED, NO_BETTER})
-SIGNATURE_MISMATCH = re.compile(
-    r"TypeError: (?P<name>\w+)(?:\.__init__)?\(\) (?:takes|missing|got an unexpected)"
-)
-TEST_OUTPUT = re.compile(r"\b\d+ (?:failed|errors?)\b|^(?:FAILED|ERROR) ", re.M)
-"""A script's failure that only reports failing tests: the tests' own findings cover it."""
-
-
-def is_assertion(finding: Finding) -> bool:
-    text = finding.message.partition(": ")[2]
-    return text.startswith(("assert ", "AssertionError", "Failed: DID NOT RAISE"))
 
 
 def function_source(path: Path, name: str) -> str:
@@ -112,82 +97,6 @@ def function_source(path: Path, name: str) -> str:
             lines = source.splitlines()[first_line(node) - 1 : node.end_lineno]
             return "\n".join(lines).strip()
     return ""
-
-
-@dataclass
-class Blame:
-    """Which files to rewrite for a set of findings, remembering earlier rounds' choices."""
-
-    repo: Path
-    tried: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
-
-    def culprits(
-        self, findings: list[Finding], entries: dict[str, MemoryEntry]
-    ) -> dict[str, list[Finding]]:
-        """Files to rewrite, most findings first, each with the findings it is blamed for."""
-        out: dict[str, list[Finding]] = {}
-        for f in findings:
-            path = self._culprit(f, entries)
-            if path is not None:
-                out.setdefault(path, []).append(f)
-        return dict(sorted(out.items(), key=lambda kv: -len(kv[1])))
-
-    def mark(self, path: str, findings: list[Finding]) -> None:
-        """`path` was rewritten for `findings`: if they come back, blame someone else."""
-        for f in findings:
-            self.tried.setdefault(f.key(), set()).add(path)
-
-    def _culprit(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
-        if not f.file:
-            return None
-        if f.file.endswith(".sh") and TEST_OUTPUT.search(f.message):
-            return None
-        if (callee := self._callee(f, entries)) is not None:
-            return callee
-        node = test_node(f)
-        if node is not None and not is_test_file(f.file) and is_test_file(node[0]):
-            # raised in the code under test: the code first, then the test that called it
-            # (it may pass what the document never said the code takes)
-            return node[0] if f.file in self.tried.get(f.key(), set()) else f.file
-        if not is_test_file(f.file) or not is_assertion(f):
-            return f.file
-        tested = [
-            p
-            for p in entries.get(f.file, MemoryEntry(path=f.file, purpose="")).depends_on
-            if p.endswith(".py") and not is_test_file(p)
-        ]
-        before = self.tried.get(f.key(), set())
-        fresh = [p for p in tested if p not in before]
-        # The module defining what the failing test calls first: infix's `evaluate` test
-        # blamed `calc/errors.py` (imported first) and `calc/lexer.py`, six rewrites that
-        # could not help, before the parser.
-        calls = set(called(self.repo / node[0], node[1])) if node else set()
-        fresh.sort(key=lambda p: p not in entries or not defines(entries[p], calls))
-        return fresh[0] if fresh else f.file
-
-    def _callee(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
-        """`CalcError.__init__() takes 1 positional argument but 2 were given` is raised where
-        the call is, but the definition is what disagrees with the document (an exception
-        that takes no message): blame the project file defining it, first."""
-        m = SIGNATURE_MISMATCH.search(f.message)
-        if m is None:
-            return None
-        home = next(
-            (e.path for e in entries.values() for i in e.interface if i.name == m["name"]), None
-        )
-        if home is None or home == f.file or home in self.tried.get(f.key(), set()):
-            return None
-        return home
-
-
-def defines(entry: MemoryEntry, names: set[str]) -> bool:
-    """Whether a module defines (not re-exports) one of `names`: a function, a class or one of
-    its methods."""
-    return any(
-        item.name in names or any(f"def {n}(" in item.signature for n in names)
-        for item in entry.interface
-        if item.kind in ("function", "class")
-    )
 
 
 def short_enough(repo: Path, path: str) -> bool:
@@ -333,9 +242,10 @@ class Rewriter:
         smoke = self.blueprint.verification.smoke_command if self.blueprint else ""
         script = self.blueprint.verification.reproduce_script if self.blueprint else ""
         runs_smoke = any(f.check == "smoke" for f in found) and bool(smoke)
+        shown_script = runs_smoke and script != path
         return {
             "smoke": smoke if runs_smoke else "",
-            "script": _read(self.repo, script) if runs_smoke and script != path else "",
+            "script": read_or_empty(self.repo / script).rstrip() if shown_script else "",
             "project": self.blueprint.project_name if self.blueprint else "",
             "summary": self.blueprint.summary if self.blueprint else "",
             "path": path,
@@ -347,7 +257,7 @@ class Rewriter:
                     "path": d.path,
                     "import": import_line(d),
                     "interface": [i.signature or i.name for i in d.interface],
-                    "source": _read(self.repo, d.path) if shown_source else "",
+                    "source": read_or_empty(self.repo / d.path).rstrip() if shown_source else "",
                 }
                 for d in deps
             ],
@@ -418,10 +328,3 @@ def _names(source: str) -> set[str]:
         return defined_names(ast.parse(source))
     except SyntaxError:
         return set()
-
-
-def _read(repo: Path, path: str) -> str:
-    try:
-        return (repo / path).read_text(encoding="utf-8", errors="replace").rstrip()
-    except OSError:
-        return ""
