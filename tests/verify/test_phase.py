@@ -14,7 +14,7 @@ from repowright.models.scripted import ScriptedModel
 from repowright.runs.context import RunContext
 from repowright.runs.store import RunDir
 from repowright.sandbox.local import LocalSandbox
-from repowright.verify.phase import GENERATED, VerifyRound, run_verify
+from repowright.verify.phase import GENERATED, ProbeRan, VerifyRound, run_verify
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 
@@ -121,3 +121,15 @@ async def test_a_repair_that_fixes_nothing_is_undone(tmp_path: Path) -> None:
     verdict = Verdict.model_validate(ctx.run.read_json("verdict.json"))
     assert (ctx.run.repo / "mini/core.py").read_text() == wrong["mini/core.py"]
     assert "fixed nothing, so it was restored as it was before repair" in verdict.stop_reason
+
+
+async def test_each_probe_of_a_repair_candidate_is_logged_with_its_time(tmp_path: Path) -> None:
+    """A candidate's sandboxed test run can take minutes: the log says where the time went."""
+    wrong = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    right = f"```python\n{MINI['mini/core.py']}```\n"
+    ctx = make_run(tmp_path, wrong, ScriptedModel([right] * 4), fix_rounds=1)
+    summary = await run_verify(ctx)
+    assert summary["verified"]
+    probes = [e for e in ctx.run.events if isinstance(e, ProbeRan)]
+    assert probes and probes[-1].failing == 0 and probes[-1].seconds >= 0
+    assert all(t.startswith("tests/") for e in probes for t in e.tests)

@@ -7,6 +7,7 @@ ran to pass and at least the compile and import checks to have run.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,17 @@ class VerifyRound(RunEvent):
     applied: int
     failed_edits: int
     resolved: int
+
+
+class ProbeRan(RunEvent):
+    """A repair candidate (or the state before it) run against failing tests: each costs a
+    sandboxed pytest run, minutes when tests are slow, so the log says where the time went."""
+
+    type: Literal["probe_ran"] = "probe_ran"
+    tests: list[str]
+    failing: int | None
+    """None: pytest could not run them (a collection error, a timeout)."""
+    seconds: float
 
 
 @dataclass
@@ -106,6 +118,15 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
     sandbox = factory(run.repo)
     blueprint = run.blueprint()
     verifier = Verifier(run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.drift())
+
+    async def probe(nodes: list[str]) -> list[Finding] | None:
+        start = time.monotonic()
+        found = await verifier.failures(nodes)
+        seconds = round(time.monotonic() - start, 1)
+        failing = None if found is None else len(found)
+        run.events.append(ProbeRan(tests=nodes, failing=failing, seconds=seconds))
+        return found
+
     repairer = Repairer(
         model=ctx.model_for("repair"),
         repo=run.repo,
@@ -116,7 +137,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         whole=ctx.settings.repair == "whole",
         doc=run.document(),
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
-        probe=verifier.failures,
+        probe=probe,
     )
 
     def on_round(record: RoundRecord) -> None:
