@@ -7,6 +7,7 @@ from pathlib import Path
 
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.artifacts.verdict import Finding
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.verify.blame import Blame
 
 
@@ -120,3 +121,14 @@ def test_an_error_raised_in_the_code_blames_the_calling_test_once_the_code_was_t
     assert list(blame.culprits([raised], {})) == ["logreg/model.py"]
     blame.mark("logreg/model.py", [raised])
     assert list(blame.culprits([raised], {})) == ["tests/test_model.py"]
+
+
+def test_the_documents_examples_are_never_rewritten_only_the_code(tmp_path: Path) -> None:
+    path = EXAMPLES_PATH
+    entries = {path: MemoryEntry(path=path, purpose="", depends_on=["mini/core.py"])}
+    failed = Finding(file=path, line=5, message=f"{path}::test_add_example_1: assert 1 == 3")
+    blame = Blame(tmp_path)
+    first = blame.culprits([failed], entries)
+    assert list(first) == ["mini/core.py"]
+    blame.mark("mini/core.py", first["mini/core.py"])
+    assert blame.culprits([failed], entries) == {}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.verify.edits import Edit, apply_edit, replace_block, safe_path
 
 SOURCE = (
@@ -137,3 +138,12 @@ def test_an_edit_that_breaks_the_syntax_is_refused(tmp_path: Path) -> None:
     bad = apply_edit(tmp_path, Edit(file="m.py", search="def f(x):", replace="def f(x)"))
     assert not bad.ok and "invalid Python" in bad.error and "unchanged" in bad.error
     assert (tmp_path / "m.py").read_text() == "def f(x):\n    return x\n"
+
+
+def test_the_documents_examples_are_not_edited(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / EXAMPLES_PATH).write_text("def test_x():\n    assert f(1) == 2\n")
+    edit = Edit(file=EXAMPLES_PATH, search="== 2", replace="== 3")
+    result = apply_edit(tmp_path, edit)
+    assert not result.ok and "change the code" in result.error
+    assert "== 2" in (tmp_path / EXAMPLES_PATH).read_text()

@@ -21,6 +21,7 @@ from repowright.blueprint.deliverables import (
     wire_harness,
     wire_packages,
 )
+from repowright.blueprint.examples import add_document_examples
 from repowright.blueprint.named import resolve_symbol_dependencies, wire_named_symbols
 from repowright.blueprint.shadowing import fold_shadowing_packages, fold_symbol_modules
 from repowright.blueprint.validate import PYTHON_VERSION, README, REPRODUCE
@@ -51,7 +52,8 @@ def autofix_blueprint(
     packages, and deliverables `document_text` names but the plan left out (entry points,
     tests), symbols it assigns to a file and the files using them (`blueprint/named.py`), a
     package shadowing the module file the document names or a module named after a symbol the
-    document defines in another (`blueprint/shadowing.py`),
+    document defines in another (`blueprint/shadowing.py`), a test file of the examples the
+    document states (`blueprint/examples.py`),
     entry points written as the command that runs them, a package directory without
     `__init__.py`; an `__init__.py` comes after its
     modules, README / reproduce script after the entry points and tests they run
@@ -68,6 +70,7 @@ def autofix_blueprint(
     fold_symbol_modules(bp, document_text, notes)
     add_named_deliverables(bp, document_text, notes)
     wire_named_symbols(bp, document_text, notes)
+    add_document_examples(bp, document_text, notes)
     resolve_symbol_dependencies(bp, notes)
     resolve_entry_points(bp, notes)
     wire_packages(bp, notes)

@@ -48,7 +48,7 @@ def passages(text: str, paths: list[str]) -> dict[str, str]:
     return found
 
 
-def _blocks(passage: str) -> list[str]:
+def blocks(passage: str) -> list[str]:
     """The passage's list items and paragraphs, each on one line."""
     blocks: list[list[str]] = []
     for line in passage.splitlines():
@@ -61,7 +61,7 @@ def _blocks(passage: str) -> list[str]:
     return [" ".join(b) for b in blocks if b]
 
 
-def _defines(span: str) -> tuple[re.Match[str], str] | None:
+def defined_symbol(span: str) -> tuple[re.Match[str], str] | None:
     """The match and name of a quoted span that defines a symbol (`encode(data)`,
     `class Item`); None for anything else, builtins included (`len(cache)`)."""
     m = _DEFINES.match(span)
@@ -71,7 +71,7 @@ def _defines(span: str) -> tuple[re.Match[str], str] | None:
 
 def defined_names(passage: str) -> list[str]:
     """The module-level names a passage defines (`encode(data)`, `class Item`), in order."""
-    found = (_defines(span) for span in _SPAN.findall(passage))
+    found = (defined_symbol(span) for span in _SPAN.findall(passage))
     return list(dict.fromkeys(d[1] for d in found if d))
 
 
@@ -80,7 +80,7 @@ def commands(text: str, path: str, module: str) -> list[str]:
     program: `python rle.py encode TEXT` ... print the result. A small coder wrote rle.py's
     functions and no command line at all, with the commands only somewhere in the document."""
     out = []
-    for block in _blocks(text):
+    for block in blocks(text):
         if path in RUN_SCRIPT.findall(block) or (module and module in RUN_MODULE.findall(block)):
             out.append(block)
     return out
@@ -102,10 +102,10 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
     for path, passage in found.items():
         spec = bp.file(path)
         in_class = False  # `get(key)` after `LRUCache(capacity)` is one of its methods
-        for block in _blocks(passage):
+        for block in blocks(passage):
             described = False  # the block describes its first symbol (`fit`, `predict` follow)
             for span in _SPAN.findall(block):
-                if (defined := _defines(span)) is None or homes.get(defined[1], path) != path:
+                if (defined := defined_symbol(span)) is None or homes.get(defined[1], path) != path:
                     continue
                 m, name = defined
                 is_class = bool(m[1]) or name[0].isupper()

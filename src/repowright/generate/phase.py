@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.blueprint.fixes import own_modules
 from repowright.blueprint.graph import topological_order
 from repowright.code.python import load_memory
@@ -25,6 +26,7 @@ from repowright.generate.body import (
 )
 from repowright.generate.drift import detect_drift
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
+from repowright.generate.examples import examples_source
 from repowright.generate.prompt import PromptInputs, build_messages
 from repowright.generate.reexport import reexport_source
 from repowright.generate.schedule import run_dag
@@ -96,6 +98,8 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
     async def generate(path: str) -> None:
         spec = bp.file(path)
         own = reexport_source(spec, memory)
+        if path == EXAMPLES_PATH and doc is not None:
+            own = examples_source(bp, doc.full_text())
         references = None
         if ctx.reference_provider is not None and own is None:
             references = await ctx.reference_provider(

@@ -15,6 +15,7 @@ from pathlib import Path
 from repowright.artifacts.memory import MemoryEntry
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.verify.retest import called, test_node
 
 SIGNATURE_MISMATCH = re.compile(
@@ -43,7 +44,7 @@ class Blame:
         out: dict[str, list[Finding]] = {}
         for f in findings:
             path = self._culprit(f, entries)
-            if path is not None:
+            if path is not None and path != EXAMPLES_PATH:  # the document's: never rewritten
                 out.setdefault(path, []).append(f)
         return dict(sorted(out.items(), key=lambda kv: -len(kv[1])))
 

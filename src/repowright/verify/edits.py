@@ -17,7 +17,10 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, Field
 
+from repowright.blueprint.examples import EXAMPLES_PATH
+
 FUZZY_MIN = 0.9
+EXAMPLES_FIXED = "holds the document's own examples: change the code, not this file"
 
 
 class Edit(BaseModel):
@@ -61,6 +64,8 @@ def apply_edit(repo: Path, edit: Edit, near: Collection[int] = ()) -> EditResult
         path = safe_path(repo, edit.file)
     except ValueError as exc:
         return EditResult(edit, False, error=str(exc))
+    if path == safe_path(repo, EXAMPLES_PATH):
+        return EditResult(edit, False, error=f"{EXAMPLES_PATH} {EXAMPLES_FIXED}")
     if not edit.search.strip():
         current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         if current.strip():

@@ -1,0 +1,65 @@
+"""The document's examples: only what reads unambiguously becomes a test."""
+
+from __future__ import annotations
+
+from repowright.artifacts.blueprint import Blueprint, FileSpec
+from repowright.blueprint.examples import EXAMPLES_PATH, Example, find_examples
+from repowright.blueprint.fixes import autofix_blueprint
+from repowright.blueprint.named import wire_named_symbols
+
+SPEC = """# Numerals
+
+A Python module `numerals.py`.
+
+- `to_numeral(n: int) -> str` for 1 <= n <= 9 (`4 -> "IV"`, `9` -> `"IX"`); `"4"` -> `"IV"`
+  is not an example (a string is not an int), nor is `12` -> twelve `I`.
+- `from_numeral(s: str) -> int` accepts only canonical numerals; anything else (`"IIII"`,
+  `""`) raises `ValueError`.
+- `scale(value: float, factor: float = 2.0) -> float` returns `value * factor`:
+  `scale(1.5)` returns `3.0`, and `scale("x")` raises `TypeError`.
+- `pair(a, b)` joins them (`1` -> `2` says nothing: two required parameters).
+
+A module `errors.py` defines `class NumeralError(ValueError)`; `to_numeral(0)` raises
+`NumeralError`.
+"""
+
+
+def plan() -> Blueprint:
+    files = [FileSpec(path=p, purpose="") for p in ("numerals.py", "errors.py")]
+    bp = Blueprint(project_name="numerals", files=files)
+    wire_named_symbols(bp, SPEC, [])
+    return bp
+
+
+def test_stated_results_and_rejected_inputs_of_planned_functions_are_examples() -> None:
+    found = find_examples(plan(), SPEC)
+    own = [e for e in found if e.home == "numerals.py" and not e.raises_home]
+    assert own == [
+        Example("to_numeral", "numerals.py", ("9",), "'IX'"),
+        Example("to_numeral", "numerals.py", ("4",), "'IV'"),
+        Example("from_numeral", "numerals.py", ("'IIII'",), raises="ValueError"),
+        Example("from_numeral", "numerals.py", ("''",), raises="ValueError"),
+        Example("scale", "numerals.py", ("1.5",), "3.0", approx=True),
+        Example("scale", "numerals.py", ("'x'",), raises="TypeError"),
+    ]
+
+
+def test_an_exception_the_plan_defines_is_imported_from_its_file() -> None:
+    found = find_examples(plan(), SPEC)
+    assert (
+        Example("to_numeral", "numerals.py", ("0",), raises="NumeralError", raises_home="errors.py")
+        in found
+    )
+
+
+def test_the_examples_file_is_planned_after_the_files_it_tests() -> None:
+    bp = Blueprint(
+        project_name="numerals",
+        files=[FileSpec(path=p, purpose="") for p in ("numerals.py", "errors.py")],
+    )
+    fixed, notes = autofix_blueprint(bp, document_text=SPEC)
+    spec = fixed.file(EXAMPLES_PATH)
+    assert spec.dependencies == ["numerals.py", "errors.py"]
+    assert any(EXAMPLES_PATH in n for n in notes)
+    bare, _ = autofix_blueprint(bp, document_text="A Python module `numerals.py`.\n")
+    assert all(f.path != EXAMPLES_PATH for f in bare.files)
