@@ -8,6 +8,7 @@ import pytest
 
 from repowright.artifacts.blueprint import Symbol
 from repowright.artifacts.verdict import Verdict
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
 from repowright.models.tokens import estimate_tokens
@@ -300,3 +301,22 @@ def test_a_rewrite_may_take_twice_what_it_replaces() -> None:
     long = "x = 1\n" * 1000
     assert reply_limit("") == REPLY_FLOOR
     assert reply_limit(long) == 2 * estimate_tokens(long) > REPLY_FLOOR
+
+
+async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: Path) -> None:
+    """The model's test expects `add(1, 2) == 4`; the document's example says 3. A rewrite
+    that pleases the model's test breaks the example: it is not kept, the test is rewritten."""
+    example = (
+        "from mini.core import add\n\n\ndef test_add_example_1():\n    assert add(1, 2) == 3\n"
+    )
+    wrong = MINI["tests/test_core.py"].replace("== 3", "== 4")
+    files = {**MINI, "tests/test_core.py": wrong, EXAMPLES_PATH: example}
+    repo, verifier = setup(tmp_path, files)
+    pleasing = fenced(MINI["mini/core.py"].replace("a + b", "a + b + 1"))
+    right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
+    model = ScriptedModel([pleasing] * 3 + [right])
+    repairer = Repairer(model, repo, blueprint_for(files), probe=verifier.failures)
+    outcome = await repair_loop(verifier.verify, repairer, 1)
+    assert outcome.stop_reason == "all checks passed", outcome
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+    assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()

@@ -255,7 +255,7 @@ class LineFixer:
     async def _try(self, aim: Target, file: Path, current: str, messages: list[Message]) -> bool:
         """Probes the samples; the best that helps is left in place (True), else the file is
         restored."""
-        nodes = failing_test_files(list(aim.findings))
+        nodes = failing_test_files(self.repo, list(aim.findings))
         span = (aim.start, aim.end)
         old = outcome(await self.probe(nodes), aim.path, span)
         if old.failing == math.inf:

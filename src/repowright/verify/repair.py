@@ -141,7 +141,7 @@ class Repairer:
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
-        nodes = failing_test_files(findings) if self.probe is not None else []
+        nodes = failing_test_files(self.repo, findings) if self.probe is not None else []
         before = Snapshot.take(self.repo, [], round_no) if nodes else None
         failing = count(await self.probe(nodes)) if self.probe and nodes else 0
         near: dict[str, list[int]] = {}

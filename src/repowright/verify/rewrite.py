@@ -28,6 +28,7 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.artifacts.memory import MemoryEntry
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
+from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.code.python import defined_names
 from repowright.documents import Document
 from repowright.fsio import atomic_write, read_or_empty
@@ -142,7 +143,7 @@ class Rewriter:
         context = self.context(path, current, found, entries, only)
         why = ""
         run = self.probe
-        probe = _probe(path, only, found) if run is not None else []
+        probe = _probe(self.repo, path, only, found) if run is not None else []
         before = count(await run(probe)) if run is not None and probe else math.inf
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
         samples = TEST_SAMPLES if only and is_test_file(path) else CODE_SAMPLES
@@ -276,7 +277,7 @@ class Rewriter:
         return next((s for s in self.blueprint.files if s.path == path), None)
 
 
-def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
+def _probe(repo: Path, path: str, only: list[str], found: list[Finding]) -> list[str]:
     """The pytest node ids a candidate for `path` must pass, [] when it is not tried: the
     failing test functions being rewritten, or, for a module every finding of which is a
     failing test, those tests' files (so a candidate that breaks their other tests loses)."""
@@ -284,16 +285,20 @@ def _probe(path: str, only: list[str], found: list[Finding]) -> list[str]:
         return [f"{path}::{name}" for name in only]
     if not path.endswith(".py") or is_test_file(path):
         return []
-    return failing_test_files(found)
+    return failing_test_files(repo, found)
 
 
-def failing_test_files(found: list[Finding]) -> list[str]:
+def failing_test_files(repo: Path, found: list[Finding]) -> list[str]:
     """The test files of the findings when every one of them is a failing test, else []: what
-    a change meant to fix them is run against before it is kept."""
+    a change meant to fix them is run against before it is kept. The document's examples
+    always come too: a change that breaks one of them to please a model's test loses."""
     nodes = [test_node(f) for f in found]
     if not found or None in nodes:
         return []
-    return sorted({node[0] for node in nodes if node is not None})
+    files = {node[0] for node in nodes if node is not None}
+    if (repo / EXAMPLES_PATH).is_file():
+        files.add(EXAMPLES_PATH)
+    return sorted(files)
 
 
 def reply_limit(rewritten: str) -> int:
