@@ -11,6 +11,7 @@ from repowright.models.scripted import ScriptedModel
 from repowright.verify.line_fix import (
     MAX_LINES,
     LineFixer,
+    feeding_span,
     raised_in_code,
     splice,
     statement_span,
@@ -139,3 +140,34 @@ async def test_a_statement_already_asked_for_the_same_way_is_not_asked_again(
     assert await fixer.fix(findings) is None
     assert len(model.requests) == 3
     assert (repo / "mini/core.py").read_text() == source
+
+
+LOOP = (
+    "def add(a: int, b: int = 0) -> int:\n"
+    '    weights = {"a": 1}\n'
+    "    total = 0\n"
+    '    for name, value in (("a", a), ("b", b)):\n'
+    "        total += value * weights[name]\n"
+    "    return total\n"
+)
+
+
+def test_what_feeds_a_statement_in_a_loop_is_the_assignments_before_the_loop() -> None:
+    assert statement_span(LOOP, 5) == (5, 5)
+    assert feeding_span(LOOP, 5) == (2, 2)  # `total` is only written
+    assert feeding_span(LOOP, 2) is None  # not in a loop or `if`
+    assert feeding_span(CODE.format(tail=""), 3) is None  # reads only parameters
+
+
+async def test_once_the_statement_was_asked_for_what_feeds_it_is(tmp_path: Path) -> None:
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": LOOP})
+    findings = failing_findings(await verifier.verify())
+    same = fenced("total += value * weights.get(name)\n")  # a TypeError at the same line
+    right = fenced('weights = {"a": 1, "b": 1}\n')
+    model = ScriptedModel([same, same, same, right])
+    fixer = LineFixer(model, repo, verifier.failures)
+    assert await fixer.fix(findings) is None
+    fixed = await fixer.fix(findings)
+    assert fixed is not None and (fixed.start, fixed.end, fixed.line) == (2, 2, 5)
+    assert "The error is raised at line 5" in model.requests[3].messages[-1].content
+    assert (repo / "mini/core.py").read_text() == LOOP.replace('{"a": 1}', '{"a": 1, "b": 1}')

@@ -88,6 +88,57 @@ def statement_span(source: str, line: int) -> tuple[int, int] | None:
     compound one's header, from the first assignment just before it of a name it reads (a shape
     error raised at `w -= lr * grad` is made where `grad` is computed); None for a `raise`
     (raising is what it is for), a definition, or a statement too long to ask for alone."""
+    found = _statement(source, line)
+    if found is None:
+        return None
+    tree, inner, end = found
+    reads = _reads(inner, end)
+    start = inner.lineno
+    for sibling in reversed(_before(tree, inner)):
+        if end - sibling.lineno + 1 > MAX_LINES:
+            break
+        if _assigned(sibling) & reads:
+            start = sibling.lineno
+    return start, end
+
+
+def feeding_span(source: str, line: int) -> tuple[int, int] | None:
+    """The assignments that compute what the statement at `line` reads, made before the loop or
+    `if` it is in (kmeans' `rng.choice(X, p=probabilities)` in a loop raised "p must be
+    1-dimensional"; the shape was made by the two assignments before the loop), with what they
+    read in turn, within MAX_LINES; None when there are none."""
+    found = _statement(source, line)
+    if found is None:
+        return None
+    tree, inner, end = found
+    needed = _reads(inner, end)
+    parents = {
+        id(child): node
+        for node in ast.walk(tree)
+        for name in ("body", "orelse", "finalbody", "handlers")
+        for child in getattr(node, name, None) or []
+        if isinstance(child, ast.stmt | ast.excepthandler)
+    }
+    node: ast.AST = inner
+    while isinstance(outer := parents.get(id(node)), ast.stmt) and not isinstance(
+        outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    ):
+        first = last = 0
+        for sibling in reversed(_before(tree, outer)):
+            if last and last - sibling.lineno + 1 > MAX_LINES:
+                break
+            if _assigned(sibling) & needed:
+                first, last = sibling.lineno, last or sibling.end_lineno or sibling.lineno
+                needed |= _reads(sibling, sibling.end_lineno or sibling.lineno)
+        if first:
+            return first, last
+        node = outer
+    return None
+
+
+def _statement(source: str, line: int) -> tuple[ast.Module, ast.stmt, int] | None:
+    """The parsed source, the innermost statement at `line` and the last line of it (of its
+    header, for a compound one); None for a `raise`, a definition or a statement too long."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -106,41 +157,41 @@ def statement_span(source: str, line: int) -> tuple[int, int] | None:
     end = body[0].lineno - 1 if isinstance(body, list) and body else inner.end_lineno or line
     if line > end or end - inner.lineno + 1 > MAX_LINES:
         return None
-    return _fed_from(tree, inner, end), end
+    return tree, inner, end
 
 
-def _fed_from(tree: ast.Module, stmt: ast.stmt, end: int) -> int:
-    """The first line of the statements just before `stmt`, in its block, back to the earliest
-    assignment of a name `stmt` reads, within MAX_LINES; `stmt`'s own line when none is."""
-    reads = {
+def _reads(stmt: ast.stmt, end: int) -> set[str]:
+    """The names a statement reads, up to line `end` (a compound statement's header)."""
+    return {
         n.id
         for n in ast.walk(stmt)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno <= end
     }
-    block = next(
-        (
-            value
-            for node in ast.walk(tree)
-            for name in ("body", "orelse", "finalbody")
-            if isinstance(value := getattr(node, name, None), list) and stmt in value
-        ),
-        [],
-    )
-    start = stmt.lineno
-    for sibling in reversed(block[: block.index(stmt)] if stmt in block else []):
-        if end - sibling.lineno + 1 > MAX_LINES:
-            break
-        targets = (
-            sibling.targets if isinstance(sibling, ast.Assign) else [sibling.target]
-            if isinstance(sibling, ast.AugAssign | ast.AnnAssign) else []
-        )  # fmt: skip
-        if any(isinstance(t, ast.Name) and t.id in reads for t in targets):
-            start = sibling.lineno
-    return start
+
+
+def _assigned(stmt: ast.stmt) -> set[str]:
+    """The plain names an assignment binds."""
+    targets = (
+        stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if isinstance(stmt, ast.AugAssign | ast.AnnAssign) else []
+    )  # fmt: skip
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def _before(tree: ast.Module, stmt: ast.stmt) -> list[ast.stmt]:
+    """The statements before `stmt` in its block."""
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and stmt in block:
+                return block[: block.index(stmt)]
+    return []
 
 
 def targets(repo: Path, findings: list[Finding]) -> Iterator[Target]:
-    """Statements failing tests raise at that can be asked for alone, most tests first."""
+    """Statements failing tests raise at that can be asked for alone, most tests first, each
+    followed by the assignments before its loop that feed it (asked for once the statement
+    itself was: `LineFixer.asked`)."""
     groups: dict[tuple[str, int], list[Finding]] = {}
     for f in findings:
         if raised_in_code(f) and f.file and f.line:
@@ -150,9 +201,10 @@ def targets(repo: Path, findings: list[Finding]) -> Iterator[Target]:
             source = safe_path(repo, path).read_text(encoding="utf-8", errors="replace")
         except (ValueError, OSError):
             continue
-        if span := statement_span(source, line):
-            errors = tuple(dict.fromkeys(raised_in_code(f) for f in found))
-            yield Target(path, line, span[0], span[1], errors[:3], tuple(found))
+        errors = tuple(dict.fromkeys(raised_in_code(f) for f in found))[:3]
+        for span in (statement_span(source, line), feeding_span(source, line)):
+            if span is not None:
+                yield Target(path, line, span[0], span[1], errors, tuple(found))
 
 
 def context(source: str, span: tuple[int, int]) -> str:
@@ -196,11 +248,15 @@ def splice(source: str, span: tuple[int, int], reply: str) -> str | None:
     return text
 
 
-def outcome(failures: list[Finding] | None, path: str, span: tuple[int, int]) -> Outcome:
+def outcome(
+    failures: list[Finding] | None, path: str, span: tuple[int, int], raised: int
+) -> Outcome:
+    """How the tests fail; at the statement means in the span or at the line that raised (the
+    loop's statement, when the span is what fed it)."""
     if failures is None:
         return Outcome(math.inf, 0, -math.inf)
     here = [f.line for f in failures if f.file == path and f.line]
-    at = sum(span[0] <= line <= span[1] for line in here)
+    at = sum(span[0] <= line <= span[1] or line == raised for line in here)
     return Outcome(count(failures), at, min(here, default=math.inf))
 
 
@@ -247,6 +303,7 @@ class LineFixer:
             context=context(current, span),
             statement=textwrap.dedent("\n".join(current.splitlines()[aim.start - 1 : aim.end])),
             line=aim.line,
+            raised=current.splitlines()[aim.line - 1].strip(),
             start=aim.start,
             end=aim.end,
             errors=list(aim.errors),
@@ -257,7 +314,7 @@ class LineFixer:
         restored."""
         nodes = failing_test_files(self.repo, list(aim.findings))
         span = (aim.start, aim.end)
-        old = outcome(await self.probe(nodes), aim.path, span)
+        old = outcome(await self.probe(nodes), aim.path, span, aim.line)
         if old.failing == math.inf:
             return False
         lines = current.splitlines()
@@ -279,8 +336,9 @@ class LineFixer:
             atomic_write(file, text)
             added = len(text.splitlines()) - len(lines)
             new_span = (aim.start, aim.end + added)
-            new = outcome(await self.probe(nodes), aim.path, new_span)
-            if better(new, old, new_span[1]):
+            raised = aim.line + added if aim.line > aim.end else aim.line
+            new = outcome(await self.probe(nodes), aim.path, new_span, raised)
+            if better(new, old, max(new_span[1], raised)):
                 key = (new.failing, new.at_statement, -new.first_line)
                 if best is None or key < best[0]:
                     best = (key, text)
