@@ -8,14 +8,7 @@ import pytest
 
 from repowright.artifacts.verdict import Finding
 from repowright.models.scripted import ScriptedModel
-from repowright.verify.line_fix import (
-    MAX_LINES,
-    LineFixer,
-    feeding_span,
-    raised_in_code,
-    splice,
-    statement_span,
-)
+from repowright.verify.line_fix import LineFixer, raised_in_code
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import setup
@@ -49,34 +42,6 @@ def test_only_an_exception_raised_in_project_code_by_a_test_is_a_statement_to_fi
     finding: Finding, raised: bool
 ) -> None:
     assert bool(raised_in_code(finding)) is raised
-
-
-def test_the_statement_is_the_innermost_one_and_a_compound_ones_header() -> None:
-    source = CODE.format(tail="")
-    assert statement_span(source, 3) == (3, 3)  # the `if` header, not its body
-    assert statement_span(source, 2) == (2, 2)
-    assert statement_span(source, 4) is None  # a raise does what it is for
-    assert statement_span(source, 1) is None  # a definition
-    long = "x = [\n" + "    1,\n" * 8 + "]\n"
-    assert statement_span(long, 3) is None  # left to the whole-file rewrite
-    assert statement_span("total = (\n    1 +\n    2)\n", 2) == (1, 3)
-
-
-def test_the_assignments_just_before_of_what_the_statement_reads_come_with_it() -> None:
-    """A shape error raised at `w -= lr * grad` is made where `grad` is computed."""
-    step = (
-        "def step(w, X, r):\n    grad = X.T * r\n    lr = 0.1\n    w -= lr * grad\n    return w\n"
-    )
-    assert statement_span(step, 4) == (2, 4)
-    far = step.replace("    lr = 0.1\n", "    lr = 0.1\n" * (MAX_LINES - 1))
-    assert statement_span(far, MAX_LINES + 2) == (3, MAX_LINES + 2)  # within MAX_LINES
-
-
-def test_the_reply_is_indented_as_the_statement_was_and_must_parse() -> None:
-    source = CODE.format(tail="")
-    assert RIGHT in (splice(source, (3, 3), "if a < 0 or b < 0:") or "")
-    assert splice(source, (3, 3), "x = 1") is None  # the `if` body would not parse
-    assert splice(source, (3, 3), "    if (a, b) < 0:\n") is None  # unchanged
 
 
 async def test_a_passing_candidate_is_kept_after_one_that_only_moved_the_error(
@@ -150,13 +115,6 @@ LOOP = (
     "        total += value * weights[name]\n"
     "    return total\n"
 )
-
-
-def test_what_feeds_a_statement_in_a_loop_is_the_assignments_before_the_loop() -> None:
-    assert statement_span(LOOP, 5) == (5, 5)
-    assert feeding_span(LOOP, 5) == (2, 2)  # `total` is only written
-    assert feeding_span(LOOP, 2) is None  # not in a loop or `if`
-    assert feeding_span(CODE.format(tail=""), 3) is None  # reads only parameters
 
 
 async def test_once_the_statement_was_asked_for_what_feeds_it_is(tmp_path: Path) -> None:
