@@ -10,6 +10,7 @@ from repowright.artifacts.verdict import Finding
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.line_fix import LineFixer, raised_in_code
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
+from repowright.verify.retest import value_checking_tests
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import setup
 from tests.verify.test_rewrite import fenced
@@ -129,3 +130,29 @@ async def test_once_the_statement_was_asked_for_what_feeds_it_is(tmp_path: Path)
     assert fixed is not None and (fixed.start, fixed.end, fixed.line) == (2, 2, 5)
     assert "The error is raised at line 5" in model.requests[3].messages[-1].content
     assert (repo / "mini/core.py").read_text() == LOOP.replace('{"a": 1}', '{"a": 1, "b": 1}')
+
+
+async def test_a_statement_that_still_raises_must_make_a_value_check_pass(tmp_path: Path) -> None:
+    """Raising the expected error on every input passes the test of bad input and no other:
+    not kept. A fix that passes a value check, while bad input still raises there, is."""
+    source = "def add(a: int, b: int = 0) -> int:\n    total = [a, b][2]\n    return total\n"
+    reject = (
+        "import pytest\n\nfrom mini.core import add\n\n\n"
+        'def test_rejects_text():\n    with pytest.raises(ValueError):\n        add("x", 1)\n'
+    )
+    files = {**MINI, "mini/core.py": source, "tests/test_reject.py": reject}
+    repo, verifier = setup(tmp_path, files)
+    findings = failing_findings(await verifier.verify())
+    hack, right = (fenced(f"total = {code}\n") for code in ('int("v") + a + b', "a + b"))
+    model = ScriptedModel([hack, right, hack])
+    fixed = await LineFixer(model, repo, verifier.failures).fix(findings)
+    assert fixed is not None
+    assert "total = a + b" in (repo / "mini/core.py").read_text()
+
+
+def test_only_an_assert_checks_a_value() -> None:
+    assert value_checking_tests(
+        "def test_a():\n    with pytest.raises(ValueError):\n        f()\n\n"
+        "def test_b():\n    assert f() == 1\n\n"
+        "def test_c():\n    np.testing.assert_allclose(f(), 1)\n"
+    ) == {"test_a": False, "test_b": True, "test_c": True}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from repowright.models.base import Message, Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.blame import is_assertion
 from repowright.verify.edits import safe_path
-from repowright.verify.retest import test_node
+from repowright.verify.retest import test_node, value_checking_tests
 from repowright.verify.rewrite import TestProbe, count, failing_test_files
 from repowright.verify.statements import context, feeding_span, splice, statement_span
 
@@ -64,6 +64,8 @@ class Outcome:
     at_statement: int
     first_line: float
     """The first line of the file a failure is located at now (inf: none in the file)."""
+    tests: frozenset[tuple[str, str]] = frozenset()
+    """The failing tests: (file, function)."""
 
 
 def raised_in_code(finding: Finding) -> str:
@@ -107,13 +109,18 @@ def outcome(
         return Outcome(math.inf, 0, -math.inf)
     here = [f.line for f in failures if f.file == path and f.line]
     at = sum(span[0] <= line <= span[1] or line == raised for line in here)
-    return Outcome(count(failures), at, min(here, default=math.inf))
+    tests = frozenset(node for f in failures if (node := test_node(f)) is not None)
+    return Outcome(count(failures), at, min(here, default=math.inf), tests)
 
 
-def better(new: Outcome, old: Outcome, end: int) -> bool:
-    """Fewer failing tests, or as many and the code now runs past the statement."""
+def better(new: Outcome, old: Outcome, end: int, values: Callable[[str, str], bool]) -> bool:
+    """Fewer failing tests, or as many and the code now runs past the statement. While the
+    statement still raises, fewer count only when a test checking a value (`values`) now
+    passes: roman's `numerals[s[i]]` became `numerals[int(s[i])]`, a ValueError on every
+    numeral, which passed the tests expecting ValueError for bad numerals and no other."""
     if new.failing < old.failing:
-        return True
+        gained = old.tests - new.tests
+        return not new.at_statement or any(values(path, name) for path, name in gained)
     return new.failing == old.failing and new.at_statement == 0 and new.first_line > end
 
 
@@ -142,6 +149,14 @@ class LineFixer:
                 self.asked.add(key)
                 return aim if await self._try(aim, file, current, messages) else None
         return None
+
+    def _checks_value(self, path: str, name: str) -> bool:
+        """Whether test `name` of `path` checks a value (not only that something raises)."""
+        try:
+            source = safe_path(self.repo, path).read_text(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):
+            return False
+        return value_checking_tests(source).get(name.partition("[")[0], False)
 
     @staticmethod
     def _messages(aim: Target, current: str) -> list[Message]:
@@ -188,7 +203,7 @@ class LineFixer:
             new_span = (aim.start, aim.end + added)
             raised = aim.line + added if aim.line > aim.end else aim.line
             new = outcome(await self.probe(nodes), aim.path, new_span, raised)
-            if better(new, old, max(new_span[1], raised)):
+            if better(new, old, max(new_span[1], raised), self._checks_value):
                 key = (new.failing, new.at_statement, -new.first_line)
                 if best is None or key < best[0]:
                     best = (key, text)

@@ -140,25 +140,35 @@ def checking_tests(source: str) -> dict[str, bool]:
     """Each test function of `source` and whether it checks something: an `assert`, a
     `pytest.raises` block, or a call of an `assert...` helper (`np.testing.assert_allclose`,
     `pytest.fail`). A rewrite that leaves a test checking nothing passes against any code."""
+    return _tests(source, ("raises", "fail", "warns"))
+
+
+def value_checking_tests(source: str) -> dict[str, bool]:
+    """Each test function of `source` and whether it checks a value (an `assert` or an
+    `assert...` helper), not only that something raises."""
+    return _tests(source, ())
+
+
+def _tests(source: str, also: tuple[str, ...]) -> dict[str, bool]:
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return {}
     return {
-        node.name: any(_checks(n) for n in ast.walk(node))
+        node.name: any(_checks(n, also) for n in ast.walk(node))
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
     }
 
 
-def _checks(node: ast.AST) -> bool:
+def _checks(node: ast.AST, also: tuple[str, ...]) -> bool:
     if isinstance(node, ast.Assert):
         return True
     if not isinstance(node, ast.Call):
         return False
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name.startswith("assert") or name in ("raises", "fail", "warns")
+    return name.startswith("assert") or name in also
 
 
 def document_examples(source: str, document: str) -> set[str]:
