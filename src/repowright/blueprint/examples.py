@@ -167,14 +167,16 @@ def _literal(source: str) -> object | None:
 def _call(
     source: str, functions: dict[str, tuple[str, Symbol]]
 ) -> tuple[tuple[str, Symbol], tuple[object, ...]] | None:
-    """`name(literal, ...)` of a planned function: the function and its arguments."""
+    """`name(literal, ...)` of a planned function: the function and its arguments. A call
+    without arguments is not an example: what it gives depends on state the document sets up
+    in prose (`load()` raises `FileNotFoundError` when the file is missing)."""
     try:
         node = ast.parse(source.strip(), mode="eval").body
     except SyntaxError:
         return None
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.keywords:
         return None
-    if node.func.id not in functions:
+    if node.func.id not in functions or not node.args:
         return None
     args = tuple(_literal(ast.unparse(a)) for a in node.args)
     if any(a is None for a in args):
