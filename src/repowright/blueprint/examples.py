@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.blueprint.deliverables import is_test_file
-from repowright.blueprint.named import blocks, defined_symbol, passages
+from repowright.blueprint.named import SPAN, blocks, defined_symbol, passages
 
 EXAMPLES_PATH = "tests/test_document_examples.py"
 """Written from the document, never by the model: repair may not rewrite it."""
@@ -30,7 +30,6 @@ _INLINE = re.compile(rf"^(.+?){_ARROW}(.+)$")
 _REJECTED = re.compile(r"\(((?:\s*`[^`\n]+`\s*,?)+)\)\s*raises?\s+`([\w.]+)`")
 """(`"IIII"`, `"IC"`, `""`) raises `ValueError`."""
 _CALL_RAISES = re.compile(r"`([^`\n]+)`\s*raises?\s+`([\w.]+)`")
-_SPANS = re.compile(r"`([^`\n]+)`")
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -111,14 +110,14 @@ def add_document_examples(bp: Blueprint, text: str, notes: list[str]) -> None:
 def _in_block(block: str, plan: _Plan) -> list[Example]:
     """The block's examples; a bare literal is an argument of the function the block defines
     first (its first span), when that function takes one required parameter."""
-    spans = _SPANS.findall(block)
+    spans = SPAN.findall(block)
     named = defined_symbol(spans[0]) if spans and block.lstrip().startswith("`") else None
     own = plan.functions.get(named[1]) if named else None
     pairs = [(m[1], m[2]) for m in _PAIR.finditer(block)]
     pairs += [(m[1], m[2]) for span in spans if (m := _INLINE.match(span))]
     out = [_example(left, right, "", own, plan) for left, right in pairs]
     for m in _REJECTED.finditer(block):
-        out += [_example(span, "", m[2], own, plan) for span in _SPANS.findall(m[1])]
+        out += [_example(span, "", m[2], own, plan) for span in SPAN.findall(m[1])]
     out += [_example(m[1], "", m[2], None, plan) for m in _CALL_RAISES.finditer(block)]
     return [e for e in out if e is not None]
 

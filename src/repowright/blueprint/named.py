@@ -19,7 +19,8 @@ import re
 from repowright.artifacts.blueprint import Blueprint, Symbol
 from repowright.blueprint.deliverables import RUN_MODULE, RUN_SCRIPT, closure, is_test_file
 
-_SPAN = re.compile(r"`([^`\n]+)`")
+SPAN = re.compile(r"`([^`\n]+)`")
+"""A backticked span on one line: code, a signature, a path or a literal the document quotes."""
 _DEFINES = re.compile(r"^(?:(class)\s+([A-Za-z_]\w*)\b|()([A-Za-z_]\w*)\s*\()")
 """`class Name...` or `name(...)`: the passage defines it (not `buf.is_full()` or `np.exp(x)`)."""
 _EXCEPTION = re.compile(r"^class\s+\w+\s*\(\s*\w*(?:Error|Exception|Warning)\s*\)")
@@ -71,7 +72,7 @@ def defined_symbol(span: str) -> tuple[re.Match[str], str] | None:
 
 def defined_names(passage: str) -> list[str]:
     """The module-level names a passage defines (`encode(data)`, `class Item`), in order."""
-    found = (defined_symbol(span) for span in _SPAN.findall(passage))
+    found = (defined_symbol(span) for span in SPAN.findall(passage))
     return list(dict.fromkeys(d[1] for d in found if d))
 
 
@@ -104,7 +105,7 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
         in_class = False  # `get(key)` after `LRUCache(capacity)` is one of its methods
         for block in blocks(passage):
             described = False  # the block describes its first symbol (`fit`, `predict` follow)
-            for span in _SPAN.findall(block):
+            for span in SPAN.findall(block):
                 if (defined := defined_symbol(span)) is None or homes.get(defined[1], path) != path:
                     continue
                 m, name = defined
@@ -125,7 +126,7 @@ def wire_named_symbols(bp: Blueprint, text: str, notes: list[str]) -> None:
                     known.description = said
     for path, passage in found.items():
         spec = bp.file(path)
-        for span in _SPAN.findall(passage):
+        for span in SPAN.findall(passage):
             named = _NAME.match(span)
             for name in [named[1]] if named else _TYPE.findall(span):
                 home = homes.get(name)

@@ -95,8 +95,8 @@ def targets(repo: Path, findings: list[Finding]) -> Iterator[Target]:
         except (ValueError, OSError):
             continue
         errors = tuple(dict.fromkeys(raised_in_code(f) for f in found))[:3]
-        for span in (statement_span(source, line), feeding_span(source, line)):
-            if span is not None:
+        for lines_of in (statement_span, feeding_span):  # the second once the first was asked
+            if (span := lines_of(source, line)) is not None:
                 yield Target(path, line, span[0], span[1], errors, tuple(found))
 
 
@@ -160,15 +160,15 @@ class LineFixer:
 
     @staticmethod
     def _messages(aim: Target, current: str) -> list[Message]:
-        span = (aim.start, aim.end)
+        lines = current.splitlines()
         return chat(
             "verify_line_system",
             "verify_line_user",
             path=aim.path,
-            context=context(current, span),
-            statement=textwrap.dedent("\n".join(current.splitlines()[aim.start - 1 : aim.end])),
+            context=context(current, (aim.start, aim.end)),
+            statement=textwrap.dedent("\n".join(lines[aim.start - 1 : aim.end])),
             line=aim.line,
-            raised=current.splitlines()[aim.line - 1].strip(),
+            raised=lines[aim.line - 1].strip(),
             start=aim.start,
             end=aim.end,
             errors=list(aim.errors),
