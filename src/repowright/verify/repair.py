@@ -30,6 +30,7 @@ from repowright.verify.deps import declared_requirements
 from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, safe_path
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.line_fix import LineFixer
+from repowright.verify.persistence import fix_unread_state
 from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
     MAX_FILES,
@@ -119,8 +120,9 @@ class Repairer:
         attr_fixes, findings = fix_partial_init(self.repo, findings)
         cli_fixes, findings = fix_dispatch(self.repo, findings)
         req_fixes, findings = fix_requirements(self.repo, findings, self.own)
+        state_fixes, findings = fix_unread_state(self.repo, findings)
         record = RoundRecord(round=round_no)
-        made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes]
+        made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes, *state_fixes]
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
             for f in made
