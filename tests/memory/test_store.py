@@ -25,3 +25,18 @@ def test_entries_for_python_javascript_and_other_files(tmp_path: Path) -> None:
     with open(memory, "a") as fh:
         fh.write('{"path": "torn"')
     assert load_memory(memory)["pkg/a.py"].purpose == "newer"
+
+
+def test_a_class_entry_shows_the_fields_it_is_built_from(tmp_path: Path) -> None:
+    """A lexer's `Token` dataclass was shown as `class Token()`: the files using it had to
+    guess its `kind` and `value`."""
+    (tmp_path / "lexer.py").write_text(
+        "from dataclasses import dataclass\nfrom typing import ClassVar\n\n\n"
+        "@dataclass(frozen=True)\nclass Token:\n    kind: str\n    value: float | None = None\n"
+        "    KINDS: ClassVar[tuple] = ()\n\n    def show(self) -> str:\n        return self.kind\n"
+    )
+    (token,) = entry_for(tmp_path, "lexer.py", "").interface
+    assert token.signature == (
+        "@dataclass(frozen=True) class Token(): kind: str; value: float | None = None; "
+        "def show(self)"
+    )

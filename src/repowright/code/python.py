@@ -224,7 +224,10 @@ def _item(node: ast.stmt) -> InterfaceItem | None:
             if isinstance(n, ast.FunctionDef)
             and (not n.name.startswith("_") or n.name == "__init__")
         ]
-        sig = f"class {node.name}({bases})" + (": " + "; ".join(methods) if methods else "")
+        members = [*_fields(node), *methods]
+        made = [d for d in map(ast.unparse, node.decorator_list) if "dataclass" in d]
+        sig = "".join(f"@{d} " for d in made) + f"class {node.name}({bases})"
+        sig += ": " + "; ".join(members) if members else ""
         return InterfaceItem(
             name=node.name,
             kind="class",
@@ -236,6 +239,19 @@ def _item(node: ast.stmt) -> InterfaceItem | None:
         if len(names) == 1 and (name := names.pop()).isupper():
             return InterfaceItem(name=name, kind="constant", signature=ast.unparse(node)[:120])
     return None
+
+
+def _fields(cls: ast.ClassDef) -> list[str]:
+    """The annotated fields of a class body (`kind: str`, `done: bool = False`): what a
+    dataclass, NamedTuple or model is built from, so the files using it construct it right
+    (a lexer's `Token` was shown as `class Token()`, without its `kind` and `value`)."""
+    return [
+        ast.unparse(n)
+        for n in cls.body
+        if isinstance(n, ast.AnnAssign)
+        and isinstance(n.target, ast.Name)
+        and "ClassVar" not in ast.unparse(n.annotation)
+    ]
 
 
 def entry_from_ast(info: ModuleInfo, index: ProjectIndex, purpose: str = "") -> MemoryEntry:
