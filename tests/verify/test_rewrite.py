@@ -18,6 +18,7 @@ from repowright.verify.retest import splice_functions
 from repowright.verify.rewrite import (
     NO_BETTER,
     REPLY_FLOOR,
+    TRADES_VALUES,
     WHOLE_MAX_LINES,
     Rewriter,
     reply_limit,
@@ -320,3 +321,32 @@ async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: P
     assert outcome.stop_reason == "all checks passed", outcome
     assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
+
+
+RANGE_TESTS = {
+    **MINI,
+    "tests/test_core.py": (
+        "import pytest\n\nfrom mini.core import add\n\n\ndef test_add():\n"
+        "    assert add(1, 2) == 3\n\n\ndef test_negative():\n    with pytest.raises(ValueError):\n"
+        "        add(-1, 2)\n\n\ndef test_big():\n    with pytest.raises(ValueError):\n"
+        "        add(100, 1)\n"
+    ),
+}
+
+
+async def test_a_candidate_that_raises_on_everything_is_refused(tmp_path: Path) -> None:
+    """It passes the two tests of bad input and fails the one of a value that passed: fewer
+    failures, and worse code."""
+    repo, verifier = setup(tmp_path, RANGE_TESTS)
+    found = failing_findings(await verifier.verify())
+    everything = "def add(a: int, b: int = 0) -> int:\n    raise ValueError(a)\n"
+    model = ScriptedModel([fenced(everything)] * 3)
+    rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) == TRADES_VALUES
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+    checks = "    if not 0 <= a < 100:\n        raise ValueError(a)\n"
+    right = MINI["mini/core.py"].replace("    return", checks + "    return")
+    rewriter.model = ScriptedModel([fenced(everything), fenced(right)])
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert (repo / "mini/core.py").read_text() == right

@@ -19,6 +19,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
@@ -29,7 +30,7 @@ from repowright.models.base import Message, Model, ModelRequest
 from repowright.prompts import chat
 from repowright.verify.blame import is_assertion
 from repowright.verify.edits import safe_path
-from repowright.verify.retest import test_node, value_checking_tests
+from repowright.verify.retest import checks_value, test_node
 from repowright.verify.rewrite import TestProbe, count, failing_test_files
 from repowright.verify.statements import context, feeding_span, splice, statement_span
 
@@ -150,14 +151,6 @@ class LineFixer:
                 return aim if await self._try(aim, file, current, messages) else None
         return None
 
-    def _checks_value(self, path: str, name: str) -> bool:
-        """Whether test `name` of `path` checks a value (not only that something raises)."""
-        try:
-            source = safe_path(self.repo, path).read_text(encoding="utf-8", errors="replace")
-        except (ValueError, OSError):
-            return False
-        return value_checking_tests(source).get(name.partition("[")[0], False)
-
     @staticmethod
     def _messages(aim: Target, current: str) -> list[Message]:
         lines = current.splitlines()
@@ -203,7 +196,7 @@ class LineFixer:
             new_span = (aim.start, aim.end + added)
             raised = aim.line + added if aim.line > aim.end else aim.line
             new = outcome(await self.probe(nodes), aim.path, new_span, raised)
-            if better(new, old, max(new_span[1], raised), self._checks_value):
+            if better(new, old, max(new_span[1], raised), partial(checks_value, self.repo)):
                 key = (new.failing, new.at_statement, -new.first_line)
                 if best is None or key < best[0]:
                     best = (key, text)

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
+from repowright.verify.edits import safe_path
 from repowright.verify.import_fixes import with_import
 
 NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
@@ -147,6 +148,15 @@ def value_checking_tests(source: str) -> dict[str, bool]:
     """Each test function of `source` and whether it checks a value (an `assert` or an
     `assert...` helper), not only that something raises."""
     return _tests(source, ())
+
+
+def checks_value(repo: Path, path: str, name: str) -> bool:
+    """Whether test `name` (a parametrized id allowed) of `repo/path` checks a value."""
+    try:
+        source = safe_path(repo, path).read_text(encoding="utf-8", errors="replace")
+    except (ValueError, OSError):
+        return False
+    return value_checking_tests(source).get(name.partition("[")[0], False)
 
 
 def _tests(source: str, also: tuple[str, ...]) -> dict[str, bool]:

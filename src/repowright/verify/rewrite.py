@@ -47,6 +47,7 @@ from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
     checking_tests,
+    checks_value,
     document_examples,
     failing_functions,
     failing_tests,
@@ -82,7 +83,8 @@ UNCHANGED = "the rewritten file is unchanged"
 NO_BETTER = "no rewrite made fewer of its tests fail"
 """The candidates were run and none did better than the file as it is, which stays: roman's
 fresh rewrite fixed `from_roman` and broke `to_roman`, and keeping it cost the next round."""
-PASS_ON = frozenset({UNCHANGED, NO_BETTER})
+TRADES_VALUES = "the rewrite makes a test of a value fail to make only tests of errors pass"
+PASS_ON = frozenset({UNCHANGED, NO_BETTER, TRADES_VALUES})
 
 
 def function_source(path: Path, name: str) -> str:
@@ -144,7 +146,8 @@ class Rewriter:
         why = ""
         run = self.probe
         probe = _probe(self.repo, path, only, found) if run is not None else []
-        before = count(await run(probe)) if run is not None and probe else math.inf
+        failed_before = await run(probe) if run is not None and probe else None
+        before = count(failed_before)
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
         samples = TEST_SAMPLES if only and is_test_file(path) else CODE_SAMPLES
         for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
@@ -176,9 +179,13 @@ class Rewriter:
             atomic_write(target, text)
             if run is None or not probe:
                 return ""
-            failing = count(await run(probe))
+            failed = await run(probe)
+            failing = count(failed)
             if failing == 0:
                 return ""
+            if trades_values(self.repo, failed_before, failed):
+                why = TRADES_VALUES
+                continue
             if best is None or failing < best[0]:
                 best = (failing, text)
         if best is None:
@@ -299,6 +306,22 @@ def failing_test_files(repo: Path, found: list[Finding]) -> list[str]:
     if (repo / EXAMPLES_PATH).is_file():
         files.add(EXAMPLES_PATH)
     return sorted(files)
+
+
+def trades_values(repo: Path, before: list[Finding] | None, after: list[Finding] | None) -> bool:
+    """Whether a change makes a test checking a value fail that passed, and every test it
+    makes pass only checks that something raises: roman's `from_roman` once raised ValueError
+    for every numeral, which passed the tests of bad numerals and failed the round trip."""
+    if before is None or after is None:
+        return False
+    old, new = _nodes(before), _nodes(after)
+    return any(checks_value(repo, *n) for n in new - old) and not any(
+        checks_value(repo, *n) for n in old - new
+    )
+
+
+def _nodes(failures: list[Finding]) -> set[tuple[str, str]]:
+    return {node for f in failures if (node := test_node(f)) is not None}
 
 
 def reply_limit(rewritten: str) -> int:
