@@ -162,6 +162,29 @@ def test_splicing_keeps_decorators_and_refuses_a_reply_without_the_function() ->
     assert splice_functions(source, ["test_a"], plain) == source.replace("1 == 2", "2 == 2")
 
 
+def test_splicing_keeps_the_helpers_the_reply_adds() -> None:
+    """A parser rewritten right is `evaluate` plus its helpers; a function asked for and left
+    out, and one the file already has, stay as they are; no new test comes in."""
+    source = (
+        "import re\n\n\ndef tokens(t):\n    return t.split()\n\n\n"
+        "def evaluate(t):\n    return parse(tokens(t))\n\n\ndef parse(ts):\n    return ts[0]\n"
+    )
+    reply = (
+        "import math\n\nPRECEDENCE = {'+': 1}\n\n\ndef tokens(t):\n    return []\n\n\n"
+        "def _expr(ts):\n    return sum(map(float, ts[::2]))\n\n\n"
+        "def evaluate(t):\n    return _expr(tokens(t))\n\n\ndef test_x():\n    assert 1\n"
+    )
+    spliced = splice_functions(source, ["evaluate", "parse"], reply)
+    assert spliced is not None
+    assert "def tokens(t):\n    return t.split()" in spliced and "return []" not in spliced
+    assert "PRECEDENCE = {'+': 1}\n\n\ndef _expr(ts):" in spliced and "test_x" not in spliced
+    assert spliced.index("def _expr") < spliced.index("def evaluate") < spliced.index("def parse")
+    assert "import math" in spliced and "return _expr(tokens(t))" in spliced
+    namespace: dict[str, object] = {}
+    exec(spliced, namespace)
+    assert namespace["evaluate"]("1 + 2") == 3.0  # type: ignore[operator]
+
+
 @pytest.mark.parametrize("first", ["    assert add(1, 2) == 5", "    add(1, 2)"])
 async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     tmp_path: Path, first: str

@@ -111,30 +111,57 @@ def without_functions(source: str, names: list[str]) -> str:
 
 
 def splice_functions(source: str, names: list[str], reply: str) -> str | None:
-    """`source` with each named function replaced by the reply's function of that name and
-    the reply's missing imports added; None when the reply does not parse or lacks one."""
+    """`source` with each named function the reply defines replaced by the reply's (one it
+    leaves out stays as it is), the helpers the reply adds (functions, classes, constants the
+    source lacks; no new tests) put before the first of them, and the reply's missing imports
+    added; None when the reply does not parse or defines none of them. A parser rewritten
+    right is `evaluate` plus `_expr`/`_term`/`_factor`: kept without its helpers it would fail
+    on a NameError."""
     try:
         new = ast.parse(reply)
         tree = ast.parse(source)
     except SyntaxError:
         return None
     found = {n.name: n for n in new.body if isinstance(n, ast.FunctionDef) and n.name in names}
-    spans = {n: s for n in names if (s := _span(tree, n))}
-    if set(found) != set(names) or set(spans) != set(names):
+    spans = {n: s for n in found if (s := _span(tree, n))}
+    if not spans:
         return None
+    have = {name for node in tree.body for name in _bound(node)}
+    helpers = [
+        ast.get_source_segment(reply, node, padded=False) or ""
+        for node in new.body
+        if (bound := _bound(node))
+        and not bound & have
+        and not any(b in names or b.startswith("test") for b in bound)
+    ]
     lines = source.splitlines(keepends=True)
-    for name, (first, start, end) in sorted(spans.items(), key=lambda kv: -kv[1][0]):
+    ordered = sorted(spans.items(), key=lambda kv: -kv[1][0])
+    for name, (first, start, end) in ordered:
         fn = found[name]
         # a reply without decorators keeps the test's own (the model is shown the function)
         head = "".join(f"@{ast.get_source_segment(reply, d)}\n" for d in fn.decorator_list)
         body = ast.get_source_segment(reply, fn) or ""
         lines[first:end] = [((head or "".join(lines[first:start])) + body).rstrip("\n") + "\n"]
+    if helpers:
+        first = ordered[-1][1][0]
+        lines[first:first] = ["".join(f"{h.rstrip()}\n\n\n" for h in helpers)]
     out = "".join(lines)
-    have = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)}
+    imports = {ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)}
     for node in new.body:
-        if isinstance(node, ast.Import | ast.ImportFrom) and ast.unparse(node) not in have:
+        if isinstance(node, ast.Import | ast.ImportFrom) and ast.unparse(node) not in imports:
             out, _ = with_import(out, ast.parse(out), ast.unparse(node))
     return out
+
+
+def _bound(node: ast.stmt) -> set[str]:
+    """The names a top-level function, class or assignment binds (imports and `if` blocks
+    bind none here)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    if isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
 
 
 def checking_tests(source: str) -> dict[str, bool]:

@@ -164,7 +164,7 @@ class Rewriter:
             if only:
                 spliced = splice_functions(current, only, text)
                 if spliced is None:
-                    why = _parse_error(text) or f"the reply does not define {', '.join(only)}"
+                    why = _parse_error(text) or f"the reply defines none of {', '.join(only)}"
                     continue
                 text = spliced
             uses = entries[path].depends_on if path in entries else []
