@@ -100,6 +100,13 @@ def test_entry_points_written_as_commands_become_the_files_they_run() -> None:
     assert any("-> 'train.py'" in n for n in notes)
 
 
+def test_every_planned_file_the_document_runs_is_an_entry_point() -> None:
+    text = "`python rle.py encode TEXT` prints it; `python -m pytest`; `python -m todo list`."
+    bp, notes = autofix_blueprint(plan("rle.py", "src/todo/__main__.py", "util.py"), "x", text)
+    assert bp.entry_points == ["rle.py", "src/todo/__main__.py"]
+    assert "entry point 'rle.py' added: the document runs it" in notes
+
+
 def test_a_package_named_like_the_project_is_dropped() -> None:
     draft = plan("lru/cache.py", "tests/test_cache.py")
     draft.environment.packages = [Package(name="lru"), Package(name="numpy")]

@@ -99,6 +99,19 @@ def resolve_entry_points(bp: Blueprint, notes: list[str]) -> None:
     bp.entry_points = list(dict.fromkeys(resolved))
 
 
+def add_run_entry_points(bp: Blueprint, text: str, notes: list[str]) -> None:
+    """Every planned file the document runs (`python rle.py encode TEXT`, `python -m pkg`) is
+    an entry point, one note each: rle's plan once listed none, so nothing checked that
+    rle.py had a command line (it had none)."""
+    planned = {f.path for f in bp.files}
+    runs = [s for s in RUN_SCRIPT.findall(text) if not is_test_file(s)]
+    runs += [f"{m.replace('.', '/')}/__main__.py" for m in RUN_MODULE.findall(text)]
+    for path in dict.fromkeys(f"{root}{r}" for r in runs for root in _SOURCE_ROOTS):
+        if path in planned and path not in bp.entry_points:
+            bp.entry_points.append(path)
+            notes.append(f"entry point {path!r} added: the document runs it")
+
+
 def wire_harness(bp: Blueprint, harness: list[str]) -> None:
     """Make each harness file (README, reproduce script) depend on what it runs: the entry
     points, `__main__.py` files and tests. It is then written last, from their real

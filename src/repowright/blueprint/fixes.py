@@ -16,6 +16,7 @@ from packaging.version import InvalidVersion, Version
 from repowright.artifacts.blueprint import Blueprint, Component, FileSpec, Stage
 from repowright.blueprint.deliverables import (
     add_named_deliverables,
+    add_run_entry_points,
     importable,
     resolve_entry_points,
     wire_harness,
@@ -73,6 +74,7 @@ def autofix_blueprint(
     add_document_examples(bp, document_text, notes)
     resolve_symbol_dependencies(bp, notes)
     resolve_entry_points(bp, notes)
+    add_run_entry_points(bp, document_text, notes)
     wire_packages(bp, notes)
     _fix_required_files(bp, notes)
     wire_harness(bp, [README, bp.verification.reproduce_script])
