@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from repowright.verify.parse import pytest_findings, timeout_finding, traceback_finding
@@ -120,3 +122,27 @@ def test_a_failed_comparison_says_what_differs(tmp_path: Path) -> None:
         "...'done': True}] == [{'id': '2', ...}] (At index 0 diff: {'id': '1', 'text': "
         "'buy milk'} != {'id': '2', 'text': 'eat lunch'})"
     )
+
+
+def test_parametrized_ids_with_spaces_and_dashes_are_read_whole(tmp_path: Path) -> None:
+    """pytest's own report of ids like `(5 - 3) * 2-4` and `[1, 2]-3`: every failing test is
+    one finding, named by its whole id."""
+    (tmp_path / "test_calc.py").write_text(
+        "import pytest\n\n\n@pytest.mark.parametrize('text, want', [('3 + 4', 7), "
+        "('(5 - 3) * 2', 4), ('[1, 2]', 3), ('ok', 2)])\ndef test_calc(text, want):\n"
+        "    assert len(text) == want\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    found = pytest_findings(done.stdout, tmp_path)
+    assert [f.message.partition(": ")[0] for f in found] == [
+        "test_calc.py::test_calc[3 + 4-7]",
+        "test_calc.py::test_calc[(5 - 3) * 2-4]",
+        "test_calc.py::test_calc[[1, 2]-3]",
+    ]
+    assert all(f.file == "test_calc.py" and f.line == 6 for f in found)
+    assert "assert 11 == 4" in found[1].message
