@@ -26,6 +26,10 @@ def decode(text: str) -> str:
 
 def repeat(text: str, times: int = 1) -> str:
     return text * times
+
+
+def parser(text: str) -> str:
+    return text[::-1]
 """
 
 DOC = """\
@@ -57,8 +61,11 @@ def test_one_subcommand_per_function_the_document_runs(tmp_path: Path) -> None:
 
 def test_arguments_are_converted_as_annotated(tmp_path: Path) -> None:
     (tmp_path / "rle.py").write_text(RLE)
-    fix_missing_main(tmp_path, [NO_MAIN], "Run `python rle.py repeat TEXT N`.")
+    fix_missing_main(
+        tmp_path, [NO_MAIN], "Run `python rle.py repeat TEXT N` or `python rle.py parser TEXT`."
+    )
     assert _run(tmp_path, "repeat", "ab", "3").stdout == "ababab\n"
+    assert _run(tmp_path, "parser", "ab").stdout == "ba\n"  # not hidden by the block's names
 
 
 def test_other_command_lines_are_left_to_the_model(tmp_path: Path) -> None:

@@ -88,29 +88,30 @@ def subcommands(document: str, path: str, functions: dict[str, ast.FunctionDef])
 
 def main_block(path: str, chosen: dict[str, tuple[ast.FunctionDef, int]]) -> str:
     """`if __name__ == "__main__":` with one argparse subcommand per function, taking its
-    first `n` parameters (converted to `int`/`float` where annotated so)."""
+    first `n` parameters (converted to `int`/`float` where annotated so). Its own names start
+    with `_`: a module-level `parser = ...` would hide a function named `parser`."""
     lines = [
         'if __name__ == "__main__":',
         "    import argparse",
         "",
-        f"    parser = argparse.ArgumentParser(prog={json.dumps(path)})",
-        '    commands = parser.add_subparsers(dest="subcommand", required=True)',
+        f"    _parser = argparse.ArgumentParser(prog={json.dumps(path)})",
+        '    _commands = _parser.add_subparsers(dest="_subcommand", required=True)',
     ]
     for name, (fn, given) in chosen.items():
-        lines.append(f"    command = commands.add_parser({json.dumps(name)})")
+        lines.append(f"    _command = _commands.add_parser({json.dumps(name)})")
         for arg in fn.args.args[:given]:
             kind = ast.unparse(arg.annotation) if arg.annotation else ""
             typed = f", type={CONVERT[kind]}" if kind in CONVERT else ""
-            lines.append(f"    command.add_argument({json.dumps(arg.arg)}{typed})")
+            lines.append(f"    _command.add_argument({json.dumps(arg.arg)}{typed})")
     calls = ", ".join(f"{json.dumps(name)}: {name}" for name in chosen)
     lines += [
-        "    args = vars(parser.parse_args())",
-        "    run = {" + calls + '}[args.pop("subcommand")]',
+        "    _args = vars(_parser.parse_args())",
+        "    _run = {" + calls + '}[_args.pop("_subcommand")]',
         "    try:",
-        "        result = run(**args)",
+        "        _result = _run(**_args)",
         "    except ValueError as exc:",
         '        raise SystemExit(f"error: {exc}") from None',
-        "    if result is not None:",
-        "        print(result)",
+        "    if _result is not None:",
+        "        print(_result)",
     ]
     return "\n".join(lines) + "\n"
