@@ -95,7 +95,8 @@ def _top_level_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
-def _bound_names(node: ast.stmt) -> set[str]:
+def bound_names(node: ast.stmt) -> set[str]:
+    """The names one statement binds (a definition, an import, an assignment's targets)."""
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return {node.name}
     if isinstance(node, ast.Import | ast.ImportFrom):
@@ -112,14 +113,14 @@ def _bound_names(node: ast.stmt) -> set[str]:
 
 def defined_names(tree: ast.Module) -> set[str]:
     """Every name a module binds at top level (through if/try/with blocks, imports too)."""
-    return {name for node in _top_level_statements(tree.body) for name in _bound_names(node)}
+    return {name for node in _top_level_statements(tree.body) for name in bound_names(node)}
 
 
 def _index_module(info: ModuleInfo) -> None:
     assert info.tree is not None
     counts: dict[str, int] = {}
     for node in _top_level_statements(info.tree.body):
-        for name in _bound_names(node):
+        for name in bound_names(node):
             counts[name] = counts.get(name, 0) + 1
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 info.own.add(name)
@@ -235,7 +236,7 @@ def _item(node: ast.stmt) -> InterfaceItem | None:
             doc=(ast.get_docstring(node) or "").split("\n")[0],
         )
     if isinstance(node, ast.Assign | ast.AnnAssign):
-        names = _bound_names(node)
+        names = bound_names(node)
         if len(names) == 1 and (name := names.pop()).isupper():
             return InterfaceItem(name=name, kind="constant", signature=ast.unparse(node)[:120])
     return None

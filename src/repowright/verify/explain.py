@@ -28,7 +28,7 @@ def is_self_attr(node: ast.AST, attr: str | None = None) -> bool:
     )
 
 
-def _assigns(node: ast.AST, attr: str) -> bool:
+def assigns(node: ast.AST, attr: str) -> bool:
     """Whether `node` assigns `self.<attr>` anywhere inside it."""
     for sub in ast.walk(node):
         targets: list[ast.expr] = []
@@ -53,7 +53,7 @@ def _on_every_path(body: list[ast.stmt], attr: str) -> bool:
                 return True
         elif isinstance(stmt, ast.Return | ast.Raise):
             return False
-        elif _assigns(stmt, attr):
+        elif assigns(stmt, attr):
             return True
     return False
 
@@ -67,7 +67,7 @@ def partial_init_branch(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
     if init is None or _on_every_path(init.body, attr):
         return None
     for stmt in init.body:
-        if _assigns(stmt, attr):
+        if assigns(stmt, attr):
             return stmt if not _on_every_path([stmt], attr) else None
     return None
 
@@ -92,12 +92,12 @@ def missing_attribute_cause(index: ProjectIndex, cls: str, attr: str) -> str:
     if any(isinstance(n, ast.AnnAssign | ast.Assign) for n in classes[0].body):
         return ""  # a dataclass field or class attribute: not an __init__ question
     init = methods.get("__init__")
-    if init is not None and _assigns(init, attr) and not _on_every_path(init.body, attr):
+    if init is not None and assigns(init, attr) and not _on_every_path(init.body, attr):
         return f"only some paths of `{cls}.__init__` set `self.{attr}`: set it on every path"
-    setters = [name for name, fn in methods.items() if name != "__init__" and _assigns(fn, attr)]
-    if setters and (init is None or not _assigns(init, attr)):
+    setters = [name for name, fn in methods.items() if name != "__init__" and assigns(fn, attr)]
+    if setters and (init is None or not assigns(init, attr)):
         return f"`self.{attr}` is set in `{cls}.{setters[0]}`, never in `__init__`"
-    if not setters and (init is None or not _assigns(init, attr)):
+    if not setters and (init is None or not assigns(init, attr)):
         called = any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == attr
             for n in ast.walk(classes[0])

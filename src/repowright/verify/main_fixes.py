@@ -23,8 +23,8 @@ from repowright.code.python import ProjectIndex
 from repowright.fsio import atomic_write
 from repowright.generate.prompt import module_name
 from repowright.verify.model_free import Fix, fix_each
+from repowright.verify.static import NO_MAIN
 
-NO_MAIN = "no-main"
 PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z0-9_]*|<\w+>)$")
 """`TEXT`, `N`, `INPUT_FILE`, `<id>`: a value the user gives."""
 CONVERT = {"int": "int", "float": "float"}

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.code.python import ModuleInfo, ProjectIndex
+from repowright.code.python import ModuleInfo, ProjectIndex, bound_names
 from repowright.fsio import atomic_write
-from repowright.verify.explain import is_self_attr
+from repowright.verify.explain import assigns, is_self_attr
 from repowright.verify.model_free import Fix, fix_each
 
 CODE = "unread-state"
@@ -193,13 +193,8 @@ def _referenced(index: ProjectIndex) -> set[str]:
 
 
 def _module_names(tree: ast.Module) -> set[str]:
-    """Names `import x` / `import x as y` bind in a module."""
-    return {
-        alias.asname or alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    }
+    """Names `import x` / `import x as y` bind anywhere in a module."""
+    return {n for node in ast.walk(tree) if isinstance(node, ast.Import) for n in bound_names(node)}
 
 
 def unread_state(index: ProjectIndex) -> list[Unread]:
@@ -248,7 +243,7 @@ def _call_loader(readers: list[ast.FunctionDef], attr: str) -> str:
         for m in readers
         if len(m.args.args) - len(m.args.defaults) <= 1
         and not m.args.kwonlyargs
-        and any(is_self_attr(t, attr) for n in ast.walk(m) for t in _targets(n))
+        and assigns(m, attr)
     ]
     if len(fit) != 1:
         return ""
@@ -260,12 +255,6 @@ def _unless_missing(code: str) -> str:
     """`code` run only when the file it reads exists."""
     body = "".join(f"    {line}\n" for line in code.splitlines())
     return f"try:\n{body}except FileNotFoundError:\n    pass"
-
-
-def _targets(node: ast.AST) -> list[ast.expr]:
-    if isinstance(node, ast.Assign):
-        return node.targets
-    return [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
 
 
 def _guards_missing(method: ast.FunctionDef) -> bool:

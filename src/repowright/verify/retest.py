@@ -15,9 +15,12 @@ import re
 from pathlib import Path
 
 from repowright.artifacts.verdict import Finding
+from repowright.code.python import bound_names
 from repowright.verify.edits import safe_path
 from repowright.verify.import_fixes import with_import
 
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+"""What a reply may add to a file beside the functions asked for."""
 NODE = re.compile(r"^(?P<file>[^\s:]+\.py)::(?P<test>[\w.]+)")
 
 
@@ -156,12 +159,7 @@ def splice_functions(source: str, names: list[str], reply: str) -> str | None:
 def _bound(node: ast.stmt) -> set[str]:
     """The names a top-level function, class or assignment binds (imports and `if` blocks
     bind none here)."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return {node.name}
-    targets = node.targets if isinstance(node, ast.Assign) else []
-    if isinstance(node, ast.AnnAssign):
-        targets = [node.target]
-    return {t.id for t in targets if isinstance(t, ast.Name)}
+    return bound_names(node) if isinstance(node, DEFINITIONS) else set()
 
 
 def checking_tests(source: str) -> dict[str, bool]:

@@ -26,6 +26,8 @@ from repowright.verify.links import arity_findings, guarded_imports, import_find
 from repowright.verify.members import member_findings, project_bases
 from repowright.verify.persistence import unread_state
 
+NO_MAIN = "no-main"
+"""The code of a finding that a program has no command line."""
 RUFF_FATAL = "E9,F63,F7,F82"
 """Syntax errors, invalid comparisons, misplaced statements, undefined names."""
 MAY_BE_EMPTY = {"__init__.py", "py.typed", ".gitkeep", "conftest.py"}
@@ -198,7 +200,7 @@ def _programs_without_main(index: ProjectIndex, entry_points: list[str]) -> list
                 f'{path} is run as a program but has no `if __name__ == "__main__":` block, '
                 "so running it does nothing: add the command line the document describes"
             )
-            out.append(Finding(file=path, message=message, check="stubs", code="no-main"))
+            out.append(Finding(file=path, message=message, check="stubs", code=NO_MAIN))
     return out
 
 
