@@ -174,3 +174,21 @@ def test_python_files_of_a_document_about_array_code_get_the_array_rules() -> No
     assert rule in prompt(code, numpy) and rule in prompt(tests, numpy)
     assert rule not in prompt(readme, numpy)
     assert rule not in prompt(code, "A todo list stored in a JSON file.")
+
+
+def test_drift_compares_a_planned_signature_written_without_def() -> None:
+    spec = FileSpec(
+        path="calc/parser.py",
+        purpose="p",
+        interface=[Symbol(name="evaluate", signature="evaluate(text: str) -> float")],
+    )
+    entry = MemoryEntry(
+        path="calc/parser.py",
+        purpose="p",
+        interface=[
+            InterfaceItem(
+                name="evaluate", kind="function", signature="def evaluate(tokens: list) -> float"
+            )
+        ],
+    )
+    assert detect_drift(spec, entry).changed == ["evaluate: planned (text) != actual (tokens)"]

@@ -10,6 +10,8 @@ import pytest
 from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.code.python import load_memory
 from repowright.config import Settings
+from repowright.documents.build import build_document
+from repowright.generate.drift import stated_changes
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.phase import TEST_MAX_TOKENS, run_generate
 from repowright.models.base import ModelRequest
@@ -175,3 +177,50 @@ async def test_budget_drops_document_context_first(tmp_path: Path) -> None:
     await run_generate(ctx)
     events = [e for e in ctx.run.events if isinstance(e, FileGenerated)]
     assert all(not e.dropped for e in events)  # small prompts fit: nothing dropped
+
+
+async def test_a_signature_the_document_states_is_asked_for_again_when_changed(
+    tmp_path: Path,
+) -> None:
+    spec = "# Calc\n\n- `calc/ops.py`: `add(a: int, b: int) -> int` adds.\n"
+    bp = BP.model_copy(
+        update={
+            "files": [
+                FileSpec(
+                    path="calc/ops.py",
+                    purpose="arithmetic",
+                    interface=[Symbol(name="add", signature="add(a: int, b: int) -> int")],
+                ),
+                *BP.files[1:],
+            ]
+        }
+    )
+    changed = "def add(numbers: list[int]) -> int:\n    return sum(numbers)\n"
+    model = ScriptedModel(by_path({"calc/ops.py": [changed]}))
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    ctx.run.write_yaml("blueprint.yaml", bp)
+    ctx.run.write_document(build_document(spec, source="spec.md", kind="markdown"))
+    await run_generate(ctx)
+    calls = [r for r in model.requests if r.tag == "generate:calc/ops.py"]
+    assert len(calls) == 2
+    assert "`add(numbers)` where the document states `add(a: int, b: int) -> int`" in (
+        calls[1].messages[-1].content
+    )
+    assert (ctx.run.repo / "calc/ops.py").read_text() == FILES["calc/ops.py"]
+
+
+def test_only_a_stated_signature_counts_as_changed() -> None:
+    spec = FileSpec(
+        path="m.py",
+        purpose="p",
+        interface=[
+            Symbol(name="f", signature="f(text: str) -> float"),
+            Symbol(name="g", signature="g(x)"),  # the planner's, not the document's
+        ],
+    )
+    source = "def f(tokens):\n    pass\n\n\ndef g(y):\n    pass\n"
+    document = "`f(text: str) -> float` evaluates."
+    assert stated_changes(spec, source, document) == [
+        "`f(tokens)` where the document states `f(text: str) -> float`"
+    ]
+    assert stated_changes(spec, "def f(text):\n    pass\n", document) == []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.named import SPAN, blocks, defined_symbol, passages
+from repowright.code.python import function_node
 
 EXAMPLES_PATH = "tests/test_document_examples.py"
 """Written from the document, never by the model: repair may not rewrite it."""
@@ -183,18 +184,9 @@ def _call(
     return functions[node.func.id], args
 
 
-def _signature(signature: str) -> ast.FunctionDef | None:
-    text = signature.strip().removeprefix("def ").rstrip(":")
-    try:
-        node = ast.parse(f"def {text}: pass").body[0]
-    except SyntaxError:
-        return None
-    return node if isinstance(node, ast.FunctionDef) else None
-
-
 def _one_parameter(signature: str) -> ast.arg | None:
     """The only required parameter of a signature (others have defaults), else None."""
-    node = _signature(signature)
+    node = function_node(signature)
     if node is None or (node.args.kwonlyargs and None in node.args.kw_defaults):
         return None
     params = [*node.args.posonlyargs, *node.args.args]
@@ -203,7 +195,7 @@ def _one_parameter(signature: str) -> ast.arg | None:
 
 
 def _returns(signature: str) -> ast.expr | None:
-    node = _signature(signature)
+    node = function_node(signature)
     return node.returns if node is not None else None
 
 

@@ -29,6 +29,18 @@ def repo_files(repo: Path, suffix: str = "") -> list[Path]:
     )
 
 
+def function_node(signature: str) -> ast.FunctionDef | None:
+    """A planned or written signature as a function definition node: `def f(a, b=1) -> int`,
+    the same without `def` (how plans and documents write them), a trailing colon allowed;
+    None when it is not a function's signature."""
+    text = signature.strip().removeprefix("async ").removeprefix("def ").rstrip(":").rstrip()
+    try:
+        node = ast.parse(f"def {text}:\n    pass").body[0]
+    except SyntaxError:
+        return None
+    return node if isinstance(node, ast.FunctionDef) else None
+
+
 @dataclass
 class Signature:
     """Enough of a callable's parameters to check call arity statically."""

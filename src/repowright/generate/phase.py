@@ -24,7 +24,7 @@ from repowright.generate.body import (
     whole_tests,
     without_unstated_messages,
 )
-from repowright.generate.drift import detect_drift
+from repowright.generate.drift import detect_drift, stated_changes
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.examples import examples_source
 from repowright.generate.prompt import PromptInputs, build_messages
@@ -77,6 +77,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
     bp = run.blueprint()
     project_modules = frozenset(own_modules(bp))
     doc = run.document()
+    stated = doc.full_text() if doc is not None else ""
     order = [path for level in topological_order(bp) for path in level]
     memory = load_memory(run.path(MEMORY_FILE))
     # Recomputed from the memory log, not read from drift.json: a run killed mid-step never
@@ -99,7 +100,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
         spec = bp.file(path)
         own = reexport_source(spec, memory)
         if path == EXAMPLES_PATH and doc is not None:
-            own = examples_source(bp, doc.full_text())
+            own = examples_source(bp, stated)
         references = None
         if ctx.reference_provider is not None and own is None:
             references = await ctx.reference_provider(
@@ -150,10 +151,12 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
             if is_test_file(path):
                 text = at_most_tests(text)
                 if doc is not None:
-                    text = without_unstated_messages(text, doc.full_text())
-            # A stub is asked again, but the last try is kept: verification reports it.
+                    text = without_unstated_messages(text, stated)
+            # A stub or a changed stated signature is asked again, but the last try is kept:
+            # verification reports it.
             stubbed = "" if problem else unfinished(path, text)
-            if not problem and (not stubbed or attempts == MAX_ATTEMPTS):
+            changed = [] if problem or stubbed else stated_changes(spec, text, stated)
+            if not problem and (not (stubbed or changed) or attempts == MAX_ATTEMPTS):
                 break
             note = (
                 f"Your previous reply for this file was unusable: {problem}. "
@@ -163,6 +166,9 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                     else "Write the complete file again, more concisely."
                 )
                 if problem
+                else f"Your previous reply defined {'; '.join(changed)}. Write the complete file "
+                "again with exactly the document's signature: its users call it so."
+                if changed
                 else f"Your previous reply left code out: {stubbed} (only a docstring, a "
                 "comment or `pass`). Write the complete file again with every function fully "
                 "implemented."
