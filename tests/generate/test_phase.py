@@ -218,9 +218,11 @@ def test_only_a_stated_signature_counts_as_changed() -> None:
             Symbol(name="g", signature="g(x)"),  # the planner's, not the document's
         ],
     )
-    source = "def f(tokens):\n    pass\n\n\ndef g(y):\n    pass\n"
+    source = "def f(tokens: list) -> float:\n    pass\n\n\ndef g(y, z):\n    pass\n"
     document = "`f(text: str) -> float` evaluates."
     assert stated_changes(spec, source, document) == [
         "`f(tokens)` where the document states `f(text: str) -> float`"
     ]
     assert stated_changes(spec, "def f(text):\n    pass\n", document) == []
+    assert stated_changes(spec, "def f(s: str) -> float:\n    pass\n", document) == []  # renamed
+    assert stated_changes(spec, "def f(text, strict=False):\n    pass\n", document) != []

@@ -43,10 +43,35 @@ def detect_drift(spec: FileSpec, entry: MemoryEntry) -> Drift:
     return drift
 
 
+def _called_otherwise(
+    planned: ast.FunctionDef, written: ast.FunctionDef | ast.AsyncFunctionDef
+) -> bool:
+    """Whether a call written for `planned` may fail on `written`: another number of
+    parameters or of required ones, another type at a position where both annotate
+    (`text: str` against `tokens: list[Token]`), or another name where callers pass it by
+    keyword (one with a default, or keyword-only). A renamed positional parameter
+    (`s` for `text`) is still called the same way."""
+
+    def listed(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+        return [a for a in [*fn.args.posonlyargs, *fn.args.args] if a.arg not in {"self", "cls"}]
+
+    a, b = listed(planned), listed(written)
+    optional_a, optional_b = len(planned.args.defaults), len(written.args.defaults)
+    if len(a) != len(b) or len(a) - optional_a != len(b) - optional_b:
+        return True
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        types = [ast.unparse(t).lower() for t in (x.annotation, y.annotation) if t is not None]
+        if len(types) == 2 and types[0] != types[1]:
+            return True
+        if i >= len(a) - optional_a and x.arg != y.arg:
+            return True
+    return [k.arg for k in planned.args.kwonlyargs] != [k.arg for k in written.args.kwonlyargs]
+
+
 def stated_changes(spec: FileSpec, source: str, document: str) -> list[str]:
-    """Module-level functions of `source` whose parameters differ from a planned signature the
-    document itself states (`evaluate(text: str) -> float`): callers and the document's users
-    call it so. A small model wrote `evaluate(tokens: list[Token])` beside a lexer, and every
+    """Module-level functions of `source` that a call written from a signature the document
+    itself states (`evaluate(text: str) -> float`) may not fit: the document's users call
+    it so. A small model wrote `evaluate(tokens: list[Token])` beside a lexer, and every
     later file followed the wrong one."""
     try:
         tree = ast.parse(source)
@@ -60,10 +85,8 @@ def stated_changes(spec: FileSpec, source: str, document: str) -> list[str]:
         node = written.get(symbol.name)
         if symbol.kind != "function" or node is None or symbol.signature not in document:
             continue
-        planned = params(symbol.signature)
-        real = params(f"def {node.name}({ast.unparse(node.args)})")
-        if planned is not None and real is not None and planned != real:
-            changes.append(
-                f"`{node.name}({', '.join(real)})` where the document states `{symbol.signature}`"
-            )
+        planned = function_node(symbol.signature)
+        if planned is not None and _called_otherwise(planned, node):
+            real = ", ".join(a.arg for a in [*node.args.posonlyargs, *node.args.args])
+            changes.append(f"`{node.name}({real})` where the document states `{symbol.signature}`")
     return changes
