@@ -1,8 +1,10 @@
+import ast
+
 from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.generate.body import file_body, unusable
 from repowright.generate.context import FileContext
-from repowright.generate.drift import detect_drift
+from repowright.generate.drift import detect_drift, stated_changes
 from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
 
 
@@ -192,3 +194,25 @@ def test_drift_compares_a_planned_signature_written_without_def() -> None:
         ],
     )
     assert detect_drift(spec, entry).changed == ["evaluate: planned (text) != actual (tokens)"]
+
+
+def test_only_a_stated_signature_that_a_call_may_not_fit_counts_as_changed() -> None:
+    spec = FileSpec(
+        path="m.py",
+        purpose="p",
+        interface=[
+            Symbol(name="f", signature="f(text: str) -> float"),
+            Symbol(name="g", signature="g(x)"),  # the planner's, not the document's
+        ],
+    )
+    document = "`f(text: str) -> float` evaluates."
+
+    def changes(source: str) -> list[tuple[int, str]]:
+        return stated_changes(spec, ast.parse(source), document)
+
+    assert changes(
+        "import re\n\n\ndef f(tokens: list) -> float:\n    pass\n\n\ndef g(y, z):\n    pass\n"
+    ) == [(4, "`f(tokens)` where the document states `f(text: str) -> float`")]
+    assert changes("def f(text):\n    pass\n") == []
+    assert changes("def f(s: str) -> float:\n    pass\n") == []  # renamed, called the same
+    assert changes("def f(text, strict=False):\n    pass\n") != []

@@ -11,7 +11,6 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.code.python import load_memory
 from repowright.config import Settings
 from repowright.documents.build import build_document
-from repowright.generate.drift import stated_changes
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.phase import TEST_MAX_TOKENS, run_generate
 from repowright.models.base import ModelRequest
@@ -207,22 +206,3 @@ async def test_a_signature_the_document_states_is_asked_for_again_when_changed(
         calls[1].messages[-1].content
     )
     assert (ctx.run.repo / "calc/ops.py").read_text() == FILES["calc/ops.py"]
-
-
-def test_only_a_stated_signature_counts_as_changed() -> None:
-    spec = FileSpec(
-        path="m.py",
-        purpose="p",
-        interface=[
-            Symbol(name="f", signature="f(text: str) -> float"),
-            Symbol(name="g", signature="g(x)"),  # the planner's, not the document's
-        ],
-    )
-    source = "def f(tokens: list) -> float:\n    pass\n\n\ndef g(y, z):\n    pass\n"
-    document = "`f(text: str) -> float` evaluates."
-    assert stated_changes(spec, source, document) == [
-        "`f(tokens)` where the document states `f(text: str) -> float`"
-    ]
-    assert stated_changes(spec, "def f(text):\n    pass\n", document) == []
-    assert stated_changes(spec, "def f(s: str) -> float:\n    pass\n", document) == []  # renamed
-    assert stated_changes(spec, "def f(text, strict=False):\n    pass\n", document) != []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repowright.artifacts.blueprint import Blueprint, Package
+from repowright.artifacts.blueprint import Blueprint, FileSpec, Package, Symbol
 from repowright.artifacts.drift import Drift
 from repowright.code.python import ProjectIndex
 from repowright.verify.static import (
@@ -15,6 +15,7 @@ from repowright.verify.static import (
     check_files,
     check_lint,
     check_requirements,
+    check_signatures,
     check_stubs,
     run_static,
 )
@@ -35,6 +36,7 @@ def test_clean_repo_passes_everything(tmp_path: Path) -> None:
         "cross_imports": "passed",
         "call_arity": "passed",
         "stubs": "passed",
+        "signatures": "passed",
         "requirements": "passed",
         "drift": "skipped",
     }
@@ -198,3 +200,22 @@ def test_a_program_without_a_main_block_fails(tmp_path: Path) -> None:
     check = check_stubs(ProjectIndex(repo), bp)
     assert [(f.file, f.code) for f in check.findings] == [("rle.py", "no-main")]
     assert 'no `if __name__ == "__main__":` block' in check.findings[0].message
+
+
+def test_a_function_that_does_not_take_what_the_document_states_fails(tmp_path: Path) -> None:
+    repo = write_repo(
+        tmp_path / "repo",
+        {"calc/parser.py": "def evaluate(tokens: list) -> float:\n    return 0.0\n"},
+    )
+    stated = Symbol(name="evaluate", signature="evaluate(text: str) -> float")
+    bp = Blueprint(
+        project_name="calc",
+        files=[FileSpec(path="calc/parser.py", purpose="p", interface=[stated])],
+    )
+    check = check_signatures(ProjectIndex(repo), bp, "- `evaluate(text: str) -> float` parses")
+    assert check.status == "failed"
+    assert messages(check) == [
+        "calc/parser.py:1 `evaluate(tokens)` where the document states `evaluate(text: str) -> "
+        "float`: give it the document's parameters (and its callers and tests)"
+    ]
+    assert check_signatures(ProjectIndex(repo), bp, "no signature stated").status == "passed"

@@ -68,15 +68,11 @@ def _called_otherwise(
     return [k.arg for k in planned.args.kwonlyargs] != [k.arg for k in written.args.kwonlyargs]
 
 
-def stated_changes(spec: FileSpec, source: str, document: str) -> list[str]:
-    """Module-level functions of `source` that a call written from a signature the document
-    itself states (`evaluate(text: str) -> float`) may not fit: the document's users call
-    it so. A small model wrote `evaluate(tokens: list[Token])` beside a lexer, and every
+def stated_changes(spec: FileSpec, tree: ast.Module, document: str) -> list[tuple[int, str]]:
+    """Module-level functions (line, what differs) that a call written from a signature the
+    document itself states (`evaluate(text: str) -> float`) may not fit: the document's users
+    call it so. A small model wrote `evaluate(tokens: list[Token])` beside a lexer, and every
     later file followed the wrong one."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
     written = {
         n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     }
@@ -88,5 +84,6 @@ def stated_changes(spec: FileSpec, source: str, document: str) -> list[str]:
         planned = function_node(symbol.signature)
         if planned is not None and _called_otherwise(planned, node):
             real = ", ".join(a.arg for a in [*node.args.posonlyargs, *node.args.args])
-            changes.append(f"`{node.name}({real})` where the document states `{symbol.signature}`")
+            said = f"`{node.name}({real})` where the document states `{symbol.signature}`"
+            changes.append((node.lineno, said))
     return changes

@@ -11,6 +11,7 @@ import ast
 import hashlib
 from typing import Any
 
+from repowright.artifacts.blueprint import FileSpec
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.blueprint.fixes import own_modules
@@ -155,7 +156,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
             # A stub or a changed stated signature is asked again, but the last try is kept:
             # verification reports it.
             stubbed = "" if problem else unfinished(path, text)
-            changed = [] if problem or stubbed else stated_changes(spec, text, stated)
+            changed = [] if problem or stubbed else _stated_changes(spec, text, stated)
             if not problem and (not (stubbed or changed) or attempts == MAX_ATTEMPTS):
                 break
             note = (
@@ -215,3 +216,11 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
 
 
 __all__ = ["run_generate", "unusable"]
+
+
+def _stated_changes(spec: FileSpec, text: str, document: str) -> list[str]:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    return [said for _, said in stated_changes(spec, tree, document)]

@@ -66,10 +66,14 @@ class Verifier:
     sandbox: Sandbox
     config: DynamicConfig
     drift: list[Drift] | None
+    document: str = ""
+    """The document's text: the signatures it states are checked."""
 
     async def verify(self) -> list[Check]:
         index = await asyncio.to_thread(ProjectIndex, self.repo)
-        static = await asyncio.to_thread(run_static, self.repo, index, self.blueprint, self.drift)
+        static = await asyncio.to_thread(
+            run_static, self.repo, index, self.blueprint, self.drift, self.document
+        )
         blocked = sorted(c.name for c in static if _blocks(c))
         if blocked:
             why = f"not run: static checks failed ({', '.join(blocked)}); fix those first"
@@ -117,7 +121,11 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
     )
     sandbox = factory(run.repo)
     blueprint = run.blueprint()
-    verifier = Verifier(run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.drift())
+    doc = run.document()
+    stated = doc.full_text() if doc is not None else ""
+    verifier = Verifier(
+        run.repo, blueprint, sandbox, dynamic_config(ctx.settings), run.drift(), stated
+    )
 
     async def probe(nodes: list[str]) -> list[Finding] | None:
         start = time.monotonic()
@@ -135,7 +143,7 @@ async def run_verify(ctx: RunContext) -> dict[str, Any]:
         budget_tokens=ctx.settings.context_budget,
         max_rounds=ctx.settings.fix_rounds,
         whole=ctx.settings.repair == "whole",
-        doc=run.document(),
+        doc=doc,
         own=frozenset(own_modules(blueprint)) if blueprint else frozenset(),
         probe=probe,
     )

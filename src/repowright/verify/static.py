@@ -13,6 +13,7 @@ from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.drift import Drift
 from repowright.artifacts.verdict import Check, CheckStatus, Finding
 from repowright.code.python import ProjectIndex, repo_files
+from repowright.generate.drift import stated_changes
 from repowright.memory.stubs import stub_functions
 from repowright.verify.deps import (
     IMPLICIT,
@@ -298,8 +299,31 @@ def check_drift(drift: list[Drift] | None) -> Check:
     )
 
 
+def check_signatures(index: ProjectIndex, blueprint: Blueprint | None, document: str) -> Check:
+    """Functions a call written from the document's own signature may not fit. The tests a
+    small model writes follow the code it wrote, so they pass; the document's users would
+    not. Not gating: the tests still say what the code does."""
+    findings = [
+        Finding(
+            file=spec.path,
+            line=line,
+            check="signatures",
+            code="signature",
+            message=f"{said}: give it the document's parameters (and its callers and tests)",
+        )
+        for spec in (blueprint.files if blueprint else [])
+        if (info := index.by_path.get(spec.path)) is not None and info.tree is not None
+        for line, said in stated_changes(spec, info.tree, document)
+    ]
+    return _check("signatures", findings, "planned functions against the document's signatures")
+
+
 def run_static(
-    repo: Path, index: ProjectIndex, blueprint: Blueprint | None, drift: list[Drift] | None
+    repo: Path,
+    index: ProjectIndex,
+    blueprint: Blueprint | None,
+    drift: list[Drift] | None,
+    document: str = "",
 ) -> list[Check]:
     return [
         check_files(repo, blueprint),
@@ -308,6 +332,7 @@ def run_static(
         check_cross_imports(index),
         check_call_arity(index),
         check_stubs(index, blueprint),
+        check_signatures(index, blueprint, document),
         check_requirements(repo, index, blueprint),
         check_drift(drift),
     ]
