@@ -215,12 +215,14 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
     }
 
 
-__all__ = ["run_generate", "unusable"]
-
-
 def _stated_changes(spec: FileSpec, text: str, document: str) -> list[str]:
+    """What differs from the signatures the document states ([] for a reply that does not
+    parse: verification reports that)."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
         return []
     return [said for _, said in stated_changes(spec, tree, document)]
+
+
+__all__ = ["run_generate", "unusable"]
