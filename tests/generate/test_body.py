@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from repowright.generate.body import at_most_tests, file_body, without_unstated_messages
+from repowright.generate.body import (
+    at_most_tests,
+    file_body,
+    unchecked_setup,
+    without_unstated_messages,
+)
 
 CODE = "class RPNError(ValueError):\n    pass\n"
 
@@ -105,3 +110,23 @@ def test_checks_of_an_exception_message_the_document_never_states_are_dropped() 
 def test_a_message_the_document_states_is_kept() -> None:
     doc = DOC + " Its message is `division by  zero`."
     assert 'str(excinfo.value) == "Division by zero"' in without_unstated_messages(GUESSED, doc)
+
+
+def test_a_test_that_sets_a_value_it_never_checks_is_named() -> None:
+    text = """import pytest
+from m import convert
+
+
+def test_valid():
+    csv_text = "a\\n1"
+    expected = [{"a": 1}]
+    with pytest.raises(ValueError) as excinfo:
+        convert(csv_text)
+
+
+def test_checked():
+    expected = [{"a": 1}]
+    assert convert("a\\n1") == expected
+"""
+    assert unchecked_setup(text) == ["`test_valid` sets `expected`"]
+    assert unchecked_setup("def test_x(:\n") == []

@@ -206,3 +206,21 @@ async def test_a_signature_the_document_states_is_asked_for_again_when_changed(
         calls[1].messages[-1].content
     )
     assert (ctx.run.repo / "calc/ops.py").read_text() == FILES["calc/ops.py"]
+
+
+async def test_tests_that_check_nothing_they_set_up_are_asked_for_again(tmp_path: Path) -> None:
+    test_file = FileSpec(path="tests/test_ops.py", purpose="tests", dependencies=["calc/ops.py"])
+    bp = BP.model_copy(update={"files": [*BP.files, test_file]})
+    idle = (
+        "import pytest\nfrom calc.ops import add\n\n\ndef test_add():\n    expected = 3\n"
+        "    with pytest.raises(ValueError):\n        add(1, 2)\n"
+    )
+    good = "from calc.ops import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+    model = ScriptedModel(by_path({"tests/test_ops.py": [idle, good]}))
+    ctx = make_ctx(tmp_path, model, jobs=1)
+    ctx.run.write_yaml("blueprint.yaml", bp)
+    await run_generate(ctx)
+    calls = [r for r in model.requests if r.tag == "generate:tests/test_ops.py"]
+    assert len(calls) == 2
+    assert "`test_add` sets `expected`" in calls[1].messages[-1].content
+    assert (ctx.run.repo / "tests/test_ops.py").read_text() == good

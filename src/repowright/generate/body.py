@@ -178,3 +178,32 @@ def _unstated(node: ast.AST, quoted: list[str]) -> bool:
         and not any(" ".join(n.value.lower().split()) in q for q in quoted)
         for n in ast.walk(node)
     )
+
+
+def unchecked_setup(text: str) -> list[str]:
+    """Test functions that assign a plain name they never read (`expected_output = [...]`
+    beside a `pytest.raises` around the valid call it was meant for): such a test checks
+    nothing it set up. A greedy test file of csv2json repeated that in all eight tests, each
+    expecting `ValueError` from valid input, and repair then pushed the code towards raising."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test"):
+            continue
+        stored = [
+            t.id
+            for stmt in ast.walk(node)
+            if isinstance(stmt, ast.Assign)
+            for t in stmt.targets
+            if isinstance(t, ast.Name) and t.id != "_"
+        ]
+        read = {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        found += [
+            f"`{node.name}` sets `{name}`" for name in dict.fromkeys(stored) if name not in read
+        ]
+    return found

@@ -21,6 +21,7 @@ from repowright.fsio import atomic_write
 from repowright.generate.body import (
     at_most_tests,
     file_body,
+    unchecked_setup,
     unusable,
     whole_tests,
     without_unstated_messages,
@@ -153,11 +154,12 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                 text = at_most_tests(text)
                 if doc is not None:
                     text = without_unstated_messages(text, stated)
-            # A stub or a changed stated signature is asked again, but the last try is kept:
-            # verification reports it.
+            # A stub, a changed stated signature or tests checking nothing they set up are
+            # asked again, but the last try is kept (verification reports the first two).
             stubbed = "" if problem else unfinished(path, text)
             changed = [] if problem or stubbed else _stated_changes(spec, text, stated)
-            if not problem and (not (stubbed or changed) or attempts == MAX_ATTEMPTS):
+            idle = unchecked_setup(text) if is_test_file(path) and not problem else []
+            if not problem and (not (stubbed or changed or idle) or attempts == MAX_ATTEMPTS):
                 break
             note = (
                 f"Your previous reply for this file was unusable: {problem}. "
@@ -170,6 +172,11 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                 else f"Your previous reply defined {'; '.join(changed)}. Write the complete file "
                 "again with exactly the document's signature: its users call it so."
                 if changed
+                else f"Your previous reply's tests set values they never check: "
+                f"{'; '.join(idle[:3])}. Write the complete file again: each test asserts what "
+                "the call returns equals the value it expects (`pytest.raises` only for input "
+                "the document says is rejected)."
+                if idle
                 else f"Your previous reply left code out: {stubbed} (only a docstring, a "
                 "comment or `pass`). Write the complete file again with every function fully "
                 "implemented."
