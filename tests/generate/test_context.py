@@ -216,3 +216,5 @@ def test_only_a_stated_signature_that_a_call_may_not_fit_counts_as_changed() -> 
     assert changes("def f(text):\n    pass\n") == []
     assert changes("def f(s: str) -> float:\n    pass\n") == []  # renamed, called the same
     assert changes("def f(text, strict=False):\n    pass\n") != []
+    wrapped = "`f(text: str)\n  -> float` evaluates."
+    assert stated_changes(spec, ast.parse("def f(tokens: list):\n    pass\n"), wrapped) != []

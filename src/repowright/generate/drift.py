@@ -77,9 +77,11 @@ def stated_changes(spec: FileSpec, tree: ast.Module, document: str) -> list[tupl
         n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     }
     changes = []
+    flat = " ".join(document.split())  # a document wraps a long signature across lines
     for symbol in spec.interface:
         node = written.get(symbol.name)
-        if symbol.kind != "function" or node is None or symbol.signature not in document:
+        stated = " ".join(symbol.signature.split())
+        if symbol.kind != "function" or node is None or not stated or stated not in flat:
             continue
         planned = function_node(symbol.signature)
         if planned is not None and _called_otherwise(planned, node):
