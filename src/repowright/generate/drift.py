@@ -16,8 +16,13 @@ def params(signature: str) -> list[str] | None:
     fn = function_node(signature)
     if fn is None:
         return None
-    a = fn.args
-    return [x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs] if x.arg not in {"self", "cls"}]
+    kwonly = [k.arg for k in fn.args.kwonlyargs if k.arg not in {"self", "cls"}]
+    return [x.arg for x in _positional(fn)] + kwonly
+
+
+def _positional(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    """A function's positional parameters, without `self`/`cls`."""
+    return [a for a in [*fn.args.posonlyargs, *fn.args.args] if a.arg not in {"self", "cls"}]
 
 
 def detect_drift(spec: FileSpec, entry: MemoryEntry) -> Drift:
@@ -51,11 +56,7 @@ def _called_otherwise(
     (`text: str` against `tokens: list[Token]`), or another name where callers pass it by
     keyword (one with a default, or keyword-only). A renamed positional parameter
     (`s` for `text`) is still called the same way."""
-
-    def listed(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
-        return [a for a in [*fn.args.posonlyargs, *fn.args.args] if a.arg not in {"self", "cls"}]
-
-    a, b = listed(planned), listed(written)
+    a, b = _positional(planned), _positional(written)
     optional_a, optional_b = len(planned.args.defaults), len(written.args.defaults)
     if len(a) != len(b) or len(a) - optional_a != len(b) - optional_b:
         return True
@@ -85,7 +86,7 @@ def stated_changes(spec: FileSpec, tree: ast.Module, document: str) -> list[tupl
             continue
         planned = function_node(symbol.signature)
         if planned is not None and _called_otherwise(planned, node):
-            real = ", ".join(a.arg for a in [*node.args.posonlyargs, *node.args.args])
+            real = ", ".join(a.arg for a in _positional(node))
             said = f"`{node.name}({real})` where the document states `{symbol.signature}`"
             changes.append((node.lineno, said))
     return changes

@@ -156,31 +156,9 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
                     text = without_unstated_messages(text, stated)
             # A stub, a changed stated signature or tests checking nothing they set up are
             # asked again, but the last try is kept (verification reports the first two).
-            stubbed = "" if problem else unfinished(path, text)
-            changed = [] if problem or stubbed else _stated_changes(spec, text, stated)
-            idle = unchecked_setup(text) if is_test_file(path) and not problem else []
-            if not problem and (not (stubbed or changed or idle) or attempts == MAX_ATTEMPTS):
+            note = _retry_note(spec, text, problem, stated)
+            if not problem and (not note or attempts == MAX_ATTEMPTS):
                 break
-            note = (
-                f"Your previous reply for this file was unusable: {problem}. "
-                + (
-                    RETRY_TESTS
-                    if is_test_file(path)
-                    else "Write the complete file again, more concisely."
-                )
-                if problem
-                else f"Your previous reply defined {'; '.join(changed)}. Write the complete file "
-                "again with exactly the document's signature: its users call it so."
-                if changed
-                else f"Your previous reply's tests set values they never check: "
-                f"{'; '.join(idle[:3])}. Write the complete file again: each test asserts what "
-                "the call returns equals the value it expects (`pytest.raises` only for input "
-                "the document says is rejected)."
-                if idle
-                else f"Your previous reply left code out: {stubbed} (only a docstring, a "
-                "comment or `pass`). Write the complete file again with every function fully "
-                "implemented."
-            )
         atomic_write(run.repo / path, text)
         entry = entry_for(run.repo, path, spec.purpose)
         memory[path] = entry
@@ -220,6 +198,34 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
         "failed": failed,
         "drift": sorted(drift),
     }
+
+
+def _retry_note(spec: FileSpec, text: str, problem: str, document: str) -> str:
+    """Why the reply for `spec` is asked for again, told to the model; '' to keep it."""
+    path = spec.path
+    if problem:
+        again = (
+            RETRY_TESTS if is_test_file(path) else "Write the complete file again, more concisely."
+        )
+        return f"Your previous reply for this file was unusable: {problem}. {again}"
+    stubbed = unfinished(path, text)
+    if changed := [] if stubbed else _stated_changes(spec, text, document):
+        return (
+            f"Your previous reply defined {'; '.join(changed)}. Write the complete file again "
+            "with exactly the document's signature: its users call it so."
+        )
+    if idle := unchecked_setup(text) if is_test_file(path) else []:
+        return (
+            f"Your previous reply's tests set values they never check: {'; '.join(idle[:3])}. "
+            "Write the complete file again: each test asserts what the call returns equals the "
+            "value it expects (`pytest.raises` only for input the document says is rejected)."
+        )
+    if stubbed:
+        return (
+            f"Your previous reply left code out: {stubbed} (only a docstring, a comment or "
+            "`pass`). Write the complete file again with every function fully implemented."
+        )
+    return ""
 
 
 def _stated_changes(spec: FileSpec, text: str, document: str) -> list[str]:
