@@ -78,6 +78,7 @@ async def test_no_applicable_edit_and_disabled_repair(tmp_path: Path) -> None:
         verifier.verify, Repairer(model, repo, match_retries=0, whole=False), 3
     )
     assert outcome.stop_reason == "the model proposed no applicable edit"
+    assert model.calls == 1 and len(outcome.rounds) == 1  # the same prompt is not asked again
     idle = ScriptedModel([])
     disabled = await repair_loop(verifier.verify, Repairer(idle, repo, whole=False), 0)
     assert disabled.stop_reason.startswith("repair disabled") and idle.calls == 0
@@ -178,3 +179,35 @@ async def test_an_edit_is_kept_only_when_fewer_failing_tests_fail(
     assert (repo / "mini/core.py").read_text() == files["mini/core.py"]
     assert outcome.stop_reason == "the edits made no fewer of the failing tests fail: undone"
     assert [(e.ok, e.error) for e in outcome.rounds[0].edits] == [(False, outcome.stop_reason)]
+
+
+async def test_a_round_that_tried_something_new_in_vain_is_followed_by_another(
+    tmp_path: Path,
+) -> None:
+    """A failed round leaves the next statement or file to blame untried: the loop goes on
+    while rounds remain, and ends when a round has nothing new to ask."""
+    repo = write_repo(tmp_path / "repo", {"m.py": "x = 1\n"})
+    plan = [(True, False), (True, True)]  # (fresh, applied) per round
+
+    class Stub(Repairer):
+        async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
+            fresh, applied = plan[round_no - 1] if round_no <= len(plan) else (False, False)
+            record = RoundRecord(round=round_no, fresh=fresh)
+            record.edits.append(EditRecord(file="m.py", ok=applied, error="" if applied else "no"))
+            return record
+
+    async def verify() -> list[Check]:
+        finding = Finding(message=f"failure {len(plan)}", check="tests", file="m.py")
+        return [Check(name="tests", status="failed", findings=[finding])]
+
+    outcome = await repair_loop(verify, Stub(ScriptedModel([]), repo), 3)
+    assert [(r.round, r.applied) for r in outcome.rounds] == [(1, 0), (2, 1)]
+    assert outcome.stop_reason.startswith("same errors as after round 0")
+    plan[1] = (False, False)
+    outcome = await repair_loop(verify, Stub(ScriptedModel([]), repo), 3)
+    assert [r.round for r in outcome.rounds] == [1]
+    assert outcome.stop_reason == "the model proposed no applicable edit"
+    plan[:] = [(True, False)] * 3
+    outcome = await repair_loop(verify, Stub(ScriptedModel([]), repo), 2)
+    assert [r.round for r in outcome.rounds] == [1, 2]
+    assert outcome.stop_reason == "fix rounds exhausted (2)"

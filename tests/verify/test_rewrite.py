@@ -67,6 +67,26 @@ async def test_a_reply_that_does_not_parse_falls_back_to_edits(tmp_path: Path) -
     assert [r.temperature for r in model.requests[:2]] == [0.0, 0.7]  # the retry samples
 
 
+async def test_the_next_round_rewrites_the_next_file_to_blame(tmp_path: Path) -> None:
+    """The code's rewrite did not parse and no edit applied: the loop goes on, and the next
+    round asks for the test that calls it, not for the code again."""
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    repo, verifier = setup(tmp_path, files)
+    broken = fenced("def add(a, b):\n    return a +* b\n")
+    fixed_test = "from mini.core import add\n\n\ndef test_add():\n    assert add(3, 2) == 1\n"
+    nothing = {"analysis": "unsure", "edits": []}
+    model = ScriptedModel([broken, broken, nothing, fenced(fixed_test)])
+    outcome = await repair_loop(verifier.verify, Repairer(model, repo, blueprint_for(MINI)), 3)
+    rewrite = "verify_rewrite:"
+    assert [r.tag for r in model.requests] == [
+        *[f"{rewrite}mini/core.py"] * 2,
+        "verify_repair",
+        f"{rewrite}tests/test_core.py",
+    ]
+    assert [(r.round, r.applied) for r in outcome.rounds] == [(1, 0), (2, 1)]
+    assert (repo / "tests/test_core.py").read_text() == fixed_test
+
+
 async def test_an_unchanged_reply_is_sampled_again(tmp_path: Path) -> None:
     wrong = MINI["mini/core.py"].replace("a + b", "a - b")
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})

@@ -5,6 +5,7 @@ errors comes back."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,10 @@ class RoundRecord(BaseModel):
     new: list[str] = Field(default_factory=list)
     model_free: bool = False
     """Fixed without asking the model: such a round does not count against the fix rounds."""
+    fresh: bool = False
+    """Asked the model something not asked before in this loop. A round whose new attempts all
+    failed is followed by another (the next statement, the next file to blame); a round with
+    nothing new to ask ends the loop, since greedy replies to old prompts come back the same."""
     snapshot: Snapshot | None = Field(default=None, exclude=True)
     """The repository after this round (kept only while the loop runs)."""
 
@@ -111,6 +116,8 @@ class Repairer:
     """Runs pytest node ids in the sandbox: a rewrite is tried before it is kept."""
     blame: Blame = field(init=False)
     lines: LineFixer | None = field(init=False)
+    asked: set[str] = field(init=False, default_factory=set)
+    """Rewrites and edit plans asked in this loop (the line fixer keeps its own)."""
 
     def __post_init__(self) -> None:
         self.blame = Blame(self.repo)
@@ -135,7 +142,9 @@ class Repairer:
             record.model_free = True
             return record
         if self.whole and self.lines is not None:
+            asked = len(self.lines.asked)
             fixed = await self.lines.fix(findings)
+            record.fresh = len(self.lines.asked) > asked
             if fixed is not None:
                 where = f"{fixed.path}:{fixed.start}"
                 record.analysis = f"rewrote the statement at {where}"
@@ -145,6 +154,9 @@ class Repairer:
             return record
         context = self.context(findings, round_no)
         messages = chat("verify_repair_system", "verify_repair_user", **context)
+        if not self._first_time(repr({k: v for k, v in context.items() if k != "round"})):
+            return record  # the same edits would come back and fail the same way
+        record.fresh = True
         plan = await complete_structured(self.model, messages, RepairPlan, tag="verify_repair")
         nodes = failing_test_files(self.repo, findings) if self.probe is not None else []
         before = Snapshot.take(self.repo, [], round_no) if nodes else None
@@ -209,18 +221,30 @@ class Repairer:
             self.probe,
         )
         tried: list[str] = []
+        files = Snapshot.take(self.repo, [], 0).files  # a prompt is new when these change
+        state = hashlib.sha256(repr(files).encode()).hexdigest()
         for _ in range(2):
             culprits = self.blame.culprits(findings, entries)
             targets = [p for p in culprits if p not in tried and short_enough(self.repo, p)]
             for path in targets[:MAX_FILES]:
+                tried.append(path)
+                if not self._first_time(repr((path, state, [f.key() for f in culprits[path]]))):
+                    continue  # asked for this file, for these findings, on this repository
+                record.fresh = True
                 self.blame.mark(path, culprits[path])
                 why = await rewriter.rewrite(path, culprits[path], entries)
                 record.edits.append(EditRecord(file=path, ok=not why, how="whole file", error=why))
-                tried.append(path)
             if not targets or record.applied or any(e.error not in PASS_ON for e in record.edits):
                 break
-        record.analysis = f"rewrote {', '.join(tried)}" if tried else ""
+        rewritten = [e.file for e in record.edits if e.how == "whole file"]
+        record.analysis = f"rewrote {', '.join(rewritten)}" if rewritten else ""
         return record.applied > 0
+
+    def _first_time(self, prompt: str) -> bool:
+        """Whether `prompt` was not asked before in this loop (it is now)."""
+        new = prompt not in self.asked
+        self.asked.add(prompt)
+        return new
 
     def _current(self, failed: list[EditResult]) -> list[dict[str, str]]:
         out = []
@@ -374,6 +398,7 @@ async def _rounds(
     fixed: list[str] = []
     records: list[RoundRecord] = []
     free = 0
+    why = ""  # why the rounds since the last applied one changed nothing
     for round_no in range(1, max_rounds + FREE_ROUNDS + 1):
         failing = failing_findings(checks)
         if not failing or repairer is None or round_no - free > max_rounds:
@@ -384,12 +409,16 @@ async def _rounds(
             # Nothing was edited, so the checks still describe the repository.
             return LoopOutcome(checks, fixed, records, f"no usable repair plan: {exc}")
         record.failing = [f.label() for f in failing]
-        records.append(record)
         if not record.applied:
+            if not record.fresh:
+                return LoopOutcome(checks, fixed, records, why or "nothing new to ask the model")
+            records.append(record)
             on_round(record)
             undone = any(e.error == NO_EDIT_BETTER for e in record.edits)
             why = NO_EDIT_BETTER if undone else "the model proposed no applicable edit"
-            return LoopOutcome(checks, fixed, records, why)
+            continue  # nothing changed: the next round tries what this one left untried
+        why = ""
+        records.append(record)
         before = {f.key(): f for f in failing}
         checks = await verify()
         record.snapshot = Snapshot.take(repairer.repo, checks, round_no)
