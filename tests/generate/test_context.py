@@ -218,3 +218,15 @@ def test_only_a_stated_signature_that_a_call_may_not_fit_counts_as_changed() -> 
     assert changes("def f(text, strict=False):\n    pass\n") != []
     wrapped = "`f(text: str)\n  -> float` evaluates."
     assert stated_changes(spec, ast.parse("def f(tokens: list):\n    pass\n"), wrapped) != []
+
+
+def test_a_code_prompt_shows_the_tags_its_dependencies_build_objects_with() -> None:
+    from repowright.generate.prompt import PromptInputs, build_messages
+
+    lexer = FileSpec(path="calc/lexer.py", purpose="tokens")
+    parser = FileSpec(path="calc/parser.py", purpose="parse", dependencies=[lexer.path])
+    bp = Blueprint(project_name="calc", files=[lexer, parser])
+    entry = MemoryEntry(path=lexer.path, purpose="tokens", builds=["Token(kind='op'|'number')"])
+    inputs = PromptInputs(bp, parser, "codemem", {lexer.path: entry}, {}, {}, None, None, 4000)
+    text = build_messages(inputs)[0][-1].content
+    assert "compare with exactly these): `Token(kind='op'|'number')`" in text

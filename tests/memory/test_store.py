@@ -40,3 +40,27 @@ def test_a_class_entry_shows_the_fields_it_is_built_from(tmp_path: Path) -> None
         "@dataclass(frozen=True) class Token(): kind: str; value: float | None = None; "
         "def show(self)"
     )
+
+
+def test_an_entry_shows_the_tags_a_file_builds_objects_with(tmp_path: Path) -> None:
+    """infix's parser tested `tok.kind in ("*", "/")` where the lexer made `Token("op", "*")`:
+    the kinds a file builds its tokens with, and an enum's members, are part of its entry."""
+    (tmp_path / "calc").mkdir()
+    (tmp_path / "calc" / "tokens.py").write_text(
+        "import enum\nfrom dataclasses import dataclass\n\n\n"
+        "class Mode(enum.Enum):\n    STRICT = 'strict'\n    LOOSE = 'loose'\n\n\n"
+        "@dataclass\nclass Token:\n    kind: str\n    value: str\n"
+    )
+    (tmp_path / "calc" / "lexer.py").write_text(
+        "from calc.tokens import Token\n\n\ndef tokenize(text: str) -> list[Token]:\n"
+        "    out = []\n    for ch in text:\n"
+        "        if ch in '+-*/':\n            out.append(Token('op', ch))\n"
+        "        elif ch.isdigit():\n            out.append(Token(kind='number', value=ch))\n"
+        "        elif ch != ' ':\n            raise ValueError('bad character')\n"
+        "    out.append(Token('end', ''))\n    out.append(Token('op', '+'))\n    return out\n"
+    )
+    lexer = entry_for(tmp_path, "calc/lexer.py", "lexer")
+    assert lexer.builds == ["Token(kind='op'|'number'|'end')"]  # value is computed: data
+    mode = entry_for(tmp_path, "calc/tokens.py", "").interface[0]
+    assert mode.signature == "class Mode(enum.Enum): STRICT = 'strict'; LOOSE = 'loose'"
+    assert entry_for(tmp_path, "calc/tokens.py", "").builds == []

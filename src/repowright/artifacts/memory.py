@@ -18,5 +18,10 @@ class MemoryEntry(BaseModel):
     interface: list[InterfaceItem] = Field(default_factory=list)
     exports: list[str] = Field(default_factory=list, description="`__all__` or equivalent.")
     depends_on: list[str] = Field(default_factory=list, description="Project files it imports.")
+    builds: list[str] = Field(
+        default_factory=list,
+        description="The project's data objects it builds, with the string literals it passes "
+        "for each field (`Token(kind='number'|'op')`): the tags other files test for.",
+    )
     summary: str = ""
     sha256: str = ""

@@ -7,12 +7,13 @@ import ast
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
+from repowright.code.values import built_values, data_fields, enum_members, field_nodes
 
 SKIP_DIRS = {
     ".git", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".tox", ".pytest_cache",
@@ -194,6 +195,11 @@ class ProjectIndex:
             self.namespaces.update(".".join(parts[:i]) for i in range(1, len(parts)))
         self.tops = {m.split(".")[0] for m in [*self.modules, *self.namespaces] if m}
 
+    @cached_property
+    def data_fields(self) -> dict[str, list[str]]:
+        """Field names of the project's data classes, by class name (`code/values.py`)."""
+        return {k: v for m in self.by_path.values() for k, v in data_fields(m.tree).items()}
+
     def exists(self, module: str) -> bool:
         return module in self.modules or module in self.namespaces
 
@@ -237,7 +243,7 @@ def _item(node: ast.stmt) -> InterfaceItem | None:
             if isinstance(n, ast.FunctionDef)
             and (not n.name.startswith("_") or n.name == "__init__")
         ]
-        members = [*_fields(node), *methods]
+        members = [*enum_members(node), *_fields(node), *methods]
         made = [d for d in map(ast.unparse, node.decorator_list) if "dataclass" in d]
         sig = "".join(f"@{d} " for d in made) + f"class {node.name}({bases})"
         sig += ": " + "; ".join(members) if members else ""
@@ -255,16 +261,9 @@ def _item(node: ast.stmt) -> InterfaceItem | None:
 
 
 def _fields(cls: ast.ClassDef) -> list[str]:
-    """The annotated fields of a class body (`kind: str`, `done: bool = False`): what a
-    dataclass, NamedTuple or model is built from, so the files using it construct it right
-    (a lexer's `Token` was shown as `class Token()`, without its `kind` and `value`)."""
-    return [
-        ast.unparse(n)
-        for n in cls.body
-        if isinstance(n, ast.AnnAssign)
-        and isinstance(n.target, ast.Name)
-        and "ClassVar" not in ast.unparse(n.annotation)
-    ]
+    """The class's fields as written, so the files using it construct it right (a lexer's
+    `Token` was shown as `class Token()`, without its `kind` and `value`)."""
+    return [ast.unparse(n) for n in field_nodes(cls)]
 
 
 def entry_from_ast(info: ModuleInfo, index: ProjectIndex, purpose: str = "") -> MemoryEntry:
@@ -289,6 +288,7 @@ def entry_from_ast(info: ModuleInfo, index: ProjectIndex, purpose: str = "") -> 
         interface=items,
         exports=_exports(info.tree),
         depends_on=sorted(depends),
+        builds=built_values(info.tree, index.data_fields),
         sha256=hashlib.sha256(info.source.encode()).hexdigest(),
     )
 

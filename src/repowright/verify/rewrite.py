@@ -264,7 +264,8 @@ class Rewriter:
                 {
                     "path": d.path,
                     "import": import_line(d),
-                    "interface": [i.signature or i.name for i in d.interface],
+                    "interface": [i.signature or i.name for i in d.interface]
+                    + [f"builds {b}" for b in d.builds],
                     "source": read_or_empty(self.repo / d.path).rstrip() if shown_source else "",
                 }
                 for d in deps
