@@ -72,10 +72,12 @@ def project_bases(index: ProjectIndex) -> set[str]:
     return bases
 
 
-def member_findings(info: ModuleInfo, bases_in_project: set[str]) -> Iterator[Finding]:
-    """`self.name(...)` where a standalone class has no member `name`."""
-    assert info.tree is not None
-    for cls in (n for n in ast.walk(info.tree) if isinstance(n, ast.ClassDef)):
+def missing_methods(
+    tree: ast.Module, bases_in_project: set[str]
+) -> Iterator[tuple[ast.ClassDef, str, int]]:
+    """(class, name, line of its first call) for each `self.name(...)` where a standalone
+    class has no member `name`."""
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         members = _members(cls)
         if not _standalone(cls, bases_in_project) or members & DYNAMIC:
             continue
@@ -84,10 +86,17 @@ def member_findings(info: ModuleInfo, bases_in_project: set[str]) -> Iterator[Fi
             if name in members or name in seen or (name.startswith("__") and name.endswith("__")):
                 continue
             seen.add(name)
-            yield Finding(
-                file=info.path,
-                line=line,
-                message=f"self.{name}() calls a method {cls.name} does not define: write it",
-                check="stubs",
-                code="AttributeError",
-            )
+            yield cls, name, line
+
+
+def member_findings(info: ModuleInfo, bases_in_project: set[str]) -> Iterator[Finding]:
+    """A finding for each of the module's `missing_methods`."""
+    assert info.tree is not None
+    for cls, name, line in missing_methods(info.tree, bases_in_project):
+        yield Finding(
+            file=info.path,
+            line=line,
+            message=f"self.{name}() calls a method {cls.name} does not define: write it",
+            check="stubs",
+            code="AttributeError",
+        )

@@ -32,6 +32,7 @@ from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, sa
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.line_fix import LineFixer
 from repowright.verify.main_fixes import fix_missing_main
+from repowright.verify.method_fix import write_missing_methods
 from repowright.verify.persistence import fix_unread_state
 from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
@@ -140,6 +141,13 @@ class Repairer:
         if made:  # verify again before the model sees findings these may have fixed
             record.analysis = "fixed deterministically"
             record.model_free = True
+            return record
+        if written := await write_missing_methods(self.model, self.repo, findings, self.asked):
+            record.analysis = "wrote " + ", ".join(f"{w.cls}.{w.name}" for w in written)
+            record.edits += [
+                EditRecord(file=w.path, ok=True, how=f"method {w.cls}.{w.name}") for w in written
+            ]
+            record.fresh = True
             return record
         if self.whole and self.lines is not None:
             asked = len(self.lines.asked)
