@@ -1,9 +1,10 @@
-"""The string literals a module builds the project's data objects with.
+"""The tags one module makes and others compare with, for CodeMem.
 
 An interface line says a lexer's `Token` is `kind: str; value: str`, not which kinds exist; a
 parser written from that line tested `tok.kind in ("*", "/")` where the lexer made
-`Token("op", "*")` (infix, e2e). What the module passes for each field, per class, is one line of
-CodeMem that closes that gap: `Token(kind='number'|'op'|'lparen')`.
+`Token("op", "*")` (infix, e2e). The string literals a module builds the project's data objects
+with are one line of CodeMem (`Token(kind='number'|'op'|'lparen')`), and an enum's members
+belong on its interface line.
 """
 
 from __future__ import annotations

@@ -118,7 +118,8 @@ class Repairer:
     blame: Blame = field(init=False)
     lines: LineFixer | None = field(init=False)
     asked: set[str] = field(init=False, default_factory=set)
-    """Rewrites and edit plans asked in this loop (the line fixer keeps its own)."""
+    """Prompts asked in this loop: missing methods, rewrites, edit plans (the line fixer keeps
+    its own)."""
 
     def __post_init__(self) -> None:
         self.blame = Blame(self.repo)
