@@ -66,13 +66,13 @@ async def write_missing_methods(
             text = _with_method(source, cls, name, file_body(path, reply.text))
             if text is not None:
                 atomic_write(file, text)
-                written.append(Written(path, cls, name))
+                written.append(Written(path, cls.name, name))
     return written
 
 
 def _next(
     source: str, bases: set[str], path: str, asked: set[str]
-) -> tuple[str, str, list[Message]] | None:
+) -> tuple[ast.ClassDef, str, list[Message]] | None:
     """The first missing method whose prompt was not asked yet (it is now), or None."""
     try:
         tree = ast.parse(source)
@@ -91,24 +91,22 @@ def _next(
         )
         if (key := repr(messages)) not in asked:
             asked.add(key)
-            return cls.name, name, messages
+            return cls, name, messages
     return None
 
 
-def _with_method(source: str, cls_name: str, name: str, reply: str) -> str | None:
-    """`source` with the reply's method `name` added at the end of class `cls_name`; None when
-    the reply defines no such method taking `self`, or the result does not parse."""
+def _with_method(source: str, cls: ast.ClassDef, name: str, reply: str) -> str | None:
+    """`source` with the reply's method `name` added at the end of `cls` (a class of
+    `source`'s tree); None when the reply defines no such method taking `self`, or the result
+    does not parse."""
     code = textwrap.dedent(reply)
     try:
         defs = [n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.FunctionDef)]
-        tree = ast.parse(source)
     except SyntaxError:
         return None
     found = [n for n in defs if n.name == name]
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls_name]
-    cls = classes[0] if classes else None
     args = found[0].args.args if found else []
-    if cls is None or not args or args[0].arg != "self" or cls.end_lineno is None:
+    if not args or args[0].arg != "self" or cls.end_lineno is None:
         return None
     method = ast.get_source_segment(code, found[0]) or ""
     indent = " " * cls.body[0].col_offset
