@@ -33,6 +33,7 @@ from repowright.verify.import_fixes import fix_imports
 from repowright.verify.line_fix import LineFixer
 from repowright.verify.main_fixes import fix_missing_main
 from repowright.verify.method_fix import write_missing_methods
+from repowright.verify.option_fixes import fix_plugin_options
 from repowright.verify.persistence import fix_unread_state
 from repowright.verify.req_fixes import fix_requirements
 from repowright.verify.rewrite import (
@@ -131,10 +132,12 @@ class Repairer:
         cli_fixes, findings = fix_dispatch(self.repo, findings)
         req_fixes, findings = fix_requirements(self.repo, findings, self.own)
         state_fixes, findings = fix_unread_state(self.repo, findings)
+        option_fixes, findings = fix_plugin_options(self.repo, findings)
         document = self.doc.full_text() if self.doc is not None else ""
         main_fixes, findings = fix_missing_main(self.repo, findings, document)
         record = RoundRecord(round=round_no)
-        made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes, *state_fixes, *main_fixes]
+        made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes, *state_fixes, *option_fixes]
+        made += main_fixes
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
             for f in made
