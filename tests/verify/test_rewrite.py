@@ -217,12 +217,12 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     code = MINI["mini/core.py"]
     still = fenced(f"def test_add():\n{first}\n")
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([fenced(code)] * 3 + [still, right])
+    model = ScriptedModel([fenced(code)] * 4 + [still, right])
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests[3:]] == [0.0, 0.0]
-    fresh = model.requests[4].messages[-1].content  # written without the failing code
+    assert [r.temperature for r in model.requests[4:]] == [0.0, 0.0]
+    fresh = model.requests[5].messages[-1].content  # written without the failing code
     assert "== 4" not in fresh and "These checks fail" not in fresh
     assert "Write the test function `test_add` for this file, from scratch" in fresh
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
@@ -236,10 +236,10 @@ async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: 
     code = MINI["mini/core.py"]
     five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
     fix = edit("tests/test_core.py", "== 4", "== 3")
-    model = ScriptedModel([fenced(code)] * 3 + [five, six, six, six, fix])
+    model = ScriptedModel([fenced(code)] * 4 + [five, six, six, six, fix])
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 8  # three code candidates (unchanged), four test ones, edits
+    assert len(model.requests) == 9  # four code candidates (unchanged), four test ones, edits
     test_edit = outcome.rounds[0].edits[1]
     assert (test_edit.file, test_edit.ok) == ("tests/test_core.py", False)
     assert test_edit.error == NO_BETTER
@@ -247,8 +247,9 @@ async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: 
 
 
 async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path) -> None:
-    """A rewrite of the code under test that still fails its tests is not kept while a sampled
-    one passes; the fresh candidate is written without the current code."""
+    """A rewrite of the code under test that still fails its tests is not kept while a later
+    one passes; the fresh candidates (greedy, then sampled) are written without the current
+    code."""
     wrong = MINI["mini/core.py"].replace("a + b", "a - b")
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
     still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
@@ -256,8 +257,8 @@ async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path)
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests] == [0.0, 0.7, 0.7]
-    fresh = model.requests[2].messages[-1].content
+    assert [r.temperature for r in model.requests] == [0.0, 0.0, 0.7]
+    fresh = model.requests[1].messages[-1].content
     assert "a - b" not in fresh and "Current content" not in fresh
     assert "def test_add():" in fresh and "Write the function `add` anew" in fresh
     assert (repo / "mini/core.py").read_text() == FIXED
@@ -302,12 +303,12 @@ async def rewrite_core(tmp_path: Path, replies: list[str]) -> str:
 
 async def test_the_code_candidate_with_fewer_failures_is_kept(tmp_path: Path) -> None:
     # a * b and a ** b each fail one test of two (the file fails both); a - b + 1 fails both
-    kept = await rewrite_core(tmp_path, ["a - b + 1", "a * b", "a ** b"])
+    kept = await rewrite_core(tmp_path, ["a - b + 1", "a * b", "a ** b", "a - b - 1"])
     assert "return a * b" in kept
 
 
 async def test_candidates_no_better_than_the_file_leave_it_as_it_was(tmp_path: Path) -> None:
-    assert await rewrite_core(tmp_path, ["a - b + 1", "a // 0", "b - a"]) == NO_BETTER
+    assert await rewrite_core(tmp_path, ["a - b + 1", "a // 0", "b - a", "a - b - 1"]) == NO_BETTER
     assert "return a - b\n" in (tmp_path / "repo/mini/core.py").read_text()
 
 
@@ -358,7 +359,7 @@ async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: P
     repo, verifier = setup(tmp_path, files)
     pleasing = fenced(MINI["mini/core.py"].replace("a + b", "a + b + 1"))
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([pleasing] * 3 + [right])
+    model = ScriptedModel([pleasing] * 4 + [right])
     repairer = Repairer(model, repo, blueprint_for(files), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
@@ -383,7 +384,7 @@ async def test_a_candidate_that_raises_on_everything_is_refused(tmp_path: Path) 
     repo, verifier = setup(tmp_path, RANGE_TESTS)
     found = failing_findings(await verifier.verify())
     everything = "def add(a: int, b: int = 0) -> int:\n    raise ValueError(a)\n"
-    model = ScriptedModel([fenced(everything)] * 3)
+    model = ScriptedModel([fenced(everything)] * 4)
     rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
     rewriter.probe = verifier.failures
     assert await rewriter.rewrite("mini/core.py", found, {}) == TRADES_VALUES

@@ -67,15 +67,16 @@ MAX_FILES = 2
 SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
-TEST_SAMPLES = ((0.0, False), (0.0, True), (0.7, True), (0.7, False))
-"""(temperature, fresh) of the candidates for failing test functions: short and run at once,
-so more are tried; "fresh" ones are written without the failing code, which a small model
-otherwise copies back with its mistake (the demo's test_done expected an item it never added,
-in eight rewrites)."""
+FUNCTION_SAMPLES = ((0.0, False), (0.0, True), (0.7, True), (0.7, False))
+"""(temperature, fresh) of the candidates for failing functions, tests or code, written again
+alone: short and run at once, so more are tried; "fresh" ones are written without the failing
+function, which a small model otherwise copies back with its mistake (the demo's test_done
+expected an item it never added, in eight rewrites; roman's `from_roman` indexed a list of
+pairs by a letter, and both candidates shown it came back unchanged)."""
 CODE_SAMPLES = ((0.0, False), (0.7, False), (0.7, True))
-"""(temperature, fresh) of the candidates for code that failing tests call: a whole file is a
-longer call than a test function, so fewer; the fresh one is written from the document, its
-interface and the failing tests, without the current code."""
+"""(temperature, fresh) of the candidates for a whole file: a longer call than a function, so
+fewer; the fresh one is written from the document, its interface and the failing tests,
+without the current code."""
 TestProbe = Callable[[list[str]], Awaitable[list[Finding] | None]]
 """How these pytest node ids fail now ([]: they pass; None: they could not run)."""
 UNCHANGED = "the rewritten file is unchanged"
@@ -149,7 +150,7 @@ class Rewriter:
         failed_before = await run(probe) if run is not None and probe else None
         before = count(failed_before)
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
-        samples = TEST_SAMPLES if only and is_test_file(path) else CODE_SAMPLES
+        samples = FUNCTION_SAMPLES if only else CODE_SAMPLES
         for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
             messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
             reply = await self.model.complete(
