@@ -17,6 +17,8 @@ SCRIPT = """#!/usr/bin/env bash
 set -euo pipefail
 if [ "${1:-}" == "--smoke" ]; then
     python -m pytest --cov=ring -q -n auto --cov tests
+else
+    python -m pytest --cov=ring tests
 fi
 """
 
@@ -43,7 +45,8 @@ def test_pytests_own_usage_error_names_the_words_and_they_go(tmp_path: Path) -> 
     fixes, left = fix_plugin_options(repo, [finding])
     assert left == []
     assert [(f.file, f.line, f.after) for f in fixes] == [
-        ("reproduce.sh", 4, "python -m pytest -q tests")  # `tests` is a path: pytest's to run
+        ("reproduce.sh", 4, "python -m pytest -q tests"),  # `tests` is a path: pytest's to run
+        ("reproduce.sh", 6, "python -m pytest tests"),  # the other branch, untried, too
     ]
     assert "    python -m pytest -q tests\n" in (repo / "reproduce.sh").read_text()
     assert _smoke(repo).returncode == 0

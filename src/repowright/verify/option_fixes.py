@@ -31,7 +31,7 @@ def fix_plugin_options(repo: Path, findings: list[Finding]) -> tuple[list[Fix], 
     for finding in findings:
         match = UNRECOGNIZED.search(finding.message)
         files = dict.fromkeys([*([finding.file] if finding.file else []), *PYTEST_CONFIGS])
-        made = [fix for file in files if match and (fix := _drop(repo, file, match["words"]))]
+        made = [fix for file in files if match for fix in _drop(repo, file, match["words"])]
         if made:
             fixes += made
         else:
@@ -39,21 +39,22 @@ def fix_plugin_options(repo: Path, findings: list[Finding]) -> tuple[list[Fix], 
     return fixes, left
 
 
-def _drop(repo: Path, file: str, words: str) -> Fix | None:
-    """Delete `words` from the first line of `file` that runs pytest and holds any of them."""
+def _drop(repo: Path, file: str, words: str) -> list[Fix]:
+    """Delete `words` from every line of `file` that runs pytest (the script's other branch
+    passes the same options, untried)."""
     path = repo / file
     if not path.is_file():
-        return None
+        return []
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fixes: list[Fix] = []
     for no, line in enumerate(lines):
-        if not RUNS_PYTEST.search(line):
-            continue
-        kept = _without(repo, line, words.split())
+        kept = _without(repo, line, words.split()) if RUNS_PYTEST.search(line) else line
         if kept != line:
             lines[no] = kept
-            path.write_text("".join(lines), encoding="utf-8")
-            return Fix(file=file, line=no + 1, before=line.strip(), after=kept.strip())
-    return None
+            fixes.append(Fix(file=file, line=no + 1, before=line.strip(), after=kept.strip()))
+    if fixes:
+        path.write_text("".join(lines), encoding="utf-8")
+    return fixes
 
 
 def _without(repo: Path, line: str, words: list[str]) -> str:
