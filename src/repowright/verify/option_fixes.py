@@ -30,8 +30,12 @@ def fix_plugin_options(repo: Path, findings: list[Finding]) -> tuple[list[Fix], 
     left: list[Finding] = []
     for finding in findings:
         match = UNRECOGNIZED.search(finding.message)
+        if match is None:
+            left.append(finding)
+            continue
+        words = match["words"].split()
         files = dict.fromkeys([*([finding.file] if finding.file else []), *PYTEST_CONFIGS])
-        made = [fix for file in files if match for fix in _drop(repo, file, match["words"])]
+        made = [fix for file in files for fix in _drop(repo, file, words)]
         if made:
             fixes += made
         else:
@@ -39,7 +43,7 @@ def fix_plugin_options(repo: Path, findings: list[Finding]) -> tuple[list[Fix], 
     return fixes, left
 
 
-def _drop(repo: Path, file: str, words: str) -> list[Fix]:
+def _drop(repo: Path, file: str, words: list[str]) -> list[Fix]:
     """Delete `words` from every line of `file` that runs pytest (the script's other branch
     passes the same options, untried)."""
     path = repo / file
@@ -48,7 +52,7 @@ def _drop(repo: Path, file: str, words: str) -> list[Fix]:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     fixes: list[Fix] = []
     for no, line in enumerate(lines):
-        kept = _without(repo, line, words.split()) if RUNS_PYTEST.search(line) else line
+        kept = _without(repo, line, words) if RUNS_PYTEST.search(line) else line
         if kept != line:
             lines[no] = kept
             fixes.append(Fix(file=file, line=no + 1, before=line.strip(), after=kept.strip()))
