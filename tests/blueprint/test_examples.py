@@ -67,3 +67,28 @@ def test_the_examples_file_is_planned_after_the_files_it_tests() -> None:
     assert any(EXAMPLES_PATH in n for n in notes)
     bare, _ = autofix_blueprint(bp, document_text="A Python module `numerals.py`.\n")
     assert all(f.path != EXAMPLES_PATH for f in bare.files)
+
+
+def test_a_function_stated_as_the_inverse_of_another_gets_its_examples_turned_round() -> None:
+    spec = """# Codec
+
+A Python module `codec.py`.
+
+- `encode(data: str) -> str` writes runs (`"aab"` -> `"2a1b"`); `7` -> `"x"` is no example.
+- `decode(text: str) -> str` reverses it; `"2a"` -> `"aa"` too.
+- `pack(n: int) -> str`: `pack(3)` returns `"iii"`.
+- `unpack(s: str) -> int` is the inverse of `pack`.
+- `unpick(s: str) -> str` undoes `pack(n)` (its return type does not fit `3`).
+- `shout(s: str) -> str` takes a word and reverses it (`"ab"` -> `"BA"`).
+"""
+    bp = Blueprint(project_name="codec", files=[FileSpec(path="codec.py", purpose="")])
+    wire_named_symbols(bp, spec, [])
+    found = find_examples(bp, spec)
+    decoded = [e for e in found if e.function == "decode"]
+    assert decoded == [
+        Example("decode", "codec.py", ("'2a'",), "'aa'"),
+        Example("decode", "codec.py", ("'2a1b'",), "'aab'"),
+    ]
+    assert Example("unpack", "codec.py", ("'iii'",), "3") in found
+    assert all(e.function != "unpick" for e in found)  # `3` is no `str`
+    assert [e.function for e in found].count("shout") == 1  # "it" is its word, not encode

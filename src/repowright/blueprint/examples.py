@@ -7,6 +7,9 @@ A spec that shows what a function returns (`4 -> "IV"`, `"aaabcc"` -> `"3a1b2c"`
 had nothing true to aim at. Only what reads unambiguously becomes a test: both sides Python
 literals, in the list item or paragraph defining a planned function of one required parameter
 (or a call of a planned function with literal arguments), matching its annotated types.
+A function the document calls the inverse of another (`decode(text)` reverses it) gets each
+of the other's examples turned round: rle's tests never checked `decode`, which the document
+defines only by its examples of `encode`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ _INLINE = re.compile(rf"^(.+?){_ARROW}(.+)$")
 _REJECTED = re.compile(r"\(((?:\s*`[^`\n]+`\s*,?)+)\)\s*raises?\s+`([\w.]+)`")
 """(`"IIII"`, `"IC"`, `""`) raises `ValueError`."""
 _CALL_RAISES = re.compile(r"`([^`\n]+)`\s*raises?\s+`([\w.]+)`")
+_INVERTS = r"(?:reverses|inverts|undoes|is the inverse of)"
+_INVERSE_OF_IT = re.compile(rf"^`[^`\n]+`\s*,?\s*{_INVERTS}\s+it\b", re.I)
+"""`decode(text: str) -> str` reverses it: "it" is the function the item before defines."""
+_INVERSE_OF = re.compile(rf"{_INVERTS}\s+`([A-Za-z_]\w*)(?:\([^`\n]*\))?`", re.I)
+"""`from_text(s)` is the inverse of `to_text`."""
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -84,12 +92,53 @@ def find_examples(bp: Blueprint, text: str) -> list[Example]:
         | {s.name: f.path for f in code for s in f.interface if s.kind == "class"},
     )
     found: list[Example] = []
+    inverses: list[tuple[str, str]] = []  # (function, the function it inverts)
     for passage in passages(text, [f.path for f in bp.files]).values():
+        before = ""  # the function the previous block defines
         for block in blocks(passage):
             for example in _in_block(block, plan):
                 if example not in found:
                     found.append(example)
+            own = _defines(block)
+            named = _INVERSE_OF.search(block)
+            inverted = named[1] if named else before if _INVERSE_OF_IT.match(block) else ""
+            if own in plan.functions and inverted in plan.functions and inverted != own:
+                inverses.append((own, inverted))
+            before = own
+    for own, inverted in inverses:
+        for example in [e for e in found if e.function == inverted]:
+            turned = _turned(example, plan.functions[own])
+            if turned is not None and turned not in found:
+                found.append(turned)
     return found
+
+
+def _defines(block: str) -> str:
+    """The function or class a block defines by starting with its span ('' if none)."""
+    spans = SPAN.findall(block)
+    named = defined_symbol(spans[0]) if spans and block.lstrip().startswith("`") else None
+    return named[1] if named else ""
+
+
+def _turned(example: Example, inverse: tuple[str, Symbol]) -> Example | None:
+    """The example of `inverse` that `example` states: its result gives back the argument,
+    when both fit the inverse's one parameter and its return type."""
+    home, symbol = inverse
+    param = _one_parameter(symbol.signature)
+    if example.raises or len(example.args) != 1 or param is None:
+        return None
+    arg, result = _literal(example.expected), _literal(example.args[0])
+    if arg is None or result is None:
+        return None
+    if not _fits(param.annotation, arg) or not _fits(_returns(symbol.signature), result):
+        return None
+    return Example(
+        function=symbol.name,
+        home=home,
+        args=(example.expected,),
+        expected=example.args[0],
+        approx=isinstance(result, float),
+    )
 
 
 def add_document_examples(bp: Blueprint, text: str, notes: list[str]) -> None:
@@ -112,8 +161,7 @@ def _in_block(block: str, plan: _Plan) -> list[Example]:
     """The block's examples; a bare literal is an argument of the function the block defines
     first (its first span), when that function takes one required parameter."""
     spans = SPAN.findall(block)
-    named = defined_symbol(spans[0]) if spans and block.lstrip().startswith("`") else None
-    own = plan.functions.get(named[1]) if named else None
+    own = plan.functions.get(_defines(block))
     pairs = [(m[1], m[2]) for m in _PAIR.finditer(block)]
     pairs += [(m[1], m[2]) for span in spans if (m := _INLINE.match(span))]
     out = [_example(left, right, "", own, plan) for left, right in pairs]
