@@ -230,27 +230,3 @@ def test_a_code_prompt_shows_the_tags_its_dependencies_build_objects_with() -> N
     inputs = PromptInputs(bp, parser, "codemem", {lexer.path: entry}, {}, {}, None, None, 4000)
     text = build_messages(inputs)[0][-1].content
     assert "compare with exactly these): `Token(kind='op'|'number')`" in text
-
-
-def test_a_test_prompt_lists_the_planned_requirements_of_the_code_it_tests() -> None:
-    from repowright.generate.prompt import PromptInputs, build_messages
-
-    said = "`push(item)` appends; when full the oldest item is overwritten."
-    code = FileSpec(
-        path="ring.py",
-        purpose="buffer",
-        interface=[
-            Symbol(name="push", signature="push(item)", description=said),
-            Symbol(name="Ring", kind="class"),
-        ],
-    )
-    tests = FileSpec(path="tests/test_ring.py", purpose="tests", dependencies=["ring.py"])
-    bp = Blueprint(project_name="ring", files=[code, tests])
-
-    def prompt(file: FileSpec) -> str:
-        inputs = PromptInputs(bp, file, "codemem", {}, {}, {}, None, None, 4000)
-        return build_messages(inputs)[0][-1].content
-
-    wanted = "- `push(item)`\n  - `push(item)` appends\n  - when full the oldest item"
-    assert wanted in prompt(tests) and "`Ring`" not in prompt(tests)
-    assert "What the plan requires of the code under test" not in prompt(code)

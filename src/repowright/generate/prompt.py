@@ -99,26 +99,6 @@ def points(text: str) -> list[str]:
     return [p for p in found if p]
 
 
-def tested_points(bp: Blueprint, spec: FileSpec) -> list[tuple[str, list[str]]]:
-    """The planned requirements of the code a test file tests, one per sentence: a checklist,
-    since a small model's own tests check what its code does rather than what the document
-    says (a ring buffer's tests never pushed onto a full buffer, so repair never learnt
-    that `push` must overwrite the oldest item)."""
-    if not is_test_file(spec.path):
-        return []
-    planned = {f.path: f for f in bp.files}
-    found = []
-    for path in dict.fromkeys(spec.dependencies):
-        tested = planned.get(path)
-        if tested is None or not path.endswith(".py") or is_test_file(path):
-            continue
-        for sym in tested.interface:
-            said = points(sym.description)
-            if said:
-                found.append((sym.signature or sym.name, said))
-    return found
-
-
 def about_arrays(doc: Document | None) -> bool:
     """Whether the document is about array code (its Python files get the array rules)."""
     return doc is not None and bool(ARRAYS.search(doc.full_text()))
@@ -189,7 +169,6 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
         blueprint=inp.blueprint,
         spec=inp.spec,
         points={sym.name: points(sym.description) for sym in inp.spec.interface},
-        checks=tested_points(inp.blueprint, inp.spec),
         deps=deps,
         kind=kind,
         imports={e.path: "" if runs else import_line(e) for e in deps},
