@@ -32,6 +32,7 @@ from repowright.verify.edits import Edit, EditResult, RepairPlan, apply_edit, sa
 from repowright.verify.import_fixes import fix_imports
 from repowright.verify.line_fix import LineFixer
 from repowright.verify.main_fixes import fix_missing_main
+from repowright.verify.main_write import write_missing_main
 from repowright.verify.method_fix import write_missing_methods
 from repowright.verify.option_fixes import fix_plugin_options
 from repowright.verify.persistence import fix_unread_state
@@ -150,6 +151,14 @@ class Repairer:
             record.analysis = "wrote " + ", ".join(f"{w.cls}.{w.name}" for w in written)
             record.edits += [
                 EditRecord(file=w.path, ok=True, how=f"method {w.cls}.{w.name}") for w in written
+            ]
+            record.fresh = True
+            return record
+        if mains := await write_missing_main(self.model, self.repo, findings, document, self.asked):
+            record.analysis = "wrote the command line of " + ", ".join(m.path for m in mains)
+            record.edits += [
+                EditRecord(file=m.path, ok=True, how=f"command line, {m.lines} lines")
+                for m in mains
             ]
             record.fresh = True
             return record

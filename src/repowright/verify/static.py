@@ -208,8 +208,11 @@ def _programs_without_main(index: ProjectIndex, entry_points: list[str]) -> list
 def _runs_something(node: ast.stmt) -> bool:
     """`if __name__ == "__main__":` (either side of the comparison), or a call at module level
     (a script that runs `main()` unguarded)."""
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        return True
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)) or is_main_guard(node)
+
+
+def is_main_guard(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":`, either side of the comparison."""
     if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
         return False
     sides = [node.test.left, *node.test.comparators]
