@@ -394,3 +394,40 @@ async def test_a_candidate_that_raises_on_everything_is_refused(tmp_path: Path) 
     rewriter.model = ScriptedModel([fenced(everything), fenced(right)])
     assert await rewriter.rewrite("mini/core.py", found, {}) == ""
     assert (repo / "mini/core.py").read_text() == right
+
+
+def test_a_fresh_candidate_is_not_shown_the_failing_line_and_a_test_is_shown_once(
+    tmp_path: Path,
+) -> None:
+    """A fresh function candidate copied `count = int(text[i:])` back from the failure's
+    quoted line; a parametrized test failing for six inputs filled the prompt six times."""
+    from repowright.artifacts.verdict import Finding
+
+    code = "def add(a: int, b: int = 0) -> int:\n    return int(str(a) + str(b))\n"
+    test = "import pytest\n\n\n@pytest.mark.parametrize('n', [1, 2])\ndef test_add(n):\n"
+    test += "    assert add(n, 1) == n + 1\n"
+    files = {"mini/__init__.py": "", "mini/core.py": code, "tests/test_core.py": test}
+    repo = tmp_path / "repo"
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    found = [
+        Finding(
+            file="mini/core.py",
+            line=2,
+            message=f"tests/test_core.py::test_add[{n}]: assert 11 == 2",
+            check="tests",
+        )
+        for n in (1, 2)
+    ]
+    rewriter = Rewriter(ScriptedModel([]), repo, blueprint_for(files), None, 12_000)
+    context = rewriter.context("mini/core.py", code, found, {}, ["add"])
+
+    def prompt(fresh: bool) -> str:
+        return chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)[
+            -1
+        ].content
+
+    assert prompt(False).count("def test_add(n):") == 1
+    assert "That line is: `return int(str(a) + str(b))`" in prompt(False)
+    assert "int(str(a)" not in prompt(True) and "test_add[2]" in prompt(True)

@@ -233,14 +233,17 @@ class Rewriter:
         shown_source = is_test_file(path)
         failures = []
         lines = current.splitlines()
+        shown: set[str] = set()  # a parametrized test failing for six inputs is shown once
         for f in found:
             node = test_node(f)
             code = function_source(self.repo / node[0], node[1]) if node else ""
+            code = code if node and (node[0] != path or only) and code not in shown else ""
+            shown.add(code)
             here = f.file == path and f.line is not None and 0 < f.line <= len(lines)
             failures.append(
                 {
                     "label": f.label(),
-                    "test": code if node and (node[0] != path or only) else "",
+                    "test": code,
                     "line": lines[f.line - 1].strip() if here and f.line else "",
                 }
             )
