@@ -18,11 +18,11 @@ from pathlib import Path
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.named import commands
 from repowright.fsio import atomic_write
-from repowright.generate.body import file_body
 from repowright.generate.prompt import module_name
-from repowright.models.base import Model, ModelRequest
+from repowright.models.base import Model
 from repowright.prompts import chat
 from repowright.verify.edits import safe_path
+from repowright.verify.method_fix import ask_alone
 from repowright.verify.static import NO_MAIN, is_main_guard
 
 REPLY_TOKENS = 600
@@ -56,15 +56,8 @@ async def write_missing_main(
         if (key := repr(messages)) in asked:
             continue
         asked.add(key)
-        reply = await model.complete(
-            ModelRequest(
-                messages=messages,
-                temperature=0.0,
-                max_tokens=REPLY_TOKENS,
-                tag=f"verify_main:{path}",
-            )
-        )
-        added = command_line(file_body(path, reply.text), module_name(path), source)
+        reply = await ask_alone(model, messages, path, REPLY_TOKENS, "verify_main")
+        added = command_line(reply, module_name(path), source)
         text = source.rstrip("\n") + "\n\n\n" + added + "\n"
         if added and _tree(text) is not None:
             atomic_write(file, text)

@@ -55,19 +55,22 @@ async def write_missing_methods(
             if wanted is None:
                 break
             cls, name, messages = wanted
-            reply = await model.complete(
-                ModelRequest(
-                    messages=messages,
-                    temperature=0.0,
-                    max_tokens=REPLY_TOKENS,
-                    tag=f"verify_method:{path}",
-                )
-            )
-            text = _with_method(source, cls, name, file_body(path, reply.text))
+            reply = await ask_alone(model, messages, path, REPLY_TOKENS, "verify_method")
+            text = _with_method(source, cls, name, reply)
             if text is not None:
                 atomic_write(file, text)
                 written.append(Written(path, cls.name, name))
     return written
+
+
+async def ask_alone(
+    model: Model, messages: list[Message], path: str, max_tokens: int, tag: str
+) -> str:
+    """The code of the greedy reply to a request for one missing piece of `path`."""
+    reply = await model.complete(
+        ModelRequest(messages=messages, temperature=0.0, max_tokens=max_tokens, tag=f"{tag}:{path}")
+    )
+    return file_body(path, reply.text)
 
 
 def _next(
