@@ -96,10 +96,10 @@ def find_examples(bp: Blueprint, text: str) -> list[Example]:
     for passage in passages(text, [f.path for f in bp.files]).values():
         before = ""  # the function the previous block defines
         for block in blocks(passage):
-            for example in _in_block(block, plan):
+            own = _defines(block)
+            for example in _in_block(block, own, plan):
                 if example not in found:
                     found.append(example)
-            own = _defines(block)
             named = _INVERSE_OF.search(block)
             inverted = named[1] if named else before if _INVERSE_OF_IT.match(block) else ""
             if own in plan.functions and inverted in plan.functions and inverted != own:
@@ -157,11 +157,11 @@ def add_document_examples(bp: Blueprint, text: str, notes: list[str]) -> None:
     notes.append(f"{EXAMPLES_PATH}: {len(examples)} examples the document states")
 
 
-def _in_block(block: str, plan: _Plan) -> list[Example]:
-    """The block's examples; a bare literal is an argument of the function the block defines
-    first (its first span), when that function takes one required parameter."""
+def _in_block(block: str, defines: str, plan: _Plan) -> list[Example]:
+    """The block's examples; a bare literal is an argument of the function the block
+    `defines` (its first span), when that function takes one required parameter."""
     spans = SPAN.findall(block)
-    own = plan.functions.get(_defines(block))
+    own = plan.functions.get(defines)
     pairs = [(m[1], m[2]) for m in _PAIR.finditer(block)]
     pairs += [(m[1], m[2]) for span in spans if (m := _INLINE.match(span))]
     out = [_example(left, right, "", own, plan) for left, right in pairs]

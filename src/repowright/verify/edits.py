@@ -92,7 +92,7 @@ def apply_edit(repo: Path, edit: Edit, near: Collection[int] = ()) -> EditResult
 def _breaks_syntax(file: str, before: str, after: str) -> str:
     """Why `after` is invalid Python when `before` was valid ('' otherwise): an edit must not
     turn a runnable module into one that no longer compiles."""
-    if not file.endswith(".py") or _parse(before) is None:
+    if not file.endswith(".py") or parse_or_none(before) is None:
         return ""
     try:
         ast.parse(after)
@@ -107,14 +107,14 @@ def fill_whole(file: str, text: str, replace: str) -> tuple[str | None, str, str
     version replaces the file. A fragment that would lose what the file defines is refused.
     """
     if file.endswith(".py"):
-        new = _parse(replace)
+        new = parse_or_none(replace)
         if new is None:
             return None, "", "empty SEARCH with a replacement that is not valid Python"
         if new.body and all(isinstance(n, ast.Import | ast.ImportFrom) for n in new.body):
             if wrong := _not_in_stdlib(new):
                 return None, "", f"the import names what its module does not have: {wrong}"
             return _add_imports(text, replace), "imports added", ""
-        old = _parse(text)
+        old = parse_or_none(text)
         lost = sorted(_defined(old) - _defined(new)) if old is not None else []
         if lost:
             return (
@@ -147,7 +147,8 @@ def _not_in_stdlib(module: ast.Module) -> str:
     return ""
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse_or_none(source: str) -> ast.Module | None:
+    """The module `source` parses to, None when it does not parse."""
     try:
         return ast.parse(source)
     except SyntaxError:
@@ -170,7 +171,7 @@ def _defined(module: ast.Module) -> set[str]:
 def _add_imports(text: str, imports: str) -> str:
     """`imports` placed after the docstring, `__future__` and existing imports at the top."""
     lines = text.splitlines()
-    module = _parse(text)
+    module = parse_or_none(text)
     at = 0
     if module is not None:
         for node in module.body:

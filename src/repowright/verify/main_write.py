@@ -21,7 +21,7 @@ from repowright.fsio import atomic_write
 from repowright.generate.prompt import module_name
 from repowright.models.base import Model
 from repowright.prompts import chat
-from repowright.verify.edits import safe_path
+from repowright.verify.edits import parse_or_none, safe_path
 from repowright.verify.method_fix import ask_alone
 from repowright.verify.static import NO_MAIN, is_main_guard
 
@@ -47,7 +47,7 @@ async def write_missing_main(
         file = safe_path(repo, path)
         source = file.read_text(encoding="utf-8", errors="replace")
         said = commands(document, path, module_name(path))
-        tree = _tree(source)
+        tree = parse_or_none(source)
         if not said or tree is None or any(is_main_guard(n) for n in tree.body):
             continue
         messages = chat(
@@ -59,7 +59,7 @@ async def write_missing_main(
         reply = await ask_alone(model, messages, path, REPLY_TOKENS, "verify_main")
         added = command_line(reply, module_name(path), source)
         text = source.rstrip("\n") + "\n\n\n" + added + "\n"
-        if added and _tree(text) is not None:
+        if added and parse_or_none(text) is not None:
             atomic_write(file, text)
             written.append(WrittenMain(path, len(added.splitlines())))
     return written
@@ -69,12 +69,12 @@ def command_line(reply: str, module: str, source: str = "") -> str:
     """The reply's imports (not of the file itself, nor ones `source` has), its `main` and its
     `__main__` block, in its order ('' when it has neither `main` nor the block, or does not
     parse); a `main` without the block gets one."""
-    tree = _tree(reply)
+    tree = parse_or_none(reply)
     if tree is None:
         return ""
     has = set(source.splitlines())
     kept: list[str] = []
-    guarded = False
+    guarded = has_main = False
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             line = ast.get_source_segment(reply, node) or ""
@@ -82,10 +82,10 @@ def command_line(reply: str, module: str, source: str = "") -> str:
                 kept.append(line)
         elif isinstance(node, ast.FunctionDef) and node.name == "main":
             kept.append(unshadowed(node, source) or ast.get_source_segment(reply, node) or "")
+            has_main = True
         elif is_main_guard(node):
             kept.append(ast.get_source_segment(reply, node) or "")
             guarded = True
-    has_main = any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
     if not guarded and has_main:
         kept.append('if __name__ == "__main__":\n    main()')
     return "\n\n".join(k for k in kept if k) if guarded or has_main else ""
@@ -95,7 +95,7 @@ def unshadowed(main: ast.FunctionDef, source: str) -> str:
     """`main` with each variable named like a function of `source` renamed (`top_words =
     top_words(text, n)` made every call raise UnboundLocalError), its calls left to the
     function; '' when nothing is shadowed."""
-    tree = _tree(source)
+    tree = parse_or_none(source)
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)} if tree else set()
     stored = {
         n.id for n in ast.walk(main) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
@@ -108,10 +108,3 @@ def unshadowed(main: ast.FunctionDef, source: str) -> str:
         if isinstance(n, ast.Name) and n.id in shadowed and id(n) not in called:
             n.id = f"{n.id}_result"
     return ast.unparse(main)
-
-
-def _tree(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return None
