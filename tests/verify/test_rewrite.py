@@ -16,11 +16,13 @@ from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import splice_functions
 from repowright.verify.rewrite import (
+    FOCUSED,
     NO_BETTER,
     REPLY_FLOOR,
     TRADES_VALUES,
     WHOLE_MAX_LINES,
     Rewriter,
+    candidates,
     reply_limit,
 )
 from tests.verify.helpers import MINI, blueprint_for
@@ -217,12 +219,12 @@ async def test_a_rewritten_test_is_run_and_the_first_passing_candidate_kept(
     code = MINI["mini/core.py"]
     still = fenced(f"def test_add():\n{first}\n")
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([fenced(code)] * 4 + [still, right])
+    model = ScriptedModel([fenced(code)] * 5 + [still, right])
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests[4:]] == [0.0, 0.0]
-    fresh = model.requests[5].messages[-1].content  # written without the failing code
+    assert [r.temperature for r in model.requests[5:]] == [0.0, 0.0]
+    fresh = model.requests[6].messages[-1].content  # written without the failing code
     assert "== 4" not in fresh and "These checks fail" not in fresh
     assert "Write the test function `test_add` for this file, from scratch" in fresh
     assert "add(1, 2) == 3" in (repo / "tests/test_core.py").read_text()
@@ -236,10 +238,10 @@ async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: 
     code = MINI["mini/core.py"]
     five, six = (fenced(f"def test_add():\n    assert add(1, 2) == {n}\n") for n in (5, 6))
     fix = edit("tests/test_core.py", "== 4", "== 3")
-    model = ScriptedModel([fenced(code)] * 4 + [five, six, six, six, fix])
+    model = ScriptedModel([fenced(code)] * 5 + [five, six, six, six, fix])
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
-    assert len(model.requests) == 9  # four code candidates (unchanged), four test ones, edits
+    assert len(model.requests) == 10  # five code candidates (unchanged), four test ones, edits
     test_edit = outcome.rounds[0].edits[1]
     assert (test_edit.file, test_edit.ok) == ("tests/test_core.py", False)
     assert test_edit.error == NO_BETTER
@@ -248,17 +250,20 @@ async def test_when_no_candidate_does_better_the_test_stays_as_it_was(tmp_path: 
 
 async def test_code_candidates_are_run_against_the_failing_tests(tmp_path: Path) -> None:
     """A rewrite of the code under test that still fails its tests is not kept while a later
-    one passes; the fresh candidates (greedy, then sampled) are written without the current
-    code."""
+    one passes; the focused candidate and the fresh ones (greedy, then sampled) are written
+    without the current code, the focused one shown only the file's signatures."""
     wrong = MINI["mini/core.py"].replace("a + b", "a - b")
     repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
     still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
-    model = ScriptedModel([still, still, fenced(FIXED)])
+    model = ScriptedModel([still, still, still, fenced(FIXED)])
     repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
-    assert [r.temperature for r in model.requests] == [0.0, 0.0, 0.7]
-    fresh = model.requests[1].messages[-1].content
+    assert [r.temperature for r in model.requests] == [0.0, 0.0, 0.0, 0.7]
+    focused = model.requests[1].messages[-1].content
+    assert "a - b" not in focused and "Current content" not in focused
+    assert "def test_add():" in focused and "Write the function `add` so that" in focused
+    fresh = model.requests[2].messages[-1].content
     assert "a - b" not in fresh and "Current content" not in fresh
     assert "def test_add():" in fresh and "Write the function `add` anew" in fresh
     assert (repo / "mini/core.py").read_text() == FIXED
@@ -303,12 +308,13 @@ async def rewrite_core(tmp_path: Path, replies: list[str]) -> str:
 
 async def test_the_code_candidate_with_fewer_failures_is_kept(tmp_path: Path) -> None:
     # a * b and a ** b each fail one test of two (the file fails both); a - b + 1 fails both
-    kept = await rewrite_core(tmp_path, ["a - b + 1", "a * b", "a ** b", "a - b - 1"])
+    kept = await rewrite_core(tmp_path, ["a - b + 1", "a * b", "a ** b", "a - b - 1", "b - a"])
     assert "return a * b" in kept
 
 
 async def test_candidates_no_better_than_the_file_leave_it_as_it_was(tmp_path: Path) -> None:
-    assert await rewrite_core(tmp_path, ["a - b + 1", "a // 0", "b - a", "a - b - 1"]) == NO_BETTER
+    worse = ["a - b + 1", "a // 0", "b - a", "a - b - 1", "a - b - 2"]
+    assert await rewrite_core(tmp_path, worse) == NO_BETTER
     assert "return a - b\n" in (tmp_path / "repo/mini/core.py").read_text()
 
 
@@ -359,7 +365,7 @@ async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: P
     repo, verifier = setup(tmp_path, files)
     pleasing = fenced(MINI["mini/core.py"].replace("a + b", "a + b + 1"))
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([pleasing] * 4 + [right])
+    model = ScriptedModel([pleasing] * 5 + [right])
     repairer = Repairer(model, repo, blueprint_for(files), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
@@ -384,7 +390,7 @@ async def test_a_candidate_that_raises_on_everything_is_refused(tmp_path: Path) 
     repo, verifier = setup(tmp_path, RANGE_TESTS)
     found = failing_findings(await verifier.verify())
     everything = "def add(a: int, b: int = 0) -> int:\n    raise ValueError(a)\n"
-    model = ScriptedModel([fenced(everything)] * 4)
+    model = ScriptedModel([fenced(everything)] * 5)
     rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
     rewriter.probe = verifier.failures
     assert await rewriter.rewrite("mini/core.py", found, {}) == TRADES_VALUES
@@ -431,3 +437,11 @@ def test_a_fresh_candidate_is_not_shown_the_failing_line_and_a_test_is_shown_onc
     assert prompt(False).count("def test_add(n):") == 1
     assert "That line is: `return int(str(a) + str(b))`" in prompt(False)
     assert "int(str(a)" not in prompt(True) and "test_add[2]" in prompt(True)
+
+
+def test_only_code_functions_get_a_focused_candidate() -> None:
+    """A test function needs the code under test in its prompt; a code function is asked
+    for once more with only what the document says and the signatures it can call."""
+    assert FOCUSED in [view for _, view in candidates("mini/core.py", True)]
+    assert FOCUSED not in [view for _, view in candidates("tests/test_core.py", True)]
+    assert FOCUSED not in [view for _, view in candidates("mini/core.py", False)]

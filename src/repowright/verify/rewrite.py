@@ -67,14 +67,21 @@ MAX_FILES = 2
 SEGMENT_SHARE = 0.3
 TEMPERATURES = (0.0, 0.7)
 """Greedy first; one sampled retry when that reply cannot be used."""
-FUNCTION_SAMPLES = ((0.0, False), (0.0, True), (0.7, True), (0.7, False))
-"""(temperature, fresh) of the candidates for failing functions, tests or code, written again
-alone: short and run at once, so more are tried; "fresh" ones are written without the failing
+SHOWN, FRESH, FOCUSED = "shown", "fresh", "focused"
+"""What a candidate's prompt shows: the failing code; the rest of the file and the document
+without it; or only what the document says of the file's names, the signatures it can call
+and the failing tests."""
+FUNCTION_SAMPLES = ((0.0, SHOWN), (0.0, FOCUSED), (0.0, FRESH), (0.7, FRESH), (0.7, SHOWN))
+"""(temperature, view) of the candidates for failing functions, tests or code, written again
+alone: short and run at once, so more are tried. "fresh" ones are written without the failing
 function, which a small model otherwise copies back with its mistake (the demo's test_done
 expected an item it never added, in eight rewrites; roman's `from_roman` indexed a list of
-pairs by a letter, and both candidates shown it came back unchanged)."""
-CODE_SAMPLES = ((0.0, False), (0.7, False), (0.7, True))
-"""(temperature, fresh) of the candidates for a whole file: a longer call than a function, so
+pairs by a letter, and both candidates shown it came back unchanged). A "focused" one (code
+only) sees no other code of the file and no document section twice: shown rle's whole file
+and document, the 1.5B model rewrote `decode` wrong every time; shown the two items
+defining `encode` and `decode` and the failing tests, it decoded `'3a1b2c'` right."""
+CODE_SAMPLES = ((0.0, SHOWN), (0.7, SHOWN), (0.7, FRESH))
+"""(temperature, view) of the candidates for a whole file: a longer call than a function, so
 fewer; the fresh one is written from the document, its interface and the failing tests,
 without the current code."""
 TestProbe = Callable[[list[str]], Awaitable[list[Finding] | None]]
@@ -150,9 +157,10 @@ class Rewriter:
         failed_before = await run(probe) if run is not None and probe else None
         before = count(failed_before)
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
-        samples = FUNCTION_SAMPLES if only else CODE_SAMPLES
-        for temperature, fresh in samples if probe else [(t, False) for t in TEMPERATURES]:
-            messages = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=fresh)
+        samples = candidates(path, bool(only)) if probe else [(t, SHOWN) for t in TEMPERATURES]
+        for temperature, view in samples:
+            user = "verify_focus_user" if view == FOCUSED else "verify_rewrite_user"
+            messages = chat("verify_rewrite_system", user, **context, fresh=view == FRESH)
             reply = await self.model.complete(
                 ModelRequest(
                     messages=messages,
@@ -278,6 +286,12 @@ class Rewriter:
             "segments": segments,
             "content": (without_functions(current, only) if only else current).strip("\n"),
             "functions": "\n\n\n".join(function_source(self.repo / path, n) for n in only or []),
+            "others": [
+                i.signature or i.name
+                for i in (entry.interface if entry else [])
+                if i.name not in (only or [])
+            ],
+            "described": any(s.description for s in (spec.interface if spec else [])),
             "only": only or [],
             "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
             "arrays": path.endswith(".py") and about_arrays(self.doc),
@@ -287,6 +301,15 @@ class Rewriter:
         if self.blueprint is None:
             return None
         return next((s for s in self.blueprint.files if s.path == path), None)
+
+
+def candidates(path: str, functions: bool) -> list[tuple[float, str]]:
+    """(temperature, view) of the candidates tried for `path`: the failing `functions` alone, or
+    the whole file; a test function is never focused (it needs the code under test)."""
+    if not functions:
+        return list(CODE_SAMPLES)
+    test = is_test_file(path)
+    return [(t, view) for t, view in FUNCTION_SAMPLES if not (test and view == FOCUSED)]
 
 
 def _probe(repo: Path, path: str, only: list[str], found: list[Finding]) -> list[str]:
