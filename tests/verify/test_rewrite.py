@@ -445,3 +445,16 @@ def test_only_code_functions_get_a_focused_candidate() -> None:
     assert FOCUSED in [view for _, view in candidates("mini/core.py", True)]
     assert FOCUSED not in [view for _, view in candidates("tests/test_core.py", True)]
     assert FOCUSED not in [view for _, view in candidates("mini/core.py", False)]
+
+
+def test_a_code_rewrite_is_told_the_standard_parser_of_the_documents_format(
+    tmp_path: Path,
+) -> None:
+    doc = build_document(
+        "# Mini\n\nAdds numbers read from CSV.\n", source="spec.md", kind="markdown"
+    )
+    rewriter = Rewriter(ScriptedModel([]), tmp_path, blueprint_for(MINI), doc, 12_000)
+    for path, told in (("mini/core.py", True), ("tests/test_core.py", False)):
+        context = rewriter.context(path, MINI[path], [], {})
+        prompt = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=False)
+        assert ("`csv.reader(io.StringIO(text))`" in prompt[-1].content) is told

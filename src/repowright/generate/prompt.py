@@ -19,6 +19,7 @@ from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.named import commands
 from repowright.documents import Document
 from repowright.generate.context import FileContext
+from repowright.generate.formats import standard_parsers
 from repowright.models.base import Message
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
@@ -183,5 +184,6 @@ def build_messages(inp: PromptInputs) -> tuple[list[Message], FileContext]:
         else [],
         retry_note=inp.retry_note,
         arrays=about_arrays(inp.doc),
+        formats=standard_parsers(inp.doc),
     )
     return messages, ctx

@@ -38,6 +38,7 @@ from repowright.generate.body import (
     unusable,
     without_unstated_messages,
 )
+from repowright.generate.formats import standard_parsers
 from repowright.generate.prompt import about_arrays, import_line
 from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
@@ -239,6 +240,7 @@ class Rewriter:
         entry = entries.get(path)
         deps = [entries[p] for p in (entry.depends_on if entry else []) if p in entries]
         shown_source = is_test_file(path)
+        is_code = path.endswith(".py") and not shown_source
         failures = []
         lines = current.splitlines()
         shown: set[str] = set()  # a parametrized test failing for six inputs is shown once
@@ -295,6 +297,7 @@ class Rewriter:
             "only": only or [],
             "lang": "python" if path.endswith(".py") else "bash" if path.endswith(".sh") else "",
             "arrays": path.endswith(".py") and about_arrays(self.doc),
+            "formats": standard_parsers(self.doc) if is_code else [],
         }
 
     def _spec(self, path: str) -> FileSpec | None:
