@@ -458,3 +458,29 @@ def test_a_code_rewrite_is_told_the_standard_parser_of_the_documents_format(
         context = rewriter.context(path, MINI[path], [], {})
         prompt = chat("verify_rewrite_system", "verify_rewrite_user", **context, fresh=False)
         assert ("`csv.reader(io.StringIO(text))`" in prompt[-1].content) is told
+
+
+async def test_a_candidate_right_on_the_documents_example_wins_over_the_models_tests(
+    tmp_path: Path,
+) -> None:
+    """The file fails the document's example and passes one of the model's (wrong) tests; the
+    candidate passes the example and fails that test: as many failures each, and the example
+    is what the document says, so the candidate is kept."""
+    example = (
+        "from mini.core import add\n\n\ndef test_add_example_1():\n    assert add(1, 2) == 3\n"
+    )
+    model_test = "from mini.core import add\n\n\ndef test_add():\n    assert add(2, 2) == 0\n"
+    model_test += "\n\ndef test_zero():\n    assert add(0, 0) == 1\n"  # fails with both
+    files = {
+        **MINI,
+        "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b"),
+        "tests/test_core.py": model_test,
+        EXAMPLES_PATH: example,
+    }
+    repo, verifier = setup(tmp_path, files)
+    found = failing_findings(await verifier.verify())
+    model = ScriptedModel([fenced(MINI["mini/core.py"])] * 5)
+    rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]

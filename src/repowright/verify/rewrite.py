@@ -85,6 +85,8 @@ CODE_SAMPLES = ((0.0, SHOWN), (0.7, SHOWN), (0.7, FRESH))
 """(temperature, view) of the candidates for a whole file: a longer call than a function, so
 fewer; the fresh one is written from the document, its interface and the failing tests,
 without the current code."""
+EXAMPLE_WEIGHT = 1000
+"""What one failing test of the document's examples counts, against 1 for any other test."""
 TestProbe = Callable[[list[str]], Awaitable[list[Finding] | None]]
 """How these pytest node ids fail now ([]: they pass; None: they could not run)."""
 UNCHANGED = "the rewritten file is unchanged"
@@ -378,8 +380,18 @@ def _parse_error(text: str) -> str:
 
 
 def count(failing: list[Finding] | None) -> float:
-    """Failures as a number to compare: tests that could not run count as the most."""
-    return math.inf if failing is None else len(failing)
+    """Failures as a number to compare: tests that could not run count as the most, and a
+    failing document example more than any number of the model's own tests (rle's tests
+    expected `decode(encode(x))` to raise for every input: a `decode` that gave back
+    `'aaabcc'` for `'3a1b2c'`, as the document says, failed as many of them as the wrong one)."""
+    if failing is None:
+        return math.inf
+    return sum(EXAMPLE_WEIGHT if _from_document(f) else 1 for f in failing)
+
+
+def _from_document(failure: Finding) -> bool:
+    node = test_node(failure)
+    return node is not None and node[0] == EXAMPLES_PATH
 
 
 def _names(source: str) -> set[str]:
