@@ -24,6 +24,7 @@ from repowright.generate.body import (
     unchecked_setup,
     unusable,
     whole_tests,
+    without_contradicted_raises,
     without_unstated_messages,
 )
 from repowright.generate.drift import detect_drift, stated_changes
@@ -151,7 +152,7 @@ async def run_generate(ctx: RunContext, targets: frozenset[str] | None = None) -
             if problem and is_test_file(path) and (trimmed := whole_tests(text)):
                 text, problem = trimmed, ""
             if is_test_file(path):
-                text = at_most_tests(text)
+                text = without_contradicted_raises(at_most_tests(text))
                 if doc is not None:
                     text = without_unstated_messages(text, stated)
             # A stub, a changed stated signature or tests checking nothing they set up are

@@ -36,6 +36,7 @@ from repowright.generate.body import (
     at_most_tests,
     file_body,
     unusable,
+    without_contradicted_raises,
     without_unstated_messages,
 )
 from repowright.generate.formats import standard_parsers
@@ -182,7 +183,7 @@ class Rewriter:
             uses = entries[path].depends_on if path in entries else []
             text = import_shared(path, tidy(path, text, self.own), entries, uses)
             if is_test_file(path):
-                text = at_most_tests(text)
+                text = without_contradicted_raises(at_most_tests(text))
                 if self.doc is not None:
                     text = without_unstated_messages(text, self.doc.full_text())
             why = self._problem(path, text, current, reply.finish_reason)
