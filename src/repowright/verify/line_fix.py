@@ -31,7 +31,7 @@ from repowright.prompts import chat
 from repowright.verify.blame import is_assertion
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import checks_value, test_node
-from repowright.verify.rewrite import TestProbe, count, failing_test_files
+from repowright.verify.scoring import TestProbe, count, failing_test_files
 from repowright.verify.statements import context, feeding_span, splice, statement_span
 
 SAMPLES = (0.0, 0.7, 1.0)

@@ -41,11 +41,9 @@ from repowright.verify.rewrite import (
     MAX_FILES,
     PASS_ON,
     Rewriter,
-    TestProbe,
-    count,
-    failing_test_files,
     short_enough,
 )
+from repowright.verify.scoring import TestProbe, count, failing_test_files
 
 EXCERPT_LINES = 40
 NO_EDIT_BETTER = "the edits made no fewer of the failing tests fail: undone"

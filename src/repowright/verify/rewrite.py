@@ -18,8 +18,6 @@ Whom to blame is `verify/blame.py`.
 from __future__ import annotations
 
 import ast
-import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,6 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec
 from repowright.artifacts.memory import MemoryEntry
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
-from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.code.python import defined_names
 from repowright.documents import Document
 from repowright.fsio import atomic_write, read_or_empty
@@ -49,7 +46,6 @@ from repowright.prompts import chat
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
     checking_tests,
-    checks_value,
     document_examples,
     failing_functions,
     failing_tests,
@@ -59,6 +55,7 @@ from repowright.verify.retest import (
     test_node,
     without_functions,
 )
+from repowright.verify.scoring import TestProbe, count, failing_test_files, trades_values
 
 REPLY_FLOOR = 1024
 """The least a rewrite may take, in tokens (a stub may become a whole function)."""
@@ -86,10 +83,6 @@ CODE_SAMPLES = ((0.0, SHOWN), (0.7, SHOWN), (0.7, FRESH))
 """(temperature, view) of the candidates for a whole file: a longer call than a function, so
 fewer; the fresh one is written from the document, its interface and the failing tests,
 without the current code."""
-EXAMPLE_WEIGHT = 1000
-"""What one failing test of the document's examples counts, against 1 for any other test."""
-TestProbe = Callable[[list[str]], Awaitable[list[Finding] | None]]
-"""How these pytest node ids fail now ([]: they pass; None: they could not run)."""
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
 NO_BETTER = "no rewrite made fewer of its tests fail"
@@ -329,35 +322,6 @@ def _probe(repo: Path, path: str, only: list[str], found: list[Finding]) -> list
     return failing_test_files(repo, found)
 
 
-def failing_test_files(repo: Path, found: list[Finding]) -> list[str]:
-    """The test files of the findings when every one of them is a failing test, else []: what
-    a change meant to fix them is run against before it is kept. The document's examples
-    always come too: a change that breaks one of them to please a model's test loses."""
-    nodes = [test_node(f) for f in found]
-    if not found or None in nodes:
-        return []
-    files = {node[0] for node in nodes if node is not None}
-    if (repo / EXAMPLES_PATH).is_file():
-        files.add(EXAMPLES_PATH)
-    return sorted(files)
-
-
-def trades_values(repo: Path, before: list[Finding] | None, after: list[Finding] | None) -> bool:
-    """Whether a change makes a test checking a value fail that passed, and every test it
-    makes pass only checks that something raises: roman's `from_roman` once raised ValueError
-    for every numeral, which passed the tests of bad numerals and failed the round trip."""
-    if before is None or after is None:
-        return False
-    old, new = _nodes(before), _nodes(after)
-    return any(checks_value(repo, *n) for n in new - old) and not any(
-        checks_value(repo, *n) for n in old - new
-    )
-
-
-def _nodes(failures: list[Finding]) -> set[tuple[str, str]]:
-    return {node for f in failures if (node := test_node(f)) is not None}
-
-
 def reply_limit(rewritten: str) -> int:
     """Tokens a rewrite may take: twice what it replaces, and room for a short file. Without
     it a looping reply runs on to the model's 2048-token default, minutes on two cores (the
@@ -378,21 +342,6 @@ def _parse_error(text: str) -> str:
     except SyntaxError as exc:
         return f"the rewritten file does not parse: {exc.msg} (line {exc.lineno})"
     return ""
-
-
-def count(failing: list[Finding] | None) -> float:
-    """Failures as a number to compare: tests that could not run count as the most, and a
-    failing document example more than any number of the model's own tests (rle's tests
-    expected `decode(encode(x))` to raise for every input: a `decode` that gave back
-    `'aaabcc'` for `'3a1b2c'`, as the document says, failed as many of them as the wrong one)."""
-    if failing is None:
-        return math.inf
-    return sum(EXAMPLE_WEIGHT if _from_document(f) else 1 for f in failing)
-
-
-def _from_document(failure: Finding) -> bool:
-    node = test_node(failure)
-    return node is not None and node[0] == EXAMPLES_PATH
 
 
 def _names(source: str) -> set[str]:
