@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,18 @@ def test_cache_key_depends_on_model_and_content() -> None:
     assert cache_key("m", req("a")) != cache_key("m", req("b"))
     assert cache_key("m", req("a")) != cache_key("n", req("a"))
     assert cache_key("m", req("a", tag="x")) == cache_key("m", req("a", tag="y"))
+
+
+def test_samples_with_different_seeds_are_different_requests() -> None:
+    """Without a seed, the key is what it was before requests had one (old caches still hit)."""
+    unseeded = req("a").model_copy(update={"temperature": 0.8})
+    first, second = (unseeded.model_copy(update={"seed": s}) for s in (0, 1))
+    assert len({cache_key("m", r) for r in (unseeded, first, second)}) == 3
+    material = {"model": "m", **unseeded.model_dump(exclude={"tag", "seed"})}
+    assert (
+        cache_key("m", unseeded)
+        == sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    )
 
 
 async def test_every_request_sent_is_counted_failed_ones_too(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ async def test_llama_cpp_json_mode() -> None:
 
 
 async def test_reasoning_models_get_the_parameters_they_accept() -> None:
-    with fake_openai([FakeReply(text="ok"), FakeReply(text="ok")]) as server:
+    with fake_openai([FakeReply(text="ok")] * 3) as server:
         o3 = OpenAICompatModel("o3-mini", base_url=server.url, api_key="k")
         reply = await o3.complete(ModelRequest(messages=[Message(role="user", content="hi")]))
         assert reply.text == "ok"
@@ -133,3 +133,7 @@ async def test_reasoning_models_get_the_parameters_they_accept() -> None:
         gpt = OpenAICompatModel("gpt-4.1", base_url=server.url, api_key="k")
         await gpt.complete(ModelRequest(messages=[Message(role="user", content="hi")]))
         assert server.requests[-1]["temperature"] == 0.0 and "max_tokens" in server.requests[-1]
+        assert "seed" not in server.requests[-1]
+        seeded = ModelRequest(messages=[Message(role="user", content="hi")], seed=3)
+        await gpt.complete(seeded)
+        assert server.requests[-1]["seed"] == 3

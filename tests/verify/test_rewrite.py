@@ -16,6 +16,8 @@ from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import splice_functions
 from repowright.verify.rewrite import (
+    EXAMPLE_SEARCH,
+    EXAMPLE_TEMPERATURE,
     FOCUSED,
     NO_BETTER,
     REPLY_FLOOR,
@@ -484,3 +486,44 @@ async def test_a_candidate_right_on_the_documents_example_wins_over_the_models_t
     rewriter.probe = verifier.failures
     assert await rewriter.rewrite("mini/core.py", found, {}) == ""
     assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+
+
+async def test_while_a_document_example_fails_focused_samples_are_searched(
+    tmp_path: Path,
+) -> None:
+    """The five candidates all fail the document's example; sampled focused candidates follow,
+    each with its own seed, until one passes it."""
+    example = (
+        "from mini.core import add\n\n\ndef test_add_example_1():\n    assert add(1, 2) == 3\n"
+    )
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
+    files[EXAMPLES_PATH] = example
+    repo, verifier = setup(tmp_path, files)
+    found = failing_findings(await verifier.verify())
+    wrong = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
+    model = ScriptedModel([wrong] * 7 + [fenced(MINI["mini/core.py"])])
+    rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+    searched = model.requests[len(candidates("mini/core.py", True)) :]
+    assert [(r.temperature, r.seed) for r in searched] == [
+        (EXAMPLE_TEMPERATURE, s) for s in (0, 1, 2)
+    ]
+    assert all("These tests fail" in r.messages[-1].content for r in searched)
+
+
+async def test_no_search_when_the_document_examples_pass(tmp_path: Path) -> None:
+    """Only the model's own test fails: the usual candidates, no search."""
+    files = {**MINI, "tests/test_core.py": MINI["tests/test_core.py"].replace("== 3", "== 4")}
+    files[EXAMPLES_PATH] = (
+        "from mini.core import add\n\n\ndef test_one():\n    assert add(1, 2) == 3\n"
+    )
+    repo, verifier = setup(tmp_path, files)
+    found = [f for f in failing_findings(await verifier.verify()) if f.file != EXAMPLES_PATH]
+    model = ScriptedModel([fenced(MINI["mini/core.py"].replace("a + b", "a * b"))] * 5)
+    rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) != ""
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+    assert model.calls == len(candidates("mini/core.py", True)) < EXAMPLE_SEARCH

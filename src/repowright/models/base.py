@@ -34,6 +34,11 @@ class ModelRequest(BaseModel):
 
     messages: list[Message]
     temperature: float = 0.0
+    seed: int | None = Field(
+        default=None,
+        description="Sampling seed: several samples of one prompt are different requests, not "
+        "one cached reply; sent to endpoints that take it.",
+    )
     max_tokens: int | None = None
     json_schema: dict[str, Any] | None = Field(
         default=None, description="Ask for JSON matching this schema (native where supported)."

@@ -108,8 +108,10 @@ class Totals(BaseModel):
 
 
 def cache_key(model_name: str, request: ModelRequest) -> str:
-    """Hash of everything that shapes the reply (the `tag` is a label, so it is left out)."""
-    material = {"model": model_name, **request.model_dump(exclude={"tag"})}
+    """Hash of everything that shapes the reply (the `tag` is a label, so it is left out; an
+    unset `seed` too, so the keys of requests made before it existed still match)."""
+    left_out = {"tag"} if request.seed is not None else {"tag", "seed"}
+    material = {"model": model_name, **request.model_dump(exclude=left_out)}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 

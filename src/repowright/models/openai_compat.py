@@ -68,6 +68,8 @@ class OpenAICompatModel:
         }
         if caps.temperature:
             kwargs["temperature"] = request.temperature
+            if request.seed is not None:
+                kwargs["seed"] = request.seed
         elif self.reasoning_effort:
             kwargs["reasoning_effort"] = self.reasoning_effort
         kwargs[caps.token_limit] = request.max_tokens or self.default_max_tokens
