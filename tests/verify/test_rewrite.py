@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from repowright.artifacts.blueprint import Symbol
-from repowright.artifacts.verdict import Verdict
+from repowright.artifacts.verdict import Finding, Verdict
 from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
@@ -527,3 +527,29 @@ async def test_no_search_when_the_document_examples_pass(tmp_path: Path) -> None
     assert await rewriter.rewrite("mini/core.py", found, {}) != ""
     assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
     assert model.calls == len(candidates("mini/core.py", True)) < EXAMPLE_SEARCH
+
+
+async def test_a_finding_no_test_shows_does_not_stop_candidates_from_being_run(
+    tmp_path: Path,
+) -> None:
+    """The code is blamed for a failing test and the smoke run: the candidates are still run
+    against the test, and a later right one beats the first; with nothing better, the first
+    candidate as good as the file is kept (it may fix what only the smoke run sees)."""
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    smoke = Finding(file="mini/core.py", line=2, message="ZeroDivisionError", check="smoke")
+    found = [*failing_findings(await verifier.verify()), smoke]
+    still = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
+    rewriter = Rewriter(
+        ScriptedModel([still, fenced(FIXED)]), repo, blueprint_for(MINI), None, 9000
+    )
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert (repo / "mini/core.py").read_text() == FIXED
+    (repo / "mini/core.py").write_text(wrong)
+    rewriter.model = ScriptedModel([still] * 5)
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert "a * b" in (repo / "mini/core.py").read_text()
+    (repo / "mini/core.py").write_text(wrong)
+    rewriter.model = ScriptedModel([still] * 5)
+    assert await rewriter.rewrite("mini/core.py", found[:-1], {}) == NO_BETTER

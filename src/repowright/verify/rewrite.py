@@ -219,8 +219,11 @@ class Rewriter:
         if best is None:
             atomic_write(target, current)
             return why
-        atomic_write(target, best[1] if best[0] < before else current)
-        return "" if best[0] < before else NO_BETTER
+        # a finding no test shows (rle's smoke run, stopped by the error its tests also hit)
+        # may be what an equal candidate fixes: without tests to tell, the first one is kept
+        kept = best[0] < before or (best[0] == before and not all(map(test_node, found)))
+        atomic_write(target, best[1] if kept else current)
+        return "" if kept else NO_BETTER
 
     def _problem(self, path: str, text: str, current: str, finish_reason: str | None) -> str:
         """Why a rewritten file is not used, or ''."""
@@ -335,13 +338,15 @@ def candidates(path: str, functions: bool) -> list[tuple[float, str]]:
 
 def _probe(repo: Path, path: str, only: list[str], found: list[Finding]) -> list[str]:
     """The pytest node ids a candidate for `path` must pass, [] when it is not tried: the
-    failing test functions being rewritten, or, for a module every finding of which is a
-    failing test, those tests' files (so a candidate that breaks their other tests loses)."""
+    failing test functions being rewritten, or, for a module blamed for failing tests, those
+    tests' files (so a candidate that breaks their other tests loses). Its other findings (a
+    smoke run, a lint error) do not stop the tests from telling candidates apart: rle's
+    `decode`, blamed for a document example and the smoke run, was rewritten once, unrun."""
     if only and is_test_file(path):
         return [f"{path}::{name}" for name in only]
     if not path.endswith(".py") or is_test_file(path):
         return []
-    return failing_test_files(repo, found)
+    return failing_test_files(repo, [f for f in found if test_node(f)])
 
 
 def reply_limit(rewritten: str) -> int:
