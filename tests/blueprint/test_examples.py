@@ -80,6 +80,8 @@ A Python module `codec.py`.
 - `unpack(s: str) -> int` is the inverse of `pack`.
 - `unpick(s: str) -> str` undoes `pack(n)` (its return type does not fit `3`).
 - `shout(s: str) -> str` takes a word and reverses it (`"ab"` -> `"BA"`).
+- `read_pack(s: str) -> int` accepts only the exact strings `pack` produces.
+- `describe(s: str) -> str` describes what `encode` gives: the types fit, no inverse is said.
 """
     bp = Blueprint(project_name="codec", files=[FileSpec(path="codec.py", purpose="")])
     wire_named_symbols(bp, spec, [])
@@ -90,5 +92,7 @@ A Python module `codec.py`.
         Example("decode", "codec.py", ("'2a1b'",), "'aab'"),
     ]
     assert Example("unpack", "codec.py", ("'iii'",), "3") in found
+    assert Example("read_pack", "codec.py", ("'iii'",), "3") in found
+    assert all(e.function != "describe" for e in found)
     assert all(e.function != "unpick" for e in found)  # `3` is no `str`
     assert [e.function for e in found].count("shout") == 1  # "it" is its word, not encode

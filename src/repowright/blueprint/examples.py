@@ -7,9 +7,11 @@ A spec that shows what a function returns (`4 -> "IV"`, `"aaabcc"` -> `"3a1b2c"`
 had nothing true to aim at. Only what reads unambiguously becomes a test: both sides Python
 literals, in the list item or paragraph defining a planned function of one required parameter
 (or a call of a planned function with literal arguments), matching its annotated types.
-A function the document calls the inverse of another (`decode(text)` reverses it) gets each
-of the other's examples turned round: rle's tests never checked `decode`, which the document
-defines only by its examples of `encode`.
+A function the document calls the inverse of another (`decode(text)` reverses it;
+`from_roman` accepts the strings `to_roman` produces) gets each of the other's examples turned
+round: rle's tests never checked `decode`, which the document defines only by its examples of
+`encode`; roman's `from_roman` raised ValueError for every numeral, and passed every test of
+the document's.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ _INVERSE_OF_IT = re.compile(rf"^`[^`\n]+`\s*,?\s*{_INVERTS}\s+it\b", re.I)
 """`decode(text: str) -> str` reverses it: "it" is the function the item before defines."""
 _INVERSE_OF = re.compile(rf"{_INVERTS}\s+`([A-Za-z_]\w*)(?:\([^`\n]*\))?`", re.I)
 """`from_text(s)` is the inverse of `to_text`."""
+_READS_WHAT = re.compile(
+    r"\b(?:accepts|parses|reads|takes)\b[^.;`]{0,80}?"
+    r"\b(?:what|(?:strings?|values?|texts?|outputs?|results?)(?:\s+that)?)\s+"
+    r"`([A-Za-z_]\w*)(?:\([^`\n]*\))?`\s+(?:produces|returns|writes|outputs|gives)\b",
+    re.I,
+)
+"""`from_roman(s)` accepts only the exact strings `to_roman` produces: it inverts it."""
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -100,7 +109,7 @@ def find_examples(bp: Blueprint, text: str) -> list[Example]:
             for example in _in_block(block, own, plan):
                 if example not in found:
                     found.append(example)
-            named = _INVERSE_OF.search(block)
+            named = _INVERSE_OF.search(block) or _READS_WHAT.search(block)
             inverted = named[1] if named else before if _INVERSE_OF_IT.match(block) else ""
             if own in plan.functions and inverted in plan.functions and inverted != own:
                 inverses.append((own, inverted))
