@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import pytest
+
 import repowright
 from repowright.code.python import ProjectIndex
 from repowright.sandbox.base import ExecResult, Limits, Sandbox
 from repowright.sandbox.local import LocalSandbox
+from repowright.verify import dynamic
 from repowright.verify.dynamic import DynamicConfig, check_tests, probe_failures, run_dynamic
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
@@ -138,6 +141,20 @@ async def test_a_test_stuck_in_a_loop_fails_alone_at_the_looping_line(tmp_path: 
     assert (found.file, found.line) in {("loop.py", 2), ("loop.py", 3)}
     assert "ran over 1 s" in found.message
     assert len(await probe_failures(sandbox, repo, ["tests/test_loop.py"], cfg) or []) == 1
+
+
+async def test_a_probe_gives_a_looping_test_less_time_than_the_test_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe runs once per candidate fix: a candidate that loops costs its own short limit."""
+    monkeypatch.setattr(dynamic, "PROBE_ITEM_TIMEOUT_S", 1)
+    code = "def spin(n):\n    while n:\n        n = n\n    return n\n"
+    tests = "from loop import spin\n\n\ndef test_spin():\n    assert spin(1) == 1\n"
+    repo = write_repo(tmp_path / "repo", {"loop.py": code, "tests/test_loop.py": tests})
+    sandbox = LocalSandbox(repo, state_dir=tmp_path / "sandbox", venv_cache=tmp_path / "venvs")
+    cfg = DynamicConfig(test_item_timeout_s=120, test_timeout_s=300)
+    [found] = await probe_failures(sandbox, repo, ["tests/test_loop.py"], cfg) or []
+    assert "ran over 1 s" in found.message
 
 
 async def test_the_smoke_is_not_run_into_its_limit_when_a_test_never_ends(tmp_path: Path) -> None:

@@ -210,8 +210,16 @@ on one input: the whole run hit its limit with one location, and every candidate
 tried against those tests cost that limit again)."""
 
 
-def _pytest(sandbox: Sandbox, repo: Path, cfg: DynamicConfig) -> list[str]:
-    cmd = [sandbox.python, "-c", RUN_PYTEST, str(cfg.test_item_timeout_s)]
+PROBE_ITEM_TIMEOUT_S = 20
+PROBE_TIMEOUT_S = 120.0
+"""Limits of a probe, which runs the tests a candidate fix must pass and is repeated for each
+candidate: roman's candidates that looped forever cost the full test limits (120 s a test,
+300 s in all) each; these tests take milliseconds, and one over 20 s fails for every candidate
+alike."""
+
+
+def _pytest(sandbox: Sandbox, repo: Path, item_timeout_s: int) -> list[str]:
+    cmd = [sandbox.python, "-c", RUN_PYTEST, str(item_timeout_s)]
     cmd += ["-q", "--tb=short", "-rfE", "-p", "no:cacheprovider"]
     if not any((repo / name).is_file() for name in PYTEST_CONFIGS):
         cmd += ["-c", "/dev/null", "--rootdir", "."]  # never pick up a parent's config
@@ -224,8 +232,10 @@ async def probe_failures(
     """The failures of the pytest node ids (`tests/test_x.py::test_y`, or files), run in the
     sandbox: [] when all pass, None when pytest could not run them (a collection error, a
     timeout), which is worse than any failure."""
+    item = min(cfg.test_item_timeout_s, PROBE_ITEM_TIMEOUT_S)
     result = await sandbox.run(
-        [*_pytest(sandbox, repo, cfg), *nodes], limits=_limits(cfg.test_timeout_s, cfg)
+        [*_pytest(sandbox, repo, item), *nodes],
+        limits=_limits(min(cfg.test_timeout_s, PROBE_TIMEOUT_S), cfg),
     )
     if result.ok:
         return []
@@ -239,7 +249,9 @@ async def check_tests(
 ) -> Check:
     if not test_files:
         return _dynamic("tests", "skipped", "no tests generated")
-    result = await sandbox.run(_pytest(sandbox, repo, cfg), limits=_limits(cfg.test_timeout_s, cfg))
+    result = await sandbox.run(
+        _pytest(sandbox, repo, cfg.test_item_timeout_s), limits=_limits(cfg.test_timeout_s, cfg)
+    )
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
         return _dynamic("tests", "failed", "pytest timed out", [finding])
