@@ -14,7 +14,7 @@ from repowright.models.scripted import ScriptedModel
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
-from repowright.verify.retest import splice_functions
+from repowright.verify.retest import failing_functions, splice_functions
 from repowright.verify.rewrite import (
     EXAMPLE_SEARCH,
     EXAMPLE_TEMPERATURE,
@@ -553,3 +553,18 @@ async def test_a_finding_no_test_shows_does_not_stop_candidates_from_being_run(
     (repo / "mini/core.py").write_text(wrong)
     rewriter.model = ScriptedModel([still] * 5)
     assert await rewriter.rewrite("mini/core.py", found[:-1], {}) == NO_BETTER
+
+
+async def test_a_smoke_finding_elsewhere_does_not_make_the_whole_file_rewritten(
+    tmp_path: Path,
+) -> None:
+    """The failing test calls `add`; the smoke run of reproduce.sh points at no function: `add`
+    is still the one to write again. A module-level line of the file still means all of it."""
+    wrong = MINI["mini/core.py"].replace("a + b", "a - b")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": wrong})
+    found = failing_findings(await verifier.verify())
+    smoke = Finding(file="reproduce.sh", message="1 failed", check="smoke")
+    assert failing_functions("mini/core.py", wrong, [*found, smoke], repo) == ["add"]
+    top = Finding(file="mini/core.py", line=1, message="NameError", check="smoke")
+    headed = "import math\n\n\n" + wrong
+    assert failing_functions("mini/core.py", headed, [*found, top], repo) == []
