@@ -16,11 +16,11 @@ from repowright.prompts import chat
 from repowright.verify.repair import Repairer, failing_findings, repair_loop
 from repowright.verify.retest import failing_functions, splice_functions
 from repowright.verify.rewrite import (
-    EXAMPLE_SEARCH,
-    EXAMPLE_TEMPERATURE,
     FOCUSED,
     NO_BETTER,
     REPLY_FLOOR,
+    SEARCH_SAMPLES,
+    SEARCH_TEMPERATURE,
     TRADES_VALUES,
     WHOLE_MAX_LINES,
     Rewriter,
@@ -300,6 +300,7 @@ async def rewrite_core(tmp_path: Path, replies: list[str]) -> str:
     """Rewrite mini/core.py (failing both tests of TWO_TESTS) with these candidates."""
     repo, verifier = setup(tmp_path, TWO_TESTS)
     found = failing_findings(await verifier.verify())
+    replies += replies[-1:] * SEARCH_SAMPLES  # none passes: the search samples them all
     model = ScriptedModel([fenced(MINI["mini/core.py"].replace("a + b", r)) for r in replies])
     rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
     rewriter.probe = verifier.failures
@@ -367,7 +368,7 @@ async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: P
     repo, verifier = setup(tmp_path, files)
     pleasing = fenced(MINI["mini/core.py"].replace("a + b", "a + b + 1"))
     right = fenced("def test_add():\n    assert add(1, 2) == 3\n")
-    model = ScriptedModel([pleasing] * 5 + [right])
+    model = ScriptedModel([pleasing] * (5 + SEARCH_SAMPLES) + [right])
     repairer = Repairer(model, repo, blueprint_for(files), probe=verifier.failures)
     outcome = await repair_loop(verifier.verify, repairer, 1)
     assert outcome.stop_reason == "all checks passed", outcome
@@ -392,7 +393,7 @@ async def test_a_candidate_that_raises_on_everything_is_refused(tmp_path: Path) 
     repo, verifier = setup(tmp_path, RANGE_TESTS)
     found = failing_findings(await verifier.verify())
     everything = "def add(a: int, b: int = 0) -> int:\n    raise ValueError(a)\n"
-    model = ScriptedModel([fenced(everything)] * 5)
+    model = ScriptedModel([fenced(everything)] * (5 + SEARCH_SAMPLES))
     rewriter = Rewriter(model, repo, blueprint_for(MINI), None, 12_000)
     rewriter.probe = verifier.failures
     assert await rewriter.rewrite("mini/core.py", found, {}) == TRADES_VALUES
@@ -508,25 +509,49 @@ async def test_while_a_document_example_fails_focused_samples_are_searched(
     assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
     searched = model.requests[len(candidates("mini/core.py", True)) :]
     assert [(r.temperature, r.seed) for r in searched] == [
-        (EXAMPLE_TEMPERATURE, s) for s in (0, 1, 2)
+        (SEARCH_TEMPERATURE, s) for s in (0, 1, 2)
     ]
     assert all("These tests fail" in r.messages[-1].content for r in searched)
 
 
-async def test_no_search_when_the_document_examples_pass(tmp_path: Path) -> None:
-    """Only the model's own test fails: the usual candidates, no search."""
-    files = {**MINI, "tests/test_core.py": MINI["tests/test_core.py"].replace("== 3", "== 4")}
-    files[EXAMPLES_PATH] = (
-        "from mini.core import add\n\n\ndef test_one():\n    assert add(1, 2) == 3\n"
-    )
+async def test_a_failing_model_test_is_searched_too(tmp_path: Path) -> None:
+    """Only the model's own test fails (no document example): focused samples follow the usual
+    candidates until one passes it."""
+    files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
-    found = [f for f in failing_findings(await verifier.verify()) if f.file != EXAMPLES_PATH]
-    model = ScriptedModel([fenced(MINI["mini/core.py"].replace("a + b", "a * b"))] * 5)
+    found = failing_findings(await verifier.verify())
+    wrong = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
+    usual = len(candidates("mini/core.py", True))
+    model = ScriptedModel([wrong] * (usual + 1) + [fenced(MINI["mini/core.py"])])
     rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
     rewriter.probe = verifier.failures
-    assert await rewriter.rewrite("mini/core.py", found, {}) != ""
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
     assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
-    assert model.calls == len(candidates("mini/core.py", True)) < EXAMPLE_SEARCH
+    assert [r.seed for r in model.requests[usual:]] == [0, 1]
+
+
+async def test_the_search_ends_once_the_document_examples_pass(tmp_path: Path) -> None:
+    """A sample passes the failing document example and not the model's (wrong) test: it is
+    kept, and no more are sampled for that test."""
+    example = (
+        "from mini.core import add\n\n\ndef test_add_example_1():\n    assert add(1, 2) == 3\n"
+    )
+    files = {
+        **MINI,
+        "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b"),
+        "tests/test_core.py": MINI["tests/test_core.py"].replace("== 3", "== 4"),
+        EXAMPLES_PATH: example,
+    }
+    repo, verifier = setup(tmp_path, files)
+    found = failing_findings(await verifier.verify())
+    wrong = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
+    usual = len(candidates("mini/core.py", True))
+    model = ScriptedModel([wrong] * usual + [fenced(MINI["mini/core.py"])] + [wrong] * 8)
+    rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
+    rewriter.probe = verifier.failures
+    assert await rewriter.rewrite("mini/core.py", found, {}) == ""
+    assert (repo / "mini/core.py").read_text() == MINI["mini/core.py"]
+    assert model.calls == usual + 1 < usual + SEARCH_SAMPLES
 
 
 async def test_a_finding_no_test_shows_does_not_stop_candidates_from_being_run(
@@ -547,11 +572,11 @@ async def test_a_finding_no_test_shows_does_not_stop_candidates_from_being_run(
     assert await rewriter.rewrite("mini/core.py", found, {}) == ""
     assert (repo / "mini/core.py").read_text() == FIXED
     (repo / "mini/core.py").write_text(wrong)
-    rewriter.model = ScriptedModel([still] * 5)
+    rewriter.model = ScriptedModel([still] * (5 + SEARCH_SAMPLES))
     assert await rewriter.rewrite("mini/core.py", found, {}) == ""
     assert "a * b" in (repo / "mini/core.py").read_text()
     (repo / "mini/core.py").write_text(wrong)
-    rewriter.model = ScriptedModel([still] * 5)
+    rewriter.model = ScriptedModel([still] * (5 + SEARCH_SAMPLES))
     assert await rewriter.rewrite("mini/core.py", found[:-1], {}) == NO_BETTER
 
 

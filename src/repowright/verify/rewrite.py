@@ -86,13 +86,15 @@ pairs by a letter, and both candidates shown it came back unchanged). A "focused
 only) sees no other code of the file and no document section twice: shown rle's whole file
 and document, the 1.5B model rewrote `decode` wrong every time; shown the two items
 defining `encode` and `decode` and the failing tests, it decoded `'3a1b2c'` right."""
-EXAMPLE_SEARCH = 8
-"""Focused candidates sampled after those while a document example still fails: they are
-short and run at once (5-20 s each on two cores), and where the greedy and the first sampled
-rewrites of rle's `decode` never decoded `'3a1b2c'` right, about one sample in six of the 1.5B
-model at 0.8 did (6 of 38 over five prompt variants). The search ends at the first candidate
-that passes every document example."""
-EXAMPLE_TEMPERATURE = 0.8
+SEARCH_SAMPLES = 8
+"""Focused candidates sampled after those while a test still fails: they are short and run at
+once (5-20 s each on two cores), and where the greedy and the first sampled rewrites of rle's
+`decode` never decoded `'3a1b2c'` right, about one sample in six of the 1.5B model at 0.8 did
+(6 of 38 over five prompt variants). Where a document example fails, the search ends at the
+first candidate that passes every one; else at the first that passes every test. The model's
+own tests may be wrong, but the greedy candidates were already kept by them: sampling gives
+the right code its chances, and the document's examples still outweigh those tests."""
+SEARCH_TEMPERATURE = 0.8
 CODE_SAMPLES = ((0.0, SHOWN), (0.7, SHOWN), (0.7, FRESH))
 """(temperature, view) of the candidates for a whole file: a longer call than a function, so
 fewer; the fresh one is written from the document, its interface and the failing tests,
@@ -104,7 +106,7 @@ NO_BETTER = "no rewrite made fewer of its tests fail"
 fresh rewrite fixed `from_roman` and broke `to_roman`, and keeping it cost the next round."""
 TRADES_VALUES = "the rewrite makes a test of a value fail to make only tests of errors pass"
 PASS_ON = frozenset({UNCHANGED, NO_BETTER, TRADES_VALUES})
-_SEARCHED = (EXAMPLE_TEMPERATURE, FOCUSED)
+_SEARCHED = (SEARCH_TEMPERATURE, FOCUSED)
 
 
 def function_source(path: Path, name: str) -> str:
@@ -152,8 +154,8 @@ class Rewriter:
         unusable (or the file unchanged) would come back the same: the retry samples. When the
         failures are tests, each usable candidate is run in the sandbox against them: the first
         that passes is kept, else the one with the fewest failures if that is fewer than the
-        file as it is has, else the file stays as it is. While a document example still fails,
-        code functions get `EXAMPLE_SEARCH` more focused samples, each with its own seed."""
+        file as it is has, else the file stays as it is. While a test still fails, code
+        functions get `SEARCH_SAMPLES` more focused samples, each with its own seed."""
         target = safe_path(self.repo, path)
         current = target.read_text(encoding="utf-8", errors="replace")
         only = (
@@ -172,10 +174,14 @@ class Rewriter:
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
         samples = candidates(path, bool(only)) if probe else [(t, SHOWN) for t in TEMPERATURES]
         focused = any(view == FOCUSED for _, view in samples)
-        searched = EXAMPLE_SEARCH if focused and EXAMPLE_WEIGHT <= before < math.inf else 0
+        searched = SEARCH_SAMPLES if focused and 0 < before < math.inf else 0
+        held = False  # a candidate came back unchanged: the model holds the code right
         for n, (temperature, view) in enumerate([*samples, *[_SEARCHED] * searched]):
             searching = n >= len(samples)
-            if searching and best is not None and best[0] < EXAMPLE_WEIGHT:
+            if searching and (
+                (best is not None and best[0] < EXAMPLE_WEIGHT <= before)
+                or (held and before < EXAMPLE_WEIGHT)
+            ):
                 break
             user = "verify_focus_user" if view == FOCUSED else "verify_rewrite_user"
             messages = chat("verify_rewrite_system", user, **context, fresh=view == FRESH)
@@ -202,6 +208,7 @@ class Rewriter:
                 if self.doc is not None:
                     text = without_unstated_messages(text, self.doc.full_text())
             why = self._problem(path, text, current, reply.finish_reason)
+            held = held or why == UNCHANGED
             if why:
                 continue
             atomic_write(target, text)
