@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
 from repowright.generate.body import (
     at_most_tests,
     file_body,
     unchecked_setup,
-    without_contradicted_raises,
     without_unstated_messages,
 )
 
@@ -133,55 +130,3 @@ def test_checked():
 """
     assert unchecked_setup(text) == ["`test_valid` sets `expected`"]
     assert unchecked_setup("def test_x(:\n") == []
-
-
-CONTRADICTED = """import pytest
-from csv2json import convert
-
-
-def test_convert():
-    with pytest.raises(ValueError):
-        convert("a,b\\n1,2")
-    assert convert("a,b\\n1,2") == [{"a": 1, "b": 2}]
-
-
-def test_ragged():
-    with pytest.raises(ValueError):
-        convert("a\\n1,2")
-    assert convert("a\\n1") == [{"a": 1}]
-
-
-def test_pop(stack):
-    with pytest.raises(IndexError):
-        stack.pop()
-    stack.push(1)
-    assert stack.pop() == 1
-
-
-def test_changed():
-    text = "a\\n1,2"
-    with pytest.raises(ValueError):
-        convert(text)
-    text = "a\\n1"
-    assert convert(text) == [{"a": 1}]
-
-
-class TestCodec:
-    def test_round_trip(self, data):
-        if data:
-            with pytest.raises(ValueError):
-                decode(encode(data))
-        assert decode(encode(data)) == data
-"""
-
-
-def test_a_raises_block_the_same_test_contradicts_is_cut() -> None:
-    """The same call cannot both raise and return: the `pytest.raises` block goes, the check
-    of the value stays; another call, a method call or changed arguments are left alone."""
-    out = without_contradicted_raises(CONTRADICTED)
-    ast.parse(out)
-    assert out.count("pytest.raises") == 3
-    assert 'def test_convert():\n    assert convert("a,b\\n1,2")' in out
-    assert "        if data:\n            pass\n        assert decode(encode(data))" in out
-    assert "stack.pop()\n    stack.push(1)" in out and 'convert(text)\n    text = "a\\n1"' in out
-    assert without_contradicted_raises("def broken(:\n") == "def broken(:\n"

@@ -118,7 +118,7 @@ def without_unstated_messages(text: str, document: str) -> str:
             continue
         for item in node.items:
             call = item.context_expr
-            if not (isinstance(call, ast.Call) and _is_raises(call.func)):
+            if not (isinstance(call, ast.Call) and is_raises(call.func)):
                 continue
             if isinstance(item.optional_vars, ast.Name):
                 caught.add(item.optional_vars.id)
@@ -143,75 +143,10 @@ def without_unstated_messages(text: str, document: str) -> str:
         and all(s in asserts for s in block)
     }  # fmt: skip
     cuts += [(a.lineno, -1 - (a.lineno in emptied), a.end_lineno or a.lineno, -1) for a in asserts]
-    return _cut(text, cuts) if cuts else text
+    return cut_spans(text, cuts) if cuts else text
 
 
-def without_contradicted_raises(text: str) -> str:
-    """Test module `text` without each `with pytest.raises(...)` block whose calls of
-    module-level functions the same test also makes outside such a block, with the same
-    arguments, unchanged after it: `with pytest.raises(ValueError): convert(csv_text)`, then
-    `assert convert(csv_text) == expected`, can never pass (one call cannot both raise and
-    return), so it fails against right code and repair aims at the wrong thing. A 1.5B model
-    wrote it in 3 of 10 e2e test files (csv2json's four tests, rle's). The check of the value
-    stays: it is what the test was written for. A method call (`stack.pop()`) is left alone,
-    since the object may have changed in between."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        return text
-    tests = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-    tests += [m for c in tree.body if isinstance(c, ast.ClassDef) for m in c.body
-              if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)]  # fmt: skip
-    cuts: list[tuple[int, int, int, int]] = []
-    for fn in tests:
-        alone = _alone(fn)
-        cuts += [
-            (w.lineno, -1 - (w in alone), w.end_lineno or w.lineno, -1) for w in _contradicted(fn)
-        ]
-    return _cut(text, cuts) if cuts else text
-
-
-def _contradicted(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.With]:
-    """The `pytest.raises` blocks of `fn` whose every statement is a call made again outside."""
-    blocks = [
-        w
-        for w in ast.walk(fn)
-        if isinstance(w, ast.With)
-        and any(isinstance(i.context_expr, ast.Call) and _is_raises(i.context_expr.func)
-                for i in w.items)
-    ]  # fmt: skip
-    inside = {id(n) for w in blocks for n in ast.walk(w)}
-    again = {ast.dump(n) for n in ast.walk(fn) if isinstance(n, ast.Call) and id(n) not in inside}
-    out = []
-    for w in blocks:
-        calls = [s.value for s in w.body if isinstance(s, ast.Expr | ast.Assign)]
-        after = {
-            n.id
-            for n in ast.walk(fn)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.lineno > w.lineno
-        }
-        if len(calls) == len(w.body) and all(
-            isinstance(c, ast.Call)
-            and isinstance(c.func, ast.Name)
-            and ast.dump(c) in again
-            and not any(isinstance(n, ast.Name) and n.id in after for n in ast.walk(c))
-            for c in calls
-        ):
-            out.append(w)
-    return out
-
-
-def _alone(fn: ast.AST) -> set[ast.stmt]:
-    """Statements that are the whole of their block (cut, they become `pass`)."""
-    return {
-        block[0]
-        for node in ast.walk(fn)
-        for name in ("body", "orelse", "finalbody")
-        if isinstance(block := getattr(node, name, None), list) and len(block) == 1
-    }
-
-
-def _cut(text: str, cuts: list[tuple[int, int, int, int]]) -> str:
+def cut_spans(text: str, cuts: list[tuple[int, int, int, int]]) -> str:
     """`text` without the spans of `cuts`; a column of -1: the whole lines, -2: `pass` instead."""
     lines = text.splitlines(keepends=True)
     for line, col, end, end_col in sorted(cuts, reverse=True):
@@ -225,7 +160,8 @@ def _cut(text: str, cuts: list[tuple[int, int, int, int]]) -> str:
     return "".join(lines)
 
 
-def _is_raises(func: ast.expr) -> bool:
+def is_raises(func: ast.expr) -> bool:
+    """Whether a call of `func` is `pytest.raises(...)` (or a bare imported `raises`)."""
     return (isinstance(func, ast.Attribute) and func.attr == "raises") or (
         isinstance(func, ast.Name) and func.id == "raises"
     )

@@ -24,9 +24,9 @@ from repowright.generate.body import (
     unchecked_setup,
     unusable,
     whole_tests,
-    without_contradicted_raises,
     without_unstated_messages,
 )
+from repowright.generate.contradictions import without_contradicted_raises
 from repowright.generate.drift import detect_drift, stated_changes
 from repowright.generate.events import FileGenerated, FileGenerationFailed, InterfaceDrift
 from repowright.generate.examples import examples_source

@@ -34,9 +34,9 @@ from repowright.generate.body import (
     at_most_tests,
     file_body,
     unusable,
-    without_contradicted_raises,
     without_unstated_messages,
 )
+from repowright.generate.contradictions import without_contradicted_raises
 from repowright.generate.formats import standard_parsers
 from repowright.generate.prompt import about_arrays, import_line
 from repowright.generate.shared import import_shared
