@@ -4,7 +4,7 @@ from repowright.artifacts.blueprint import Blueprint, FileSpec, Symbol
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
 from repowright.generate.body import file_body, unusable
 from repowright.generate.context import FileContext
-from repowright.generate.drift import detect_drift, stated_changes
+from repowright.generate.drift import detect_drift, stated_changes, stated_signatures
 from repowright.generate.prompt import MAX_DEPENDENTS, planned_dependents
 
 
@@ -218,6 +218,7 @@ def test_only_a_stated_signature_that_a_call_may_not_fit_counts_as_changed() -> 
     assert changes("def f(text, strict=False):\n    pass\n") != []
     wrapped = "`f(text: str)\n  -> float` evaluates."
     assert stated_changes(spec, ast.parse("def f(tokens: list):\n    pass\n"), wrapped) != []
+    assert stated_signatures([spec], wrapped) == {"f": "f(text: str) -> float"}
 
 
 def test_a_code_prompt_shows_the_tags_its_dependencies_build_objects_with() -> None:

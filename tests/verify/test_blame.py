@@ -132,3 +132,28 @@ def test_the_documents_examples_are_never_rewritten_only_the_code(tmp_path: Path
     assert list(first) == ["mini/core.py"]
     blame.mark("mini/core.py", first["mini/core.py"])
     assert blame.culprits([failed], entries) == {}
+
+
+def test_a_call_that_does_not_fit_the_documents_own_signature_blames_the_caller(
+    tmp_path: Path,
+) -> None:
+    """`convert` keeps the parameters the document states for it: a test passing `output=`
+    is what is wrong. Where the document states no signature, the definition goes first."""
+    signature = "def convert(csv_text: str, infer_types: bool = True) -> list[dict]"
+    entries = {
+        "csv2json.py": MemoryEntry(
+            path="csv2json.py",
+            purpose="",
+            interface=[InterfaceItem(name="convert", kind="function", signature=signature)],
+        )
+    }
+    called = Finding(
+        file="tests/test_csv2json.py",
+        line=20,
+        check="tests",
+        message="tests/test_csv2json.py::test_convert: TypeError: convert() got an unexpected "
+        "keyword argument 'output'",
+    )
+    stated = {"convert": "convert(csv_text: str, infer_types: bool = True) -> list[dict]"}
+    assert list(Blame(tmp_path, stated).culprits([called], entries)) == ["tests/test_csv2json.py"]
+    assert list(Blame(tmp_path).culprits([called], entries)) == ["csv2json.py"]

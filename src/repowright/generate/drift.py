@@ -69,6 +69,20 @@ def _called_otherwise(
     return [k.arg for k in planned.args.kwonlyargs] != [k.arg for k in written.args.kwonlyargs]
 
 
+def stated_signatures(files: list[FileSpec], document: str) -> dict[str, str]:
+    """The planned module-level functions whose signature the document itself states
+    (`convert(csv_text: str, infer_types: bool = True) -> list[dict]`), by name: how its
+    users call them."""
+    flat = " ".join(document.split())  # a document wraps a long signature across lines
+    return {
+        symbol.name: symbol.signature
+        for spec in files
+        for symbol in spec.interface
+        if symbol.kind == "function" and (said := " ".join(symbol.signature.split()))
+        and said in flat
+    }  # fmt: skip
+
+
 def stated_changes(spec: FileSpec, tree: ast.Module, document: str) -> list[tuple[int, str]]:
     """Module-level functions (line, what differs) that a call written from a signature the
     document itself states (`evaluate(text: str) -> float`) may not fit: the document's users
@@ -78,15 +92,11 @@ def stated_changes(spec: FileSpec, tree: ast.Module, document: str) -> list[tupl
         n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     }
     changes = []
-    flat = " ".join(document.split())  # a document wraps a long signature across lines
-    for symbol in spec.interface:
-        node = written.get(symbol.name)
-        stated = " ".join(symbol.signature.split())
-        if symbol.kind != "function" or node is None or not stated or stated not in flat:
-            continue
-        planned = function_node(symbol.signature)
-        if planned is not None and _called_otherwise(planned, node):
+    for name, signature in stated_signatures([spec], document).items():
+        node = written.get(name)
+        planned = function_node(signature)
+        if node is not None and planned is not None and _called_otherwise(planned, node):
             real = ", ".join(a.arg for a in _positional(node))
-            said = f"`{node.name}({real})` where the document states `{symbol.signature}`"
+            said = f"`{node.name}({real})` where the document states `{signature}`"
             changes.append((node.lineno, said))
     return changes

@@ -16,6 +16,7 @@ from repowright.artifacts.memory import MemoryEntry
 from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.examples import EXAMPLES_PATH
+from repowright.generate.drift import params
 from repowright.verify.retest import called, test_node
 
 SIGNATURE_MISMATCH = re.compile(
@@ -35,6 +36,8 @@ class Blame:
     """Which files to rewrite for a set of findings, remembering earlier rounds' choices."""
 
     repo: Path
+    stated: dict[str, str] = field(default_factory=dict)
+    """Signatures the document states, by function name (`generate/drift.stated_signatures`)."""
     tried: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
 
     def culprits(
@@ -84,15 +87,26 @@ class Blame:
     def _callee(self, f: Finding, entries: dict[str, MemoryEntry]) -> str | None:
         """`CalcError.__init__() takes 1 positional argument but 2 were given` is raised where
         the call is, but the definition is what disagrees with the document (an exception
-        that takes no message): blame the project file defining it, first."""
+        that takes no message): blame the project file defining it, first. Not a function
+        defined with the parameters the document states for it: csv2json's tests called
+        `convert(text, output=path)`, and `convert` was rewritten for them."""
         m = SIGNATURE_MISMATCH.search(f.message)
         if m is None:
             return None
-        home = next(
-            (e.path for e in entries.values() for i in e.interface if i.name == m["name"]), None
+        home, written = next(
+            (
+                (e.path, i.signature)
+                for e in entries.values()
+                for i in e.interface
+                if i.name == m["name"]
+            ),
+            (None, ""),
         )
         if home is None or home == f.file or home in self.tried.get(f.key(), set()):
             return None
+        said = self.stated.get(m["name"])
+        if said is not None and (stated := params(said)) is not None and stated == params(written):
+            return None  # written as the document states it: the call is what is wrong
         return home
 
 

@@ -20,6 +20,7 @@ from repowright.artifacts.verdict import Check, Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import ProjectIndex, current_entries, repo_files
 from repowright.documents import Document
+from repowright.generate.drift import stated_signatures
 from repowright.models.base import Message, Model
 from repowright.prompts import chat, render
 from repowright.prompts.structured import StructuredOutputError, complete_structured
@@ -122,7 +123,9 @@ class Repairer:
     its own)."""
 
     def __post_init__(self) -> None:
-        self.blame = Blame(self.repo)
+        files = self.blueprint.files if self.blueprint is not None else []
+        document = self.doc.full_text() if self.doc is not None else ""
+        self.blame = Blame(self.repo, stated_signatures(files, document))
         self.lines = LineFixer(self.model, self.repo, self.probe) if self.probe else None
 
     async def repair(self, findings: list[Finding], round_no: int) -> RoundRecord:
