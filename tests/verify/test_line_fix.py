@@ -92,6 +92,24 @@ async def test_when_no_candidate_helps_the_file_stays_and_the_whole_file_is_rewr
     assert RIGHT in (repo / "mini/core.py").read_text()
 
 
+async def test_a_kept_statement_that_resolves_nothing_is_followed_by_a_rewrite(
+    tmp_path: Path,
+) -> None:
+    """The statement is fixed and the same error comes from a later line: the errors are the
+    same, yet the loop goes on, and the next round rewrites the function instead of asking for
+    another statement."""
+    source = CODE.format(tail=" if not (a, b) < 0 else 0")
+    repo, verifier = setup(tmp_path, {**MINI, "mini/core.py": source})
+    right = fenced(CODE.format(tail="").replace("    if (a, b) < 0:\n", RIGHT))
+    model = ScriptedModel([fenced(RIGHT.strip() + "\n")] * 3 + [right])
+    repairer = Repairer(model, repo, blueprint_for(MINI), probe=verifier.failures)
+    outcome = await repair_loop(verifier.verify, repairer, 2)
+    assert outcome.stop_reason == "all checks passed", outcome
+    tags = [r.tag for r in model.requests]
+    assert tags == ["verify_line:mini/core.py"] * 3 + ["verify_rewrite:mini/core.py"]
+    assert outcome.rounds[0].stepped and not outcome.rounds[0].resolved
+
+
 async def test_a_statement_already_asked_for_the_same_way_is_not_asked_again(
     tmp_path: Path,
 ) -> None:

@@ -86,6 +86,11 @@ class RoundRecord(BaseModel):
         errors, unlike an edit that missed them)."""
         return any(e.ok and e.how == "whole file" for e in self.edits)
 
+    @property
+    def stepped(self) -> bool:
+        """Whether a statement rewritten alone was kept this round."""
+        return any(e.ok and e.how.startswith("statement ") for e in self.edits)
+
 
 def failing_findings(checks: list[Check]) -> list[Finding]:
     out: list[Finding] = []
@@ -116,6 +121,9 @@ class Repairer:
     own: frozenset[str] = frozenset()
     probe: TestProbe | None = None
     """Runs pytest node ids in the sandbox: a rewrite is tried before it is kept."""
+    lines_idle: bool = False
+    """The last statement fixed ran further and resolved nothing: rewrite functions or files
+    next, not another statement."""
     blame: Blame = field(init=False)
     lines: LineFixer | None = field(init=False)
     asked: set[str] = field(init=False, default_factory=set)
@@ -163,7 +171,7 @@ class Repairer:
             ]
             record.fresh = True
             return record
-        if self.whole and self.lines is not None:
+        if self.whole and self.lines is not None and not self.lines_idle:
             asked = len(self.lines.asked)
             fixed = await self.lines.fix(findings)
             record.fresh = len(self.lines.asked) > asked
@@ -451,7 +459,9 @@ async def _rounds(
         free += record.model_free
         on_round(record)
         signature = error_signature(checks)
-        if signature and signature in seen and not record.rewrote:
+        idle = record.stepped and not record.resolved and not repairer.lines_idle
+        repairer.lines_idle = idle
+        if signature and signature in seen and not record.rewrote and not idle:
             return LoopOutcome(
                 checks,
                 fixed,
