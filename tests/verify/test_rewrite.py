@@ -516,13 +516,15 @@ async def test_while_a_document_example_fails_focused_samples_are_searched(
 
 async def test_a_failing_model_test_is_searched_too(tmp_path: Path) -> None:
     """Only the model's own test fails (no document example): focused samples follow the usual
-    candidates until one passes it."""
+    candidates until one passes it. The first, shown the code, gave it back unchanged: that is
+    copying, not holding it right."""
     files = {**MINI, "mini/core.py": MINI["mini/core.py"].replace("a + b", "a - b")}
     repo, verifier = setup(tmp_path, files)
     found = failing_findings(await verifier.verify())
     wrong = fenced(MINI["mini/core.py"].replace("a + b", "a * b"))
     usual = len(candidates("mini/core.py", True))
-    model = ScriptedModel([wrong] * (usual + 1) + [fenced(MINI["mini/core.py"])])
+    replies = [fenced(files["mini/core.py"]), *[wrong] * usual, fenced(MINI["mini/core.py"])]
+    model = ScriptedModel(replies)
     rewriter = Rewriter(model, repo, blueprint_for(files), None, 12_000)
     rewriter.probe = verifier.failures
     assert await rewriter.rewrite("mini/core.py", found, {}) == ""

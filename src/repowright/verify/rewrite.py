@@ -175,7 +175,7 @@ class Rewriter:
         samples = candidates(path, bool(only)) if probe else [(t, SHOWN) for t in TEMPERATURES]
         focused = any(view == FOCUSED for _, view in samples)
         searched = SEARCH_SAMPLES if focused and 0 < before < math.inf else 0
-        held = False  # a candidate came back unchanged: the model holds the code right
+        held = False  # written without seeing the code, it came back the same: held right
         for n, (temperature, view) in enumerate([*samples, *[_SEARCHED] * searched]):
             searching = n >= len(samples)
             if searching and (
@@ -208,7 +208,7 @@ class Rewriter:
                 if self.doc is not None:
                     text = without_unstated_messages(text, self.doc.full_text())
             why = self._problem(path, text, current, reply.finish_reason)
-            held = held or why == UNCHANGED
+            held = held or (why == UNCHANGED and view != SHOWN)
             if why:
                 continue
             atomic_write(target, text)
