@@ -12,6 +12,7 @@ The check of the value stays: it is what the test was written for.
 from __future__ import annotations
 
 import ast
+from typing import TypeGuard
 
 from repowright.generate.body import cut_spans, is_raises
 
@@ -41,9 +42,9 @@ def without_contradicted_raises(text: str) -> str:
         cuts += [(w.lineno, -1 - (w in alone), w.end_lineno or w.lineno, -1) for w in within]
         if within or not fn.name.startswith("test"):
             continue
-        if _only_raises(fn) and any(
+        if any(
             _made_in(call, other, stable[id(fn)] & stable[id(other)])
-            for call in _raised_calls(fn) for other in tests if other is not fn
+            for call in _lone_raises_calls(fn) for other in tests if other is not fn
         ):  # fmt: skip
             first = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
             cuts.append((first, -1, fn.end_lineno or fn.lineno, -1))
@@ -75,36 +76,30 @@ def _contradicted(fn: _Test) -> list[ast.With]:
 
 
 def _raises_blocks(fn: ast.AST) -> list[ast.With]:
-    return [
-        w
-        for w in ast.walk(fn)
-        if isinstance(w, ast.With)
-        and any(isinstance(i.context_expr, ast.Call) and is_raises(i.context_expr.func)
-                for i in w.items)
-    ]  # fmt: skip
+    return [w for w in ast.walk(fn) if _is_raises_block(w)]
 
 
-def _only_raises(fn: _Test) -> bool:
-    """Whether `fn` (its docstring aside) is one `pytest.raises` block of calls alone."""
-    body = [
-        s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-    ]
-    if len(body) != 1 or not isinstance(block := body[0], ast.With):
-        return False
-    return block in _raises_blocks(fn) and all(
-        isinstance(s, ast.Expr | ast.Assign) for s in block.body
+def _is_raises_block(node: ast.AST) -> TypeGuard[ast.With]:
+    return isinstance(node, ast.With) and any(
+        isinstance(i.context_expr, ast.Call) and is_raises(i.context_expr.func) for i in node.items
     )
 
 
-def _raised_calls(fn: _Test) -> list[ast.Call]:
-    """The calls of module-level functions inside `fn`'s `pytest.raises` block."""
+def _lone_raises_calls(fn: _Test) -> list[ast.Call]:
+    """The calls of module-level functions in `fn`'s `pytest.raises` block when that block of
+    calls alone is all `fn` does (its docstring aside), else []."""
+    body = [
+        s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
+    if len(body) != 1 or not _is_raises_block(block := body[0]):
+        return []
+    statements = [s for s in block.body if isinstance(s, ast.Expr | ast.Assign)]
+    if len(statements) != len(block.body):
+        return []
     return [
         s.value
-        for w in _raises_blocks(fn)
-        for s in w.body
-        if isinstance(s, ast.Expr | ast.Assign)
-        and isinstance(s.value, ast.Call)
-        and isinstance(s.value.func, ast.Name)
+        for s in statements
+        if isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Name)
     ]
 
 

@@ -459,7 +459,8 @@ async def _rounds(
         free += record.model_free
         on_round(record)
         signature = error_signature(checks)
-        idle = record.stepped and not record.resolved and not repairer.lines_idle
+        # with `lines_idle` set no statement was asked for, so a round is never idle twice
+        idle = record.stepped and not record.resolved
         repairer.lines_idle = idle
         if signature and signature in seen and not record.rewrote and not idle:
             return LoopOutcome(
