@@ -29,8 +29,9 @@ from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel
 from repowright.sandbox.local import LocalSandbox, default_venv_cache
 from repowright.verify.dynamic import DynamicConfig
+from repowright.verify.loop import repair_loop
 from repowright.verify.phase import Verifier
-from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.repair import Repairer
 
 BASE: dict[str, str] = {
     "calc/__init__.py": '"""Tiny statistics toolkit."""\n\n__version__ = "0.1.0"\n',

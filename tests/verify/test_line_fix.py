@@ -9,8 +9,10 @@ import pytest
 from repowright.artifacts.verdict import Finding
 from repowright.models.scripted import ScriptedModel
 from repowright.verify.line_fix import LineFixer, raised_in_code
-from repowright.verify.repair import Repairer, failing_findings, repair_loop
+from repowright.verify.loop import repair_loop
+from repowright.verify.repair import Repairer
 from repowright.verify.retest import value_checking_tests
+from repowright.verify.rounds import failing_findings
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import setup
 from tests.verify.test_rewrite import fenced

@@ -7,9 +7,10 @@ from pathlib import Path
 from repowright.artifacts.verdict import Finding
 from repowright.models.scripted import ScriptedModel
 from repowright.sandbox.local import LocalSandbox
+from repowright.verify.loop import repair_loop
 from repowright.verify.method_fix import write_missing_methods
 from repowright.verify.phase import Verifier
-from repowright.verify.repair import Repairer, repair_loop
+from repowright.verify.repair import Repairer
 from tests.verify.helpers import blueprint_for, write_repo
 from tests.verify.test_repair import CONFIG
 

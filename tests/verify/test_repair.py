@@ -12,8 +12,10 @@ from repowright.artifacts.verdict import Check, Finding, Verdict
 from repowright.models.scripted import ScriptedModel
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.dynamic import DynamicConfig
+from repowright.verify.loop import repair_loop
 from repowright.verify.phase import Verifier
-from repowright.verify.repair import EditRecord, Repairer, RoundRecord, repair_loop
+from repowright.verify.repair import Repairer
+from repowright.verify.rounds import EditRecord, RoundRecord
 from tests.verify.helpers import MINI, blueprint_for, write_repo
 
 CONFIG = DynamicConfig(import_timeout_s=5, test_timeout_s=30, smoke_timeout_s=30)

@@ -13,7 +13,8 @@ from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
-from repowright.verify.repair import Repairer, failing_findings, repair_loop
+from repowright.verify.loop import repair_loop
+from repowright.verify.repair import Repairer
 from repowright.verify.retest import failing_functions, splice_functions
 from repowright.verify.rewrite import (
     FOCUSED,
@@ -27,6 +28,7 @@ from repowright.verify.rewrite import (
     candidates,
     reply_limit,
 )
+from repowright.verify.rounds import failing_findings
 from tests.verify.helpers import MINI, blueprint_for
 from tests.verify.test_repair import UNDEFINED, edit, setup
 

@@ -26,7 +26,9 @@ from repowright.sandbox.base import Sandbox
 from repowright.sandbox.local import LocalSandbox
 from repowright.verify.best import Snapshot
 from repowright.verify.dynamic import DynamicConfig, probe_failures, run_dynamic
-from repowright.verify.repair import Repairer, RoundRecord, repair_loop
+from repowright.verify.loop import repair_loop
+from repowright.verify.repair import Repairer
+from repowright.verify.rounds import RoundRecord
 from repowright.verify.static import run_static
 
 GATING = {"compile", "lint", "cross_imports", "call_arity", "requirements"}

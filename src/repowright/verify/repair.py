@@ -1,22 +1,18 @@
-"""The repair loop: failing findings and their files (plus CodeMem context) go to the model,
-which rewrites short files whole (`verify/rewrite.py`) or answers SEARCH/REPLACE edits for
-the rest; the repository is verified again. Bounded rounds; stops early when the same set of
-errors comes back."""
+"""One repair round: fixes made without the model first; then failing findings and their files
+(plus CodeMem context) go to the model, which rewrites short files whole (`verify/rewrite.py`)
+or answers SEARCH/REPLACE edits for the rest. The loop of rounds is `verify/loop.py`."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from repowright.artifacts.blueprint import Blueprint
 from repowright.artifacts.memory import MemoryEntry
-from repowright.artifacts.verdict import Check, Finding
+from repowright.artifacts.verdict import Finding
 from repowright.blueprint.deliverables import is_test_file
 from repowright.code.python import ProjectIndex, current_entries, repo_files
 from repowright.documents import Document
@@ -25,7 +21,7 @@ from repowright.models.base import Message, Model
 from repowright.prompts import chat, render
 from repowright.prompts.structured import StructuredOutputError, complete_structured
 from repowright.verify.attr_fixes import fix_partial_init
-from repowright.verify.best import Snapshot, score
+from repowright.verify.best import Snapshot
 from repowright.verify.blame import Blame
 from repowright.verify.cli_fixes import fix_dispatch
 from repowright.verify.deps import declared_requirements
@@ -44,64 +40,10 @@ from repowright.verify.rewrite import (
     Rewriter,
     short_enough,
 )
+from repowright.verify.rounds import NO_EDIT_BETTER, EditRecord, RoundRecord
 from repowright.verify.scoring import TestProbe, count, failing_test_files
 
 EXCERPT_LINES = 40
-NO_EDIT_BETTER = "the edits made no fewer of the failing tests fail: undone"
-FREE_ROUNDS = 5
-"""Rounds fixed without the model (an import, an attribute set on every path) cost seconds, so
-they do not use up the fix rounds; this bounds them."""
-
-
-class EditRecord(BaseModel):
-    file: str
-    ok: bool
-    how: str = ""
-    error: str = ""
-
-
-class RoundRecord(BaseModel):
-    round: int
-    failing: list[str] = Field(default_factory=list)
-    analysis: str = ""
-    edits: list[EditRecord] = Field(default_factory=list)
-    resolved: list[str] = Field(default_factory=list)
-    new: list[str] = Field(default_factory=list)
-    model_free: bool = False
-    """Fixed without asking the model: such a round does not count against the fix rounds."""
-    fresh: bool = False
-    """Asked the model something not asked before in this loop. A round whose new attempts all
-    failed is followed by another (the next statement, the next file to blame); a round with
-    nothing new to ask ends the loop, since greedy replies to old prompts come back the same."""
-    snapshot: Snapshot | None = Field(default=None, exclude=True)
-    """The repository after this round (kept only while the loop runs)."""
-
-    @property
-    def applied(self) -> int:
-        return sum(e.ok for e in self.edits)
-
-    @property
-    def rewrote(self) -> bool:
-        """Whether the model rewrote a file whole this round (a new attempt at the same
-        errors, unlike an edit that missed them)."""
-        return any(e.ok and e.how == "whole file" for e in self.edits)
-
-    @property
-    def stepped(self) -> bool:
-        """Whether a statement rewritten alone was kept this round."""
-        return any(e.ok and e.how.startswith("statement ") for e in self.edits)
-
-
-def failing_findings(checks: list[Check]) -> list[Finding]:
-    out: list[Finding] = []
-    for check in checks:
-        if check.status == "failed":
-            out += check.findings or [Finding(message=check.detail, check=check.name)]
-    return out
-
-
-def error_signature(checks: list[Check]) -> frozenset[tuple[str, str, str]]:
-    return frozenset(f.key() for f in failing_findings(checks))
 
 
 @dataclass
@@ -376,103 +318,3 @@ class Repairer:
 
 def _edit_record(result: EditResult) -> EditRecord:
     return EditRecord(file=result.edit.file, ok=result.ok, how=result.how, error=result.error)
-
-
-@dataclass
-class LoopOutcome:
-    checks: list[Check]
-    fixed: list[str]
-    rounds: list[RoundRecord]
-    stop_reason: str
-
-
-async def repair_loop(
-    verify: Callable[[], Awaitable[list[Check]]],
-    repairer: Repairer | None,
-    max_rounds: int,
-    on_round: Callable[[RoundRecord], None] = lambda record: None,
-) -> LoopOutcome:
-    """Verify; while something fails and rounds remain, repair and verify again. Ends on the
-    best repository seen, the earliest of equals: a loop that made things worse, or changed
-    code without fixing anything, restores it (`verify/best.py`). rle's edit left the same two
-    tests failing and broke an acceptance test the generated ones did not cover."""
-    checks = await verify()
-    best = Snapshot.take(repairer.repo, checks, 0) if repairer is not None else None
-    outcome = await _rounds(checks, verify, repairer, max_rounds, on_round)
-    if best is None or repairer is None:  # both or neither
-        return outcome
-    final = 0  # the round whose files the loop ends with
-    for record in outcome.rounds:  # the snapshot after each round, as the loop left it
-        if record.snapshot is not None:
-            final = record.snapshot.round
-            if score(record.snapshot.checks) < score(best.checks):
-                best = record.snapshot  # on a tie the earlier one: fewer unverified changes
-        record.snapshot = None
-    if best.round != final and score(best.checks) <= score(outcome.checks):
-        best.restore(repairer.repo)
-        when = f"after round {best.round}" if best.round else "before repair"
-        how = "made it worse" if score(best.checks) < score(outcome.checks) else "fixed nothing"
-        outcome.checks = best.checks
-        outcome.stop_reason += f"; later rounds {how}, so it was restored as it was {when}"
-    return outcome
-
-
-async def _rounds(
-    checks: list[Check],
-    verify: Callable[[], Awaitable[list[Check]]],
-    repairer: Repairer | None,
-    max_rounds: int,
-    on_round: Callable[[RoundRecord], None],
-) -> LoopOutcome:
-    seen = {error_signature(checks): 0}
-    fixed: list[str] = []
-    records: list[RoundRecord] = []
-    free = 0
-    why = ""  # why the rounds since the last applied one changed nothing
-    for round_no in range(1, max_rounds + FREE_ROUNDS + 1):
-        failing = failing_findings(checks)
-        if not failing or repairer is None or round_no - free > max_rounds:
-            break
-        try:
-            record = await repairer.repair(failing, round_no)
-        except StructuredOutputError as exc:
-            # Nothing was edited, so the checks still describe the repository.
-            return LoopOutcome(checks, fixed, records, f"no usable repair plan: {exc}")
-        record.failing = [f.label() for f in failing]
-        if not record.applied:
-            if not record.fresh:
-                return LoopOutcome(checks, fixed, records, why or "nothing new to ask the model")
-            records.append(record)
-            on_round(record)
-            undone = any(e.error == NO_EDIT_BETTER for e in record.edits)
-            why = NO_EDIT_BETTER if undone else "the model proposed no applicable edit"
-            continue  # nothing changed: the next round tries what this one left untried
-        why = ""
-        records.append(record)
-        before = {f.key(): f for f in failing}
-        checks = await verify()
-        record.snapshot = Snapshot.take(repairer.repo, checks, round_no)
-        after = {f.key(): f for f in failing_findings(checks)}
-        record.resolved = [f.label() for k, f in before.items() if k not in after]
-        record.new = [f.label() for k, f in after.items() if k not in before]
-        fixed += [f"round {round_no}: {label}" for label in record.resolved]
-        free += record.model_free
-        on_round(record)
-        signature = error_signature(checks)
-        # with `lines_idle` set no statement was asked for, so a round is never idle twice
-        idle = record.stepped and not record.resolved
-        repairer.lines_idle = idle
-        if signature and signature in seen and not record.rewrote and not idle:
-            return LoopOutcome(
-                checks,
-                fixed,
-                records,
-                f"same errors as after round {seen[signature]}: repair stopped early",
-            )
-        seen[signature] = round_no
-    if not failing_findings(checks):
-        return LoopOutcome(checks, fixed, records, "all checks passed")
-    if repairer is None or max_rounds == 0:
-        return LoopOutcome(checks, fixed, records, "repair disabled (fix rounds = 0)")
-    extra = f" and {free} fixed without the model" if free else ""
-    return LoopOutcome(checks, fixed, records, f"fix rounds exhausted ({max_rounds}{extra})")
