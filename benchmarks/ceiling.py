@@ -1,12 +1,14 @@
 """The model's ceiling on the e2e specs: each file written alone, with everything else right.
 
     python benchmarks/ceiling.py --model local:qwen-coder-1.5b [--specs rle,roman] [--samples 4]
+        [--out runs/ceiling]
 
 For each spec and each Python file of its reference solution (not `__init__.py`), the model is
 given the whole spec and the exact source of the reference's other files, and writes that
 file: greedily, then `--samples - 1` more at temperature 0.8, each with its own seed. Each
 reply, cleaned as the pipeline cleans it, replaces the file in a copy of the reference, and the
-spec's acceptance tests are run as `e2e.py` runs them.
+spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each reply is kept as
+`OUT/<spec>/<file>.<n>` (n = 0 is the greedy one).
 
 What it separates: `e2e.py` scores the pipeline and the model together. Here planning, context,
 ordering and repair are perfect, so "greedy" is about the most a pipeline could get from one
@@ -102,8 +104,10 @@ def messages(spec: str, path: str) -> list[Message]:
     ]
 
 
-async def ceiling(model: Model, spec: str, path: str, samples: int, total: int) -> Ceiling:
-    """Score `samples` replies for `path` of `spec` (the greedy one first)."""
+async def ceiling(
+    model: Model, spec: str, path: str, samples: int, total: int, out: Path | None = None
+) -> Ceiling:
+    """Score `samples` replies for `path` of `spec` (the greedy one first); keep them in `out`."""
     reference = SPECS_DIR / spec / "reference"
     asked = messages(spec, path)
     limit = 2 * estimate_tokens((reference / path).read_text(encoding="utf-8")) + 512
@@ -118,10 +122,15 @@ async def ceiling(model: Model, spec: str, path: str, samples: int, total: int) 
                 tag=f"ceiling:{spec}:{path}",
             )
         )
+        written = file_body(path, reply.text)
+        if out is not None:
+            kept = out / spec / f"{path}.{i}"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(written, encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             repo = Path(tmp) / "repo"
             shutil.copytree(reference, repo)
-            (repo / path).write_text(file_body(path, reply.text), encoding="utf-8")
+            (repo / path).write_text(written, encoding="utf-8")
             scores.append(await acceptance(repo, spec, total))
         print(f"{spec} {path} #{i}: {scores[-1].passed}/{scores[-1].total}", flush=True)
     return Ceiling(spec, path, scores)
@@ -164,6 +173,7 @@ async def main() -> None:
     parser.add_argument("--model", default="local")
     parser.add_argument("--specs", default=None, help="comma-separated spec ids (default all)")
     parser.add_argument("--samples", type=int, default=4, help="replies per file, greedy first")
+    parser.add_argument("--out", type=Path, default=None, help="keep every reply here")
     args = parser.parse_args()
     specs = spec_ids(args.specs)
     rows = []
@@ -171,7 +181,7 @@ async def main() -> None:
         for spec in specs:
             total = await expected_total(spec)
             for path in written_files(spec):
-                rows.append(await ceiling(model, spec, path, max(args.samples, 1), total))
+                rows.append(await ceiling(model, spec, path, max(args.samples, 1), total, args.out))
     print_rows(rows, args.model, max(args.samples, 1))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from benchmarks import ceiling, e2e
 from repowright.models.base import ModelRequest
 from repowright.models.scripted import ScriptedModel
@@ -20,7 +22,7 @@ def test_the_prompt_holds_the_spec_and_the_other_files_only() -> None:
     assert "Write the file `calc/parser.py`" in user.content
 
 
-async def test_the_reference_scores_every_test_and_a_wrong_reply_does_not() -> None:
+async def test_the_reference_scores_every_test_and_a_wrong_reply_does_not(tmp_path: Path) -> None:
     spec, path = "rle", "rle.py"
     right = (e2e.SPECS_DIR / spec / "reference" / path).read_text(encoding="utf-8")
 
@@ -30,7 +32,8 @@ async def test_the_reference_scores_every_test_and_a_wrong_reply_does_not() -> N
 
     model = ScriptedModel(reply)
     total = await e2e.expected_total(spec)
-    row = await ceiling.ceiling(model, spec, path, 2, total)
+    row = await ceiling.ceiling(model, spec, path, 2, total, tmp_path)
     assert row.greedy == total == row.best
     assert row.scores[1].passed < total and row.perfect == 1
     assert [r.seed for r in model.requests] == [None, 0]
+    assert (tmp_path / spec / f"{path}.0").read_text(encoding="utf-8") == right
