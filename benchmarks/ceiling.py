@@ -1,4 +1,4 @@
-"""The model's ceiling on the e2e specs: each file written alone, with everything else right.
+"""The model alone on the e2e specs: each file written by it, the rest of the repository right.
 
     python benchmarks/ceiling.py --model local:qwen-coder-1.5b [--specs rle,roman] [--samples 4]
         [--out runs/ceiling]
@@ -10,11 +10,14 @@ reply, cleaned as the pipeline cleans it, replaces the file in a copy of the ref
 spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each reply is kept as
 `OUT/<spec>/<file>.<n>` (n = 0 is the greedy one).
 
-What it separates: `e2e.py` scores the pipeline and the model together. Here planning, context,
-ordering and repair are perfect, so "greedy" is about the most a pipeline could get from one
-reply per file, and "best" what it could get if it always picked the right one of the samples
-(picked with the hidden tests: an upper bound, not a method). A spec whose best stays low is
-limited by the model, not by the pipeline. The summary row counts, per spec, its weakest file.
+What it separates: `e2e.py` scores the pipeline and the model together. Here the rest of the
+repository is right and shown in full, so the model is asked the easiest form of each file's
+task: no plan to follow, no neighbour to guess, one file at a time, but also none of the
+pipeline's rules, document examples or repair. "greedy" is what one reply per file gets
+that way, and "best" what picking the right one of the samples would add (picked with the
+hidden tests: an upper bound on choosing, not a method). A spec that scores low here, in
+greedy and best, is limited by the model more than by the pipeline around it. The summary row
+counts, per spec, its weakest file.
 """
 
 from __future__ import annotations
