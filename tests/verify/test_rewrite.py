@@ -11,22 +11,21 @@ from repowright.artifacts.verdict import Finding, Verdict
 from repowright.blueprint.examples import EXAMPLES_PATH
 from repowright.documents.build import build_document
 from repowright.models.scripted import ScriptedModel
-from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
+from repowright.verify.candidates import (
+    REPLY_FLOOR,
+    SEARCH_SAMPLES,
+    SEARCH_TEMPERATURE,
+    candidates,
+)
 from repowright.verify.loop import repair_loop
 from repowright.verify.repair import Repairer
 from repowright.verify.retest import failing_functions, splice_functions
 from repowright.verify.rewrite import (
-    FOCUSED,
     NO_BETTER,
-    REPLY_FLOOR,
-    SEARCH_SAMPLES,
-    SEARCH_TEMPERATURE,
     TRADES_VALUES,
     WHOLE_MAX_LINES,
     Rewriter,
-    candidates,
-    reply_limit,
 )
 from repowright.verify.rounds import failing_findings
 from tests.verify.helpers import MINI, blueprint_for
@@ -353,12 +352,6 @@ def test_a_python_rewrite_for_a_document_about_array_code_gets_the_array_rules(
     assert ("`*` multiplies elementwise" in prompt[-1].content) is shown
 
 
-def test_a_rewrite_may_take_twice_what_it_replaces() -> None:
-    long = "x = 1\n" * 1000
-    assert reply_limit("") == REPLY_FLOOR
-    assert reply_limit(long) == 2 * estimate_tokens(long) > REPLY_FLOOR
-
-
 async def test_a_code_candidate_that_breaks_a_document_example_loses(tmp_path: Path) -> None:
     """The model's test expects `add(1, 2) == 4`; the document's example says 3. A rewrite
     that pleases the model's test breaks the example: it is not kept, the test is rewritten."""
@@ -442,14 +435,6 @@ def test_a_fresh_candidate_is_not_shown_the_failing_line_and_a_test_is_shown_onc
     assert prompt(False).count("def test_add(n):") == 1
     assert "That line is: `return int(str(a) + str(b))`" in prompt(False)
     assert "int(str(a)" not in prompt(True) and "test_add[2]" in prompt(True)
-
-
-def test_only_code_functions_get_a_focused_candidate() -> None:
-    """A test function needs the code under test in its prompt; a code function is asked
-    for once more with only what the document says and the signatures it can call."""
-    assert FOCUSED in [view for _, view in candidates("mini/core.py", True)]
-    assert FOCUSED not in [view for _, view in candidates("tests/test_core.py", True)]
-    assert FOCUSED not in [view for _, view in candidates("mini/core.py", False)]
 
 
 def test_a_code_rewrite_is_told_the_standard_parser_of_the_documents_format(

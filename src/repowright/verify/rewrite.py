@@ -12,7 +12,7 @@ candidate is run at once and the first that makes them pass is kept: a small mod
 rewrite repeats its mistake (roman's `from_roman`, rewritten, still accepted "IIII"), so
 sampled and fresh candidates, written without the failing code, get their turn.
 
-Whom to blame is `verify/blame.py`.
+Whom to blame is `verify/blame.py`; which candidates, in what order, `verify/candidates.py`.
 """
 
 from __future__ import annotations
@@ -42,8 +42,18 @@ from repowright.generate.prompt import about_arrays, import_line
 from repowright.generate.shared import import_shared
 from repowright.generate.tidy import tidy
 from repowright.models.base import Model, ModelRequest
-from repowright.models.tokens import estimate_tokens
 from repowright.prompts import chat
+from repowright.verify.candidates import (
+    FOCUSED,
+    FRESH,
+    SEARCH_SAMPLES,
+    SEARCHED,
+    SHOWN,
+    TEMPERATURES,
+    candidates,
+    probe_nodes,
+    reply_limit,
+)
 from repowright.verify.edits import safe_path
 from repowright.verify.retest import (
     checking_tests,
@@ -60,45 +70,14 @@ from repowright.verify.scoring import (
     EXAMPLE_WEIGHT,
     TestProbe,
     count,
-    failing_test_files,
     trades_values,
 )
 
-REPLY_FLOOR = 1024
-"""The least a rewrite may take, in tokens (a stub may become a whole function)."""
 WHOLE_MAX_LINES = 200
 """Files up to this long are rewritten whole; longer ones get SEARCH/REPLACE edits."""
 MAX_FILES = 2
 """Files rewritten per round: each is a model call."""
 SEGMENT_SHARE = 0.3
-TEMPERATURES = (0.0, 0.7)
-"""Greedy first; one sampled retry when that reply cannot be used."""
-SHOWN, FRESH, FOCUSED = "shown", "fresh", "focused"
-"""What a candidate's prompt shows: the failing code; the rest of the file and the document
-without it; or only what the document says of the file's names, the signatures it can call
-and the failing tests."""
-FUNCTION_SAMPLES = ((0.0, SHOWN), (0.0, FOCUSED), (0.0, FRESH), (0.7, FRESH), (0.7, SHOWN))
-"""(temperature, view) of the candidates for failing functions, tests or code, written again
-alone: short and run at once, so more are tried. "fresh" ones are written without the failing
-function, which a small model otherwise copies back with its mistake (the demo's test_done
-expected an item it never added, in eight rewrites; roman's `from_roman` indexed a list of
-pairs by a letter, and both candidates shown it came back unchanged). A "focused" one (code
-only) sees no other code of the file and no document section twice: shown rle's whole file
-and document, the 1.5B model rewrote `decode` wrong every time; shown the two items
-defining `encode` and `decode` and the failing tests, it decoded `'3a1b2c'` right."""
-SEARCH_SAMPLES = 8
-"""Focused candidates sampled after those while a test still fails: they are short and run at
-once (5-20 s each on two cores), and where the greedy and the first sampled rewrites of rle's
-`decode` never decoded `'3a1b2c'` right, about one sample in six of the 1.5B model at 0.8 did
-(6 of 38 over five prompt variants). Where a document example fails, the search ends at the
-first candidate that passes every one; else at the first that passes every test. The model's
-own tests may be wrong, but the greedy candidates were already kept by them: sampling gives
-the right code its chances, and the document's examples still outweigh those tests."""
-SEARCH_TEMPERATURE = 0.8
-CODE_SAMPLES = ((0.0, SHOWN), (0.7, SHOWN), (0.7, FRESH))
-"""(temperature, view) of the candidates for a whole file: a longer call than a function, so
-fewer; the fresh one is written from the document, its interface and the failing tests,
-without the current code."""
 UNCHANGED = "the rewritten file is unchanged"
 """The model holds the file right as it is: whoever is blamed next deserves a turn."""
 NO_BETTER = "no rewrite made fewer of its tests fail"
@@ -106,7 +85,6 @@ NO_BETTER = "no rewrite made fewer of its tests fail"
 fresh rewrite fixed `from_roman` and broke `to_roman`, and keeping it cost the next round."""
 TRADES_VALUES = "the rewrite makes a test of a value fail to make only tests of errors pass"
 PASS_ON = frozenset({UNCHANGED, NO_BETTER, TRADES_VALUES})
-_SEARCHED = (SEARCH_TEMPERATURE, FOCUSED)
 
 
 def function_source(path: Path, name: str) -> str:
@@ -168,7 +146,7 @@ class Rewriter:
         context = self.context(path, current, found, entries, only)
         why = ""
         run = self.probe
-        probe = _probe(self.repo, path, only, found) if run is not None else []
+        probe = probe_nodes(self.repo, path, only, found) if run is not None else []
         failed_before = await run(probe) if run is not None and probe else None
         before = count(failed_before)
         best: tuple[float, str] | None = None  # the fewest failures of a candidate, and it
@@ -176,7 +154,7 @@ class Rewriter:
         focused = any(view == FOCUSED for _, view in samples)
         searched = SEARCH_SAMPLES if focused and 0 < before < math.inf else 0
         held = False  # written without seeing the code, it came back the same: held right
-        for n, (temperature, view) in enumerate([*samples, *[_SEARCHED] * searched]):
+        for n, (temperature, view) in enumerate([*samples, *[SEARCHED] * searched]):
             searching = n >= len(samples)
             if searching and (
                 (best is not None and best[0] < EXAMPLE_WEIGHT <= before)
@@ -332,35 +310,6 @@ class Rewriter:
         if self.blueprint is None:
             return None
         return next((s for s in self.blueprint.files if s.path == path), None)
-
-
-def candidates(path: str, functions: bool) -> list[tuple[float, str]]:
-    """(temperature, view) of the candidates tried for `path`: the failing `functions` alone, or
-    the whole file; a test function is never focused (it needs the code under test)."""
-    if not functions:
-        return list(CODE_SAMPLES)
-    test = is_test_file(path)
-    return [(t, view) for t, view in FUNCTION_SAMPLES if not (test and view == FOCUSED)]
-
-
-def _probe(repo: Path, path: str, only: list[str], found: list[Finding]) -> list[str]:
-    """The pytest node ids a candidate for `path` must pass, [] when it is not tried: the
-    failing test functions being rewritten, or, for a module blamed for failing tests, those
-    tests' files (so a candidate that breaks their other tests loses). Its other findings (a
-    smoke run, a lint error) do not stop the tests from telling candidates apart: rle's
-    `decode`, blamed for a document example and the smoke run, was rewritten once, unrun."""
-    if only and is_test_file(path):
-        return [f"{path}::{name}" for name in only]
-    if not path.endswith(".py") or is_test_file(path):
-        return []
-    return failing_test_files(repo, [f for f in found if test_node(f)])
-
-
-def reply_limit(rewritten: str) -> int:
-    """Tokens a rewrite may take: twice what it replaces, and room for a short file. Without
-    it a looping reply runs on to the model's 2048-token default, minutes on two cores (the
-    limit the generated test files got for the same reason)."""
-    return max(REPLY_FLOOR, 2 * estimate_tokens(rewritten))
 
 
 def _emptied(current: str, text: str) -> list[str]:
