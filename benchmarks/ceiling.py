@@ -5,9 +5,9 @@
 
 For each spec and each Python file of its reference solution (not `__init__.py`), the model is
 given the whole spec and the exact source of the reference's other files, and writes that
-file: greedily, then `--samples - 1` more at temperature 0.8, each with its own seed. Each
-reply, cleaned as the pipeline cleans it, replaces the file in a copy of the reference, and the
-spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each reply is kept as
+file: greedily, then `--samples - 1` more at the repair search's temperature (0.8), each with
+its own seed. Each reply, cleaned as the pipeline cleans it, replaces the file in a copy of the
+reference, and the spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each reply is kept as
 `OUT/<spec>/<file>.<n>` (n = 0 is the greedy one).
 
 What it separates: `e2e.py` scores the pipeline and the model together. Here the rest of the
@@ -43,9 +43,8 @@ from repowright.models.base import Message, Model, ModelRequest
 from repowright.models.registry import open_model
 from repowright.models.tokens import estimate_tokens
 from repowright.prompts import render
+from repowright.verify.candidates import SEARCH_TEMPERATURE
 
-SAMPLE_TEMPERATURE = 0.8
-"""The temperature of the pipeline's candidate search (`verify/rewrite.SEARCH_TEMPERATURE`)."""
 PROMPT = "ceiling_user.j2"
 
 
@@ -119,7 +118,7 @@ async def ceiling(
         reply = await model.complete(
             ModelRequest(
                 messages=asked,
-                temperature=SAMPLE_TEMPERATURE if i else 0.0,
+                temperature=SEARCH_TEMPERATURE if i else 0.0,  # as the repair's search samples
                 seed=i - 1 if i else None,
                 max_tokens=limit,
                 tag=f"ceiling:{spec}:{path}",
