@@ -7,8 +7,8 @@ For each spec and each Python file of its reference solution (not `__init__.py`)
 given the whole spec and the exact source of the reference's other files, and writes that
 file: greedily, then `--samples - 1` more at the repair search's temperature (0.8), each with
 its own seed. Each reply, cleaned as the pipeline cleans it, replaces the file in a copy of the
-reference, and the spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each reply is kept as
-`OUT/<spec>/<file>.<n>` (n = 0 is the greedy one).
+reference, and the spec's acceptance tests are run as `e2e.py` runs them. With `--out`, each
+reply is kept as `OUT/<spec>/<file>.<n>` (n = 0 is the greedy one).
 
 What it separates: `e2e.py` scores the pipeline and the model together. Here the rest of the
 repository is right and shown in full, so the model is asked the easiest form of each file's
