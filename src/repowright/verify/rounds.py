@@ -50,6 +50,8 @@ class RoundRecord(BaseModel):
 
 
 def failing_findings(checks: list[Check]) -> list[Finding]:
+    """What repair works on: each failed check's findings, or the check itself when it names
+    none (a smoke run that failed as a whole)."""
     out: list[Finding] = []
     for check in checks:
         if check.status == "failed":
@@ -58,4 +60,5 @@ def failing_findings(checks: list[Check]) -> list[Finding]:
 
 
 def error_signature(checks: list[Check]) -> frozenset[tuple[str, str, str]]:
+    """The failures as a set, to tell a round that changed nothing from one that did."""
     return frozenset(f.key() for f in failing_findings(checks))
