@@ -13,13 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from repowright.artifacts.memory import InterfaceItem, MemoryEntry
-from repowright.code.values import (
-    built_values,
-    data_fields,
-    enum_members,
-    field_nodes,
-    instance_attributes,
-)
+from repowright.code.values import built_values, data_fields, enum_members, field_nodes
 
 SKIP_DIRS = {
     ".git", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".tox", ".pytest_cache",
@@ -231,30 +225,25 @@ class ProjectIndex:
         return None
 
 
-def _def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """A function's or method's line with its return type: a method's is as much a part of
-    the interface as a function's (what `Inventory.quantity(sku)` gives back)."""
-    ret = f" -> {ast.unparse(node.returns)}" if node.returns else ""
-    return f"def {node.name}({ast.unparse(node.args)}){ret}"
-
-
 def _item(node: ast.stmt) -> InterfaceItem | None:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        ret = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+        sig = f"def {node.name}({ast.unparse(node.args)}){ret}"
         return InterfaceItem(
             name=node.name,
             kind="function",
-            signature=_def(node),
+            signature=sig,
             doc=(ast.get_docstring(node) or "").split("\n")[0],
         )
     if isinstance(node, ast.ClassDef):
         bases = ", ".join(ast.unparse(b) for b in node.bases)
         methods = [
-            _def(n)
+            f"def {n.name}({ast.unparse(n.args)})"
             for n in node.body
             if isinstance(n, ast.FunctionDef)
             and (not n.name.startswith("_") or n.name == "__init__")
         ]
-        members = [*enum_members(node), *_fields(node), *instance_attributes(node), *methods]
+        members = [*enum_members(node), *_fields(node), *methods]
         made = [d for d in map(ast.unparse, node.decorator_list) if "dataclass" in d]
         sig = "".join(f"@{d} " for d in made) + f"class {node.name}({bases})"
         sig += ": " + "; ".join(members) if members else ""

@@ -40,32 +40,6 @@ def enum_members(cls: ast.ClassDef) -> list[str]:
     ]
 
 
-def instance_attributes(cls: ast.ClassDef) -> list[str]:
-    """The public attributes `__init__` sets, as written (`self.items = {}`): a file using the
-    class must know what it holds (inventory's report called `inv.items()`, a dict attribute,
-    and read `.price` off its keys)."""
-    init = next(
-        (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None
-    )
-    out: dict[str, str] = {}
-    for node in ast.walk(init) if init else []:
-        if isinstance(node, ast.Assign):
-            targets, note = node.targets, ""
-        elif isinstance(node, ast.AnnAssign):
-            targets, note = [node.target], f": {ast.unparse(node.annotation)}"
-        else:
-            continue
-        value = f" = {ast.unparse(node.value)[:40]}" if node.value else ""
-        for t in targets:
-            if (
-                isinstance(t, ast.Attribute)
-                and ast.unparse(t.value) == "self"
-                and not t.attr.startswith("_")
-            ):
-                out.setdefault(t.attr, f"self.{t.attr}{note}{value}")
-    return list(out.values())
-
-
 def data_fields(tree: ast.Module | None) -> dict[str, list[str]]:
     """The field names of each top-level class that has fields."""
     out: dict[str, list[str]] = {}
