@@ -5,8 +5,9 @@ without arguments), pass the script's own `--smoke` on to pytest (which has no s
 or forget the shebang; they list `python>=3.8`, `json` or a sentence in requirements.txt,
 which makes `pip install -r` fail; they write `from typing import *`, which hides every
 undefined name from the linter (a missing `deque` import then fails only at run time); they
-give module-level test functions a `self` parameter (pytest: "fixture 'self' not found"). None
-of these needs a model round trip.
+give module-level test functions a `self` parameter (pytest: "fixture 'self' not found"); they
+wrap a test's assertions in `try: ... except Error: pass`, a test that cannot fail
+(`generate/vacuous.py`). None of these needs a model round trip.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from repowright.blueprint.deliverables import is_test_file
 from repowright.blueprint.fixes import INTERPRETER
+from repowright.generate.vacuous import no_swallowed_errors
 
 _STRICT = re.compile(r"^\s*set\s+-\w*u", re.M)
 _POSITIONAL = re.compile(r"\$([1-9])\b|\$\{([1-9])\}")
@@ -38,7 +40,7 @@ def tidy(path: str, text: str, own: frozenset[str] = frozenset()) -> str:
         return tidy_requirements(text, own)
     if name.endswith(".py"):
         text = explicit_star_imports(text)
-        return no_self_in_test_functions(text) if is_test_file(path) else text
+        return no_swallowed_errors(no_self_in_test_functions(text)) if is_test_file(path) else text
     return text
 
 

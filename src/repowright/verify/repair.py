@@ -42,6 +42,7 @@ from repowright.verify.rewrite import (
 )
 from repowright.verify.rounds import NO_EDIT_BETTER, EditRecord, RoundRecord
 from repowright.verify.scoring import TestProbe, count, failing_test_files
+from repowright.verify.vacuous import fix_swallowed
 
 EXCERPT_LINES = 40
 
@@ -85,11 +86,12 @@ class Repairer:
         req_fixes, findings = fix_requirements(self.repo, findings, self.own)
         state_fixes, findings = fix_unread_state(self.repo, findings)
         option_fixes, findings = fix_plugin_options(self.repo, findings)
+        test_fixes, findings = fix_swallowed(self.repo, findings)
         document = self.doc.full_text() if self.doc is not None else ""
         main_fixes, findings = fix_missing_main(self.repo, findings, document)
         record = RoundRecord(round=round_no)
         made = [*fixes, *attr_fixes, *cli_fixes, *req_fixes, *state_fixes, *option_fixes]
-        made += main_fixes
+        made += [*main_fixes, *test_fixes]
         record.edits += [
             EditRecord(file=f.file, ok=True, how=f"without the model: {f.before} -> {f.after}")
             for f in made

@@ -26,6 +26,7 @@ from repowright.verify.deps import normalize as normalize_dist
 from repowright.verify.links import arity_findings, guarded_imports, import_findings
 from repowright.verify.members import member_findings, project_bases
 from repowright.verify.persistence import unread_state
+from repowright.verify.vacuous import swallowed_findings
 
 NO_MAIN = "no-main"
 """The code of a finding that a program has no command line."""
@@ -163,8 +164,9 @@ def check_cross_imports(index: ProjectIndex) -> Check:
 def check_stubs(index: ProjectIndex, blueprint: Blueprint | None = None) -> Check:
     """Code that is not there: functions declared without code (the module imports, the call
     returns None), methods a class calls on itself but never defines, state a class saves and
-    never reads back, and a module the plan runs as a program without a `__main__` block. Not
-    gating: the rest of the code still runs, and the tests say what else fails."""
+    never reads back, tests that swallow the errors they would fail on, and a module the plan
+    runs as a program without a `__main__` block. Not gating: the rest of the code still runs,
+    and the tests say what else fails."""
     findings = [
         Finding(
             file=info.path,
@@ -183,6 +185,7 @@ def check_stubs(index: ProjectIndex, blueprint: Blueprint | None = None) -> Chec
         f for info in index.by_path.values() if info.tree for f in member_findings(info, bases)
     ]
     findings += [unread.finding() for unread in unread_state(index)]
+    findings += [f for info in index.by_path.values() for f in swallowed_findings(info)]
     findings += _programs_without_main(index, blueprint.entry_points if blueprint else [])
     return _check("stubs", findings, f"function bodies in {len(index.by_path)} files")
 
