@@ -75,6 +75,30 @@ async def test_no_tests_and_no_smoke_are_skipped_with_reasons(tmp_path: Path) ->
     assert status["install"][0] == "skipped" and "no third-party" in status["install"][1]
 
 
+async def test_test_files_that_run_no_test_fail_the_tests_check(tmp_path: Path) -> None:
+    """Every test skipped, or none collected, verifies nothing: it used to pass (or be
+    skipped), so such a run could end VERIFIED without running a test."""
+    base = {"mini/__init__.py": "", "mini/core.py": MINI["mini/core.py"]}
+    for name, text, why in (
+        (
+            "skipped",
+            "import pytest\n\n\n@pytest.mark.skip\ndef test_a():\n    assert 0\n",
+            "skipped",
+        ),
+        ("none", "def check_a():\n    assert 0\n", "pytest collected no tests"),
+    ):
+        files = {**base, "tests/test_core.py": text}
+        repo = write_repo(tmp_path / name, files)
+        sandbox = LocalSandbox(repo, state_dir=tmp_path / "sb", venv_cache=tmp_path / "venvs")
+        checks = await run_dynamic(
+            sandbox, repo, ProjectIndex(repo), blueprint_for(files, smoke=""), DynamicConfig()
+        )
+        (tests,) = [c for c in checks if c.name == "tests"]
+        assert tests.status == "failed" and why in tests.detail
+        assert tests.findings[0].file == "tests/test_core.py"
+        assert "no test ran" in tests.findings[0].message
+
+
 async def test_checks_run_nothing_from_repowrights_own_files(tmp_path: Path) -> None:
     """Installed under /home, /root or /tmp, repowright is hidden from the sandbox: the import
     probe goes in as source, not as a path (a path made every import check fail)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shlex
 import time
 from dataclasses import dataclass
@@ -255,14 +256,24 @@ async def check_tests(
     if result.timed_out:
         finding = timeout_finding(result.output, repo, "tests", cfg.test_timeout_s, None)
         return _dynamic("tests", "failed", "pytest timed out", [finding])
-    if result.returncode == 5:
-        return _dynamic("tests", "skipped", "pytest collected no tests")
+    if result.returncode == 5 or (result.ok and not _PASSED.search(_last_line(result))):
+        # test files that run nothing verify nothing: none collected, or every one skipped
+        why = "pytest collected no tests" if result.returncode == 5 else _last_line(result)
+        message = (
+            f"{why}: no test ran, so nothing was verified; name test functions `test_*` and let "
+            "them run (no skip or xfail markers)"
+        )
+        finding = Finding(file=test_files[0], message=message, check="tests", code="NoTestRan")
+        return _dynamic("tests", "failed", why, [finding])
     if result.ok:
         return _dynamic("tests", "passed", _last_line(result))
     findings = pytest_findings(result.output, repo) or [
         traceback_finding(result.output, repo, "tests", None)
     ]
     return _dynamic("tests", "failed", _last_line(result), findings)
+
+
+_PASSED = re.compile(r"\b[1-9]\d* passed\b")
 
 
 def _last_line(result: ExecResult) -> str:
