@@ -2,7 +2,7 @@
 
     python benchmarks/e2e.py --model local:qwen-coder-1.5b [--specs rpn,lru]
         [--ablate memory=none] [--ablate fix_rounds=0] [--ablate rag=off] [--out runs/e2e]
-        [--ablate memory=none,fix_rounds=0,replan_rounds=0]
+        [--ablate memory=none,fix_rounds=0,replan_rounds=0] [--replay runs/e2e-before]
     python benchmarks/e2e.py --check-specs     # acceptance tests against the reference solutions
 
 Each spec in `benchmarks/specs/<id>/` has `spec.md` (all the pipeline is given),
@@ -18,6 +18,10 @@ ablated setting changes it) gets the baseline's reply: variants differ in what t
 setting changes, not in a re-sampled plan, and skip the minutes of planning; their calls and
 tokens count only new requests ("cached" counts the others). Acceptance tests run with pytest
 in repowright's sandbox.
+`--replay DIR` starts each baseline with the response cache of the same spec's baseline in DIR,
+an earlier run (say, before a change): every request whose prompt the change leaves alone gets
+the earlier reply, so the table shows what the change did to the same plan and files rather
+than a re-sampled run (the 1.5B model's greedy output moves with any change to a prompt).
 `todo` is the demo's own spec (a link to examples/todo_cli.md): `--specs todo --ablate
 model=local:NAME` compares the embedded models on what `make demo` runs.
 """
@@ -196,6 +200,14 @@ async def run_one(
                replan)  # fmt: skip
 
 
+def seed_for(variant: str, spec: str, out: Path, replay: Path | None) -> Path | None:
+    """The run whose response cache a run starts with: a variant, its baseline's (the same
+    plan); a baseline, the same spec's baseline in `replay`, an earlier run, if given."""
+    if variant != "baseline":
+        return run_dir(out, "baseline", spec)
+    return run_dir(replay, "baseline", spec) if replay is not None else None
+
+
 def variants(base: Settings, ablations: list[str]) -> dict[str, Settings]:
     """The baseline and one variant per `--ablate`: `SETTING=VALUE`, or several joined by
     commas (`memory=none,fix_rounds=0,replan_rounds=0`: CodeMem's effect on generation alone,
@@ -274,6 +286,12 @@ async def main() -> None:
     parser.add_argument(
         "--skip-baseline", action="store_true", help="run only the --ablate variants"
     )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        default=None,
+        help="an earlier --out: baselines start with its replies",
+    )
     args = parser.parse_args()
     specs = spec_ids(args.specs)
     if args.check_specs:
@@ -287,10 +305,9 @@ async def main() -> None:
     if args.skip_baseline:
         chosen.pop("baseline")
     for spec in specs:  # a spec's variants together: a stopped run leaves whole comparisons
-        seed = run_dir(args.out, "baseline", spec)
         for name, settings in chosen.items():
-            shared = seed if name != "baseline" else None
-            rows.append(await run_one(name, settings, spec, args.out, totals[spec], shared))
+            seed = seed_for(name, spec, args.out, args.replay)
+            rows.append(await run_one(name, settings, spec, args.out, totals[spec], seed))
             print_rows(rows[-1:], args.model)
     print_rows(rows, args.model)
 

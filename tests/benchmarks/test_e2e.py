@@ -73,3 +73,10 @@ async def test_a_variant_starts_with_the_baseline_response_cache(
     row = await e2e.run_one("memory=none", settings, "rle", tmp_path, 8, seed)
     assert seen == ["reply.json"] and row.cached == 3
     assert e2e.run_dir(tmp_path, "memory=none", "rle").is_dir()
+
+
+def test_a_replayed_baseline_starts_with_the_earlier_runs_replies(tmp_path: Path) -> None:
+    earlier, out = tmp_path / "before", tmp_path / "after"
+    assert e2e.seed_for("baseline", "rle", out, None) is None
+    assert e2e.seed_for("baseline", "rle", out, earlier) == e2e.run_dir(earlier, "baseline", "rle")
+    assert e2e.seed_for("memory=none", "rle", out, earlier) == e2e.run_dir(out, "baseline", "rle")
