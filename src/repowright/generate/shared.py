@@ -65,12 +65,12 @@ def import_shared(
     for node, module in homes.items():
         by_module.setdefault(module, []).append(node.name)
     imports = [f"from {m} import {', '.join(names)}" for m, names in by_module.items()]
-    at = _after_header(tree)
+    at = after_header(tree)
     lines[at:at] = imports
     return "\n".join(lines) + "\n"
 
 
-def _after_header(tree: ast.Module) -> int:
+def after_header(tree: ast.Module) -> int:
     """The line index after the module docstring and `from __future__` imports."""
     at = 0
     for node in tree.body:

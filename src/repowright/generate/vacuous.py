@@ -10,7 +10,8 @@ verify phase names it (`verify/vacuous.py`).
 from __future__ import annotations
 
 import ast
-import itertools
+
+from repowright.generate.shared import after_header
 
 _BROAD = {"Exception", "BaseException"}
 
@@ -92,7 +93,7 @@ def _unswallowed(node: ast.Try, lines: list[str]) -> tuple[list[str], bool] | No
     if asserts and not ends_failing:
         cut = body[0].col_offset - node.col_offset
         kept = lines[body[0].lineno - 1 : body[-1].end_lineno]
-        return [line[cut:] if line[:cut].isspace() else line for line in kept], False
+        return [line[cut:] if line.startswith(" " * cut) else line for line in kept], False
     kept_body = body[:-1] if ends_failing else body
     if not kept_body or (not ends_failing and _BROAD & set(types)):
         return None
@@ -103,13 +104,6 @@ def _unswallowed(node: ast.Try, lines: list[str]) -> tuple[list[str], bool] | No
 
 def _import_pytest(tree: ast.Module, text: str) -> str:
     """`text` with `import pytest` after its docstring and `__future__` imports."""
-    prologue = itertools.takewhile(
-        lambda n: (
-            (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
-            or (isinstance(n, ast.ImportFrom) and n.module == "__future__")
-        ),
-        tree.body,
-    )
-    at = max((n.end_lineno or n.lineno for n in prologue), default=0)
     lines = text.splitlines(keepends=True)
+    at = after_header(tree)
     return "".join([*lines[:at], "import pytest\n", *lines[at:]])
